@@ -1,0 +1,6 @@
+import Testing
+@testable import PoolBenchKit
+
+@Test func versionIsSemantic() {
+    #expect(PoolBench.version.split(separator: ".").count == 3)
+}
