@@ -32,6 +32,11 @@ let package = Package(
             dependencies: ["embed-migrations"],
             path: "Plugins/EmbedMigrations"
         ),
+        .executableTarget(
+            name: "poolbench-benchmarks",
+            dependencies: ["PoolBenchKit"],
+            path: "Benchmarks"
+        ),
         .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit"]),
         .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench"]),
     ]

@@ -1,0 +1,11 @@
+// poolbench's benchmarks: `swift run -c release poolbench-benchmarks [NAME…]`.
+// Each suite prints its figures side by side so ratios come from one run.
+
+let suites: [(name: String, run: () async throws -> Void)] = [
+]
+
+let chosen = CommandLine.arguments.dropFirst()
+for suite in suites where chosen.isEmpty || chosen.contains(suite.name) {
+    print("## \(suite.name)")
+    try await suite.run()
+}
