@@ -1,0 +1,39 @@
+import Foundation
+
+/// How tasks are scheduled onto workers. One type per strategy; each runs
+/// `tasks` tasks with at most `workers` in flight and reports every task's
+/// latency and failure.
+public protocol Executor: Sendable {
+    var kind: ExecutorKind { get }
+    /// Runs tasks `0..<tasks` of `workload` with at most `workers` in flight.
+    /// Thread-based executors must not block the cooperative pool while they
+    /// wait: they run on threads of their own and resume the caller when done.
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult
+}
+
+/// The executors poolbench offers; the raw value is the command-line name and
+/// what the history stores.
+public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
+    case sequential, threads, pool, dispatch, tasks, processes
+
+    /// `sequential` has one worker whatever the sweep asks for.
+    public var isSingleWorker: Bool { self == .sequential }
+}
+
+/// What one execution observed: wall time from first submission to last
+/// completion, and per task its latency (seconds its body took) and error.
+public struct ExecutionResult: Sendable {
+    public var wallSeconds: Double
+    /// Seconds each task's body took, indexed by task; failed tasks included.
+    public var latencies: [Double]
+    public var errorCount: Int
+    /// The first failure's message, like `future.result()` raising.
+    public var firstError: String?
+
+    public init(wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?) {
+        self.wallSeconds = wallSeconds
+        self.latencies = latencies
+        self.errorCount = errorCount
+        self.firstError = firstError
+    }
+}

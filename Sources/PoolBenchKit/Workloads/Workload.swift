@@ -1,0 +1,51 @@
+import Foundation
+
+/// What one task does. Each workload has a blocking body, for executors that
+/// own their threads, and an async body for `tasks`, which must never block
+/// the cooperative pool.
+public protocol Workload: Sendable {
+    /// Describes the workload completely: its name, its parameters, and how
+    /// a worker process rebuilds it.
+    var spec: WorkloadSpec { get }
+    func runBlocking(task: Int) throws
+    func run(task: Int) async throws
+}
+
+/// A workload by name and parameters: what the history stores and what a
+/// worker process receives to rebuild the same workload.
+public enum WorkloadSpec: Codable, Hashable, Sendable {
+    /// Waits `duration` seconds; with `capacity`, a simulated server with
+    /// that many slots served in arrival order.
+    case sleep(duration: Double, capacity: Int?)
+    /// Sums squares of 0..<size.
+    case cpu(size: Int)
+    /// Writes `bytes` to a temporary file, fsyncs, and reads them back.
+    case file(bytes: Int)
+
+    /// The command-line and stored name.
+    public var name: String {
+        switch self {
+        case .sleep: "sleep"
+        case .cpu: "cpu"
+        case .file: "file"
+        }
+    }
+
+    /// The workload's own parameters, in the units a person types.
+    public var parameters: [(name: String, value: String)] {
+        switch self {
+        case let .sleep(duration, capacity):
+            [("duration", Units.formatDuration(duration))] + (capacity.map { [("capacity", String($0))] } ?? [])
+        case let .cpu(size):
+            [("size", String(size))]
+        case let .file(bytes):
+            [("bytes", Units.formatBytes(bytes))]
+        }
+    }
+
+    /// `duration=10ms capacity=16`: how the parameters read in tables and
+    /// what the history stores beside the name.
+    public var parameterText: String {
+        parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+    }
+}

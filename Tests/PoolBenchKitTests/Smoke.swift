@@ -1,6 +1,0 @@
-import Testing
-@testable import PoolBenchKit
-
-@Test func versionIsSemantic() {
-    #expect(PoolBench.version.split(separator: ".").count == 3)
-}
