@@ -3,6 +3,14 @@
 -- ("2026-11-21T23:29:21.123Z"), so they sort as text and read well in the
 -- sqlite3 shell. Durations are seconds.
 
+-- Which migrations this history has had; a version this poolbench does not
+-- know means a newer poolbench wrote the history, and it is left alone.
+CREATE TABLE migration (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    appliedAt TEXT NOT NULL
+);
+
 CREATE TABLE host (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

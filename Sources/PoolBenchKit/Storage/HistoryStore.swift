@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+
+/// The one owner of the history database: it opens and migrates it, and its
+/// methods are the only code that reads or writes it.
+public final class HistoryStore: Sendable {
+    let writer: any DatabaseWriter
+    /// Where the history lives, for messages; `:memory:` for tests.
+    public let path: String
+
+    private init(writer: any DatabaseWriter, path: String) throws {
+        self.writer = writer
+        self.path = path
+        try Migrator().migrate(writer, path: path)
+    }
+
+    /// A history in memory, for tests.
+    public static func inMemory() throws -> HistoryStore {
+        try HistoryStore(writer: DatabaseQueue(configuration: configuration()), path: ":memory:")
+    }
+
+    /// Opens the history at `path`, creating it when `create` is true.
+    /// Anything that is not a poolbench history this binary understands is
+    /// refused before a single byte of it is written.
+    public static func open(path: String, create: Bool) throws -> HistoryStore {
+        try inspect(path: path, create: create)
+        do {
+            return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
+        } catch let error as DatabaseError {
+            throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Several poolbench processes may write one history; a writer waits
+        // its turn rather than failing with "database is locked".
+        configuration.busyMode = .timeout(60)
+        configuration.foreignKeysEnabled = true
+        return configuration
+    }
+
+    /// Checks the file without modifying it: it must be absent (when we may
+    /// create it), empty, or an SQLite poolbench history no newer than us.
+    private static func inspect(path: String, create: Bool) throws {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue { throw PoolBenchError.historyIsDirectory(path: path) }
+        if !exists {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: parent) else {
+                throw PoolBenchError.historyDirectoryMissing(path: path)
+            }
+            guard create else { throw PoolBenchError.historyNotFound(path: path) }
+            return
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw PoolBenchError.historyUnreadable(path: path, reason: "permission denied")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\0".utf8) else { throw PoolBenchError.notSQLite(path: path) }
+
+        var configuration = configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in
+                let tables = try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+                if !tables.isEmpty && !tables.contains("migration") {
+                    throw PoolBenchError.notAPoolbenchHistory(path: path)
+                }
+                try Migrator().checkNotNewer(db, path: path)
+            }
+            try queue.close()
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw PoolBenchError.notSQLite(path: path)
+            }
+            throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+}
+
+// MARK: - Recording
+
+extension HistoryStore {
+    /// The stored row for this host description, inserting it the first time.
+    public func host(_ host: HostRecord) throws -> HostRecord {
+        try writer.write { db in
+            let existing = try HostRecord.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM host WHERE name = ? AND os = ? AND kernel = ? AND cpuModel = ?
+                    AND logicalCores = ? AND memoryBytes = ? AND poolbenchVersion = ?
+                    """,
+                arguments: [
+                    host.name, host.os, host.kernel, host.cpuModel, host.logicalCores, host.memoryBytes,
+                    host.poolbenchVersion,
+                ]
+            )
+            if let existing { return existing }
+            var inserted = host
+            try inserted.insert(db)
+            return inserted
+        }
+    }
+
+    /// Records a sweep the moment it starts, as `running`.
+    public func beginSweep(_ sweep: SweepRecord) throws -> SweepRecord {
+        try writer.write { db in
+            var inserted = sweep
+            try inserted.insert(db)
+            return inserted
+        }
+    }
+
+    /// Stores one run in its own transaction, so a crash loses at most the
+    /// run in flight.
+    @discardableResult
+    public func save(_ run: RunRecord) throws -> RunRecord {
+        try writer.write { db in
+            var inserted = run
+            try inserted.insert(db)
+            return inserted
+        }
+    }
+
+    /// Marks how a sweep ended. Only a `running` sweep changes, so a sweep
+    /// already marked interrupted is never overwritten as completed.
+    public func finishSweep(id: Int64, status: SweepStatus, at date: Date = Date()) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'",
+                arguments: [status.rawValue, Timestamp.format(date), id]
+            )
+        }
+    }
+}
+
+// MARK: - Reading
+
+/// A sweep as `history` lists it: its row plus what its runs add up to.
+public struct SweepSummary: Codable, Sendable, Equatable {
+    public var sweep: SweepRecord
+    public var hostName: String
+    public var workloads: [String]
+    public var executors: [String]
+    /// Distinct executor × worker-count points measured.
+    public var points: Int
+    public var runs: Int
+    public var errors: Int
+}
+
+extension HistoryStore {
+    public func sweep(id: Int64) throws -> SweepRecord? {
+        try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
+    }
+
+    /// Sweeps matching `filter`, oldest first.
+    public func sweeps(matching filter: HistoryFilter) throws -> [SweepSummary] {
+        try writer.read { db in
+            let request: SQLRequest<Row> = """
+                SELECT sweep.*, host.name AS hostName,
+                    (SELECT group_concat(DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END)
+                        FROM run WHERE run.sweepId = sweep.id) AS workloads,
+                    (SELECT group_concat(DISTINCT executor) FROM run WHERE run.sweepId = sweep.id) AS executors,
+                    (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id) AS points,
+                    (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id) AS runs,
+                    (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id) AS errors
+                FROM sweep JOIN host ON host.id = sweep.hostId
+                WHERE \(filter.sweepConditions())
+                ORDER BY sweep.startedAt, sweep.id
+                """
+            return try request.fetchAll(db).map { row in
+                SweepSummary(
+                    sweep: try SweepRecord(row: row),
+                    hostName: row["hostName"],
+                    workloads: (row["workloads"] as String?)?.split(separator: ",").map(String.init) ?? [],
+                    executors: (row["executors"] as String?)?.split(separator: ",").map(String.init) ?? [],
+                    points: row["points"],
+                    runs: row["runs"],
+                    errors: row["errors"]
+                )
+            }
+        }
+    }
+
+    /// Runs matching `filter`, in the order they were measured.
+    public func runs(matching filter: HistoryFilter) throws -> [RunRecord] {
+        try writer.read { db in
+            let request: SQLRequest<RunRecord> = """
+                SELECT run.* FROM run
+                JOIN sweep ON sweep.id = run.sweepId
+                JOIN host ON host.id = sweep.hostId
+                WHERE \(filter.runConditions())
+                ORDER BY run.startedAt, run.id
+                """
+            return try request.fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+
+/// Dates in every table use the history's text format (see `Timestamp`).
+public protocol HistoryRecord: FetchableRecord, EncodableRecord {}
+
+extension HistoryRecord {
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { Timestamp.format($0) }
+    }
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .custom { value in String.fromDatabaseValue(value).flatMap(Timestamp.parse) }
+    }
+}
+
+/// The machine a sweep ran on. Rows are shared by every sweep with the same
+/// description, so histories merged from several machines keep one row each.
+public struct HostRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePersistableRecord {
+    public static let databaseTableName = "host"
+    public var id: Int64?
+    public var name: String
+    public var os: String
+    public var kernel: String
+    public var cpuModel: String
+    public var logicalCores: Int
+    public var memoryBytes: Int64
+    public var poolbenchVersion: String
+
+    public init(
+        id: Int64? = nil, name: String, os: String, kernel: String, cpuModel: String,
+        logicalCores: Int, memoryBytes: Int64, poolbenchVersion: String
+    ) {
+        self.id = id
+        self.name = name
+        self.os = os
+        self.kernel = kernel
+        self.cpuModel = cpuModel
+        self.logicalCores = logicalCores
+        self.memoryBytes = memoryBytes
+        self.poolbenchVersion = poolbenchVersion
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    public enum Columns {
+        public static let name = Column(CodingKeys.name)
+    }
+}
+
+/// How a sweep ended, or that it is still going.
+public enum SweepStatus: String, Codable, Sendable, CaseIterable {
+    case running, completed, interrupted, failed
+}
+
+/// One `run` or `tune` invocation.
+public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePersistableRecord {
+    public static let databaseTableName = "sweep"
+    public var id: Int64?
+    /// Stable across machines, so merged histories never duplicate a sweep.
+    public var uuid: String
+    public var hostId: Int64
+    public var status: SweepStatus
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var commandLine: String
+    public var label: String?
+    public var gitCommit: String?
+    public var gitBranch: String?
+
+    public init(
+        id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), hostId: Int64,
+        status: SweepStatus = .running, startedAt: Date, finishedAt: Date? = nil, commandLine: String,
+        label: String? = nil, gitCommit: String? = nil, gitBranch: String? = nil
+    ) {
+        self.id = id
+        self.uuid = uuid
+        self.hostId = hostId
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.commandLine = commandLine
+        self.label = label
+        self.gitCommit = gitCommit
+        self.gitBranch = gitBranch
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let uuid = Column(CodingKeys.uuid)
+        public static let status = Column(CodingKeys.status)
+        public static let startedAt = Column(CodingKeys.startedAt)
+        public static let finishedAt = Column(CodingKeys.finishedAt)
+        public static let label = Column(CodingKeys.label)
+    }
+}
+
+/// One measured point of a sweep: a workload run once by one executor at
+/// one worker count.
+public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePersistableRecord {
+    public static let databaseTableName = "run"
+    public var id: Int64?
+    public var uuid: String
+    public var sweepId: Int64
+    public var workload: String
+    /// The workload's parameters as `name=value` pairs, e.g. `duration=10ms`.
+    public var parameters: String
+    public var executor: String
+    public var workers: Int
+    public var tasks: Int
+    /// Which measured repetition of its point this run was, from 0.
+    public var repetition: Int
+    public var startedAt: Date
+    public var wallSeconds: Double
+    /// Tasks per second: tasks ÷ wall seconds.
+    public var throughput: Double
+    public var latencyP50: Double?
+    public var latencyP90: Double?
+    public var latencyP99: Double?
+    public var latencyMax: Double?
+    public var cpuUserSeconds: Double?
+    public var cpuSystemSeconds: Double?
+    public var peakRssBytes: Int64?
+    public var voluntaryContextSwitches: Int64?
+    public var involuntaryContextSwitches: Int64?
+    public var errorCount: Int
+    public var firstError: String?
+
+    public init(
+        id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), sweepId: Int64,
+        workload: String, parameters: String, executor: String, workers: Int, tasks: Int,
+        repetition: Int, startedAt: Date, wallSeconds: Double, throughput: Double,
+        latencyP50: Double? = nil, latencyP90: Double? = nil, latencyP99: Double? = nil,
+        latencyMax: Double? = nil, cpuUserSeconds: Double? = nil, cpuSystemSeconds: Double? = nil,
+        peakRssBytes: Int64? = nil, voluntaryContextSwitches: Int64? = nil,
+        involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil
+    ) {
+        self.id = id
+        self.uuid = uuid
+        self.sweepId = sweepId
+        self.workload = workload
+        self.parameters = parameters
+        self.executor = executor
+        self.workers = workers
+        self.tasks = tasks
+        self.repetition = repetition
+        self.startedAt = startedAt
+        self.wallSeconds = wallSeconds
+        self.throughput = throughput
+        self.latencyP50 = latencyP50
+        self.latencyP90 = latencyP90
+        self.latencyP99 = latencyP99
+        self.latencyMax = latencyMax
+        self.cpuUserSeconds = cpuUserSeconds
+        self.cpuSystemSeconds = cpuSystemSeconds
+        self.peakRssBytes = peakRssBytes
+        self.voluntaryContextSwitches = voluntaryContextSwitches
+        self.involuntaryContextSwitches = involuntaryContextSwitches
+        self.errorCount = errorCount
+        self.firstError = firstError
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// User plus system CPU seconds, when both were measured.
+    public var cpuSeconds: Double? {
+        guard let user = cpuUserSeconds, let system = cpuSystemSeconds else { return nil }
+        return user + system
+    }
+
+    public enum Columns {
+        public static let sweepId = Column(CodingKeys.sweepId)
+        public static let workload = Column(CodingKeys.workload)
+        public static let executor = Column(CodingKeys.executor)
+        public static let workers = Column(CodingKeys.workers)
+        public static let startedAt = Column(CodingKeys.startedAt)
+    }
+}

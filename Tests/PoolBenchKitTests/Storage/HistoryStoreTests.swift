@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PoolBenchKit
+
+@Suite struct HistoryStoreTests {
+    @Test func aRunReadsBackWithEveryFieldItWasStoredWith() throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep(label: "nightly")
+        let run = try store.save(.fixture(sweepId: sweep.id!))
+        let stored = try store.runs(matching: HistoryFilter())
+        #expect(stored == [run])
+        #expect(run.id != nil)
+    }
+
+    @Test func aHostDescribedTwiceIsStoredOnce() throws {
+        let store = try HistoryStore.inMemory()
+        let first = try store.host(.fixture)
+        let second = try store.host(.fixture)
+        #expect(first.id == second.id)
+        var other = HostRecord.fixture
+        other.name = "bench-2"
+        #expect(try store.host(other).id != first.id)
+    }
+
+    @Test func aSweepAlreadyInterruptedIsNeverMarkedCompleted() throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        try store.finishSweep(id: sweep.id!, status: .interrupted)
+        try store.finishSweep(id: sweep.id!, status: .completed)
+        #expect(try store.sweep(id: sweep.id!)?.status == .interrupted)
+    }
+
+    @Test func sweepsSummariseTheirRuns() throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep(label: "a")
+        for (executor, workers) in [("pool", 1), ("pool", 2), ("tasks", 2)] {
+            for repetition in 0..<2 {
+                try store.save(.fixture(sweepId: sweep.id!, executor: executor, workers: workers, repetition: repetition))
+            }
+        }
+        let summary = try #require(try store.sweeps(matching: HistoryFilter()).first)
+        #expect(summary.points == 3)
+        #expect(summary.runs == 6)
+        #expect(summary.executors.sorted() == ["pool", "tasks"])
+        #expect(summary.workloads == ["sleep duration=10ms"])
+        #expect(summary.hostName == "bench-1")
+    }
+
+    @Test func filtersNarrowRunsAndSweeps() throws {
+        let store = try HistoryStore.inMemory()
+        let early = try store.makeSweep(label: "a", startedAt: Date(timeIntervalSince1970: 1_000))
+        let late = try store.makeSweep(label: "b", startedAt: Date(timeIntervalSince1970: 2_000))
+        try store.save(.fixture(sweepId: early.id!, workload: "cpu", startedAt: Date(timeIntervalSince1970: 1_001)))
+        try store.save(.fixture(sweepId: late.id!, executor: "tasks", startedAt: Date(timeIntervalSince1970: 2_001)))
+
+        #expect(try store.runs(matching: HistoryFilter(workload: "cpu")).map(\.sweepId) == [early.id!])
+        #expect(try store.runs(matching: HistoryFilter(executor: "tasks")).map(\.sweepId) == [late.id!])
+        #expect(try store.runs(matching: HistoryFilter(label: "a")).count == 1)
+        #expect(try store.runs(matching: HistoryFilter(since: Date(timeIntervalSince1970: 1_500))).count == 1)
+        #expect(try store.runs(matching: HistoryFilter(until: Date(timeIntervalSince1970: 1_500))).count == 1)
+        #expect(try store.runs(matching: HistoryFilter(host: "elsewhere")).isEmpty)
+        #expect(try store.sweeps(matching: HistoryFilter(workload: "cpu")).map(\.sweep.id) == [early.id])
+        #expect(try store.sweeps(matching: HistoryFilter(sweepID: late.id)).map(\.sweep.label) == ["b"])
+    }
+
+    @Test func labelsAreBoundNotSpliced() throws {
+        let store = try HistoryStore.inMemory()
+        _ = try store.makeSweep(label: "x' OR '1'='1")
+        #expect(try store.sweeps(matching: HistoryFilter(label: "x' OR '1'='1")).count == 1)
+        #expect(try store.sweeps(matching: HistoryFilter(label: "' OR '1'='1")).isEmpty)
+    }
+}
+
+@Suite struct HistoryFileTests {
+    @Test func aNewHistoryIsCreatedMigratedAndInWALMode() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try HistoryStore.open(path: scratch.path("h.sqlite"), create: true)
+        let (versions, mode) = try store.writer.read { db in
+            (try Int.fetchAll(db, sql: "SELECT version FROM migration"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+        #expect(versions == EmbeddedMigrations.all.map(\.version))
+        #expect(mode == "wal")
+    }
+
+    @Test func reopeningAHistoryAppliesNothingTwice() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("h.sqlite")
+        let store = try HistoryStore.open(path: path, create: true)
+        try store.save(.fixture(sweepId: try store.makeSweep().id!))
+        let reopened = try HistoryStore.open(path: path, create: false)
+        #expect(try reopened.runs(matching: HistoryFilter()).count == 1)
+    }
+
+    @Test func aMissingHistoryIsNotCreatedWhenOnlyReading() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("none.sqlite")
+        #expect(throws: PoolBenchError.historyNotFound(path: path)) { try HistoryStore.open(path: path, create: false) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aDirectoryOrAMissingDirectoryIsRefused() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        #expect(throws: PoolBenchError.historyIsDirectory(path: scratch.url.path)) {
+            try HistoryStore.open(path: scratch.url.path, create: true)
+        }
+        let missing = scratch.path("no/such/dir/h.sqlite")
+        #expect(throws: PoolBenchError.historyDirectoryMissing(path: missing)) {
+            try HistoryStore.open(path: missing, create: true)
+        }
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftByteForByte() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("notes.txt")
+        let content = Data("my precious notes, not a database\n".utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        #expect(throws: PoolBenchError.notSQLite(path: path)) { try HistoryStore.open(path: path, create: true) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
+    }
+
+    @Test func anotherApplicationsSQLiteDatabaseIsRefusedUntouched() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("other.sqlite")
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE note (text TEXT)") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: PoolBenchError.notAPoolbenchHistory(path: path)) { try HistoryStore.open(path: path, create: true) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func aHistoryFromANewerPoolbenchIsRefusedUntouched() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("newer.sqlite")
+        let store = try HistoryStore.open(path: path, create: true)
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO migration (version, name, appliedAt) VALUES (9999, '9999_future', 'x')")
+        }
+        try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let latest = Migrator().latestVersion
+        #expect(throws: PoolBenchError.historyFromNewerVersion(path: path, version: 9999, known: latest)) {
+            try HistoryStore.open(path: path, create: true)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func twoStoresWritingOneFileAtOnceKeepEveryRun() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("shared.sqlite")
+        let stores = try (0..<2).map { _ in try HistoryStore.open(path: path, create: true) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores {
+                group.addTask {
+                    let sweep = try store.makeSweep()
+                    for repetition in 0..<200 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try stores[0].runs(matching: HistoryFilter()).count == 400)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import PoolBenchKit
+
+@Suite struct TimestampTests {
+    @Test func timesFormatAsFixedWidthUTCWithMilliseconds() {
+        let date = Date(timeIntervalSince1970: 1_795_303_761.123)
+        #expect(Timestamp.format(date) == "2026-11-21T23:29:21.123Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+    }
+
+    @Test func theStoredFormatReadsBackToTheSameMillisecond() throws {
+        let text = "2026-11-21T23:29:21.123Z"
+        let date = try #require(Timestamp.parse(text))
+        #expect(Timestamp.format(date) == text)
+    }
+
+    @Test(arguments: [
+        ("2026-11-21", "2026-11-21T00:00:00.000Z"),
+        ("2026-11-21T08:05", "2026-11-21T08:05:00.000Z"),
+        ("2026-11-21 08:05:09", "2026-11-21T08:05:09.000Z"),
+        ("2026-11-21T08:05:09.5Z", "2026-11-21T08:05:09.500Z"),
+    ])
+    func shorterFormsReadAsUTC(text: String, stored: String) throws {
+        #expect(Timestamp.format(try #require(Timestamp.parse(text))) == stored)
+    }
+
+    @Test(arguments: ["", "yesterday", "2026-13-01", "2026-02-31", "2026-11-21T25:00", "2026-11-21T08:05:09.", "2026-11-21x"])
+    func nonsenseIsRejected(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}
