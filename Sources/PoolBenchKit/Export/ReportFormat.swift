@@ -1,0 +1,124 @@
+import Foundation
+
+/// Something a command prints: a table for people, and a value for JSON.
+public protocol Report: Encodable {
+    /// The report as tables, in reading order.
+    var tables: [Table] { get }
+}
+
+/// The output formats. Each format is one type conforming to
+/// `ReportFormatter`; this enum maps the command-line name to it.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case table, json, csv, markdown
+
+    public var formatter: any ReportFormatter {
+        switch self {
+        case .table: TextTableFormatter()
+        case .json: JSONReportFormatter()
+        case .csv: CSVTableFormatter()
+        case .markdown: MarkdownFormatter()
+        }
+    }
+}
+
+public protocol ReportFormatter {
+    func format(_ report: some Report) throws -> String
+}
+
+/// Aligned columns for a terminal.
+public struct TextTableFormatter: ReportFormatter {
+    public init() {}
+
+    public func format(_ report: some Report) throws -> String {
+        report.tables.map(render).joined(separator: "\n")
+    }
+
+    func render(_ table: Table) -> String {
+        let widths = table.columns.indices.map { index in
+            ([table.columns[index].title] + table.rows.map { $0[index] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return table.columns[index].alignment == .right ? padding + cell : cell + padding
+            }
+            .joined(separator: "  ")
+            .trimmingTrailingSpaces()
+        }
+        var lines = [line(table.columns.map(\.title))]
+        lines.append(line(widths.map { String(repeating: "─", count: $0) }))
+        lines += table.rows.map(line)
+        lines += table.notes
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// GitHub-flavoured Markdown tables, for pasting into a pull request.
+public struct MarkdownFormatter: ReportFormatter {
+    public init() {}
+
+    public func format(_ report: some Report) throws -> String {
+        report.tables.map { table in
+            func escape(_ cell: String) -> String {
+                cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            }
+            var lines = ["| " + table.columns.map { escape($0.title) }.joined(separator: " | ") + " |"]
+            lines.append("|" + table.columns.map { $0.alignment == .right ? " ---: |" : " --- |" }.joined())
+            lines += table.rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+            if !table.notes.isEmpty { lines += [""] + table.notes }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        .joined(separator: "\n")
+    }
+}
+
+/// The report's tables as RFC 4180 CSV, one after another.
+public struct CSVTableFormatter: ReportFormatter {
+    public init() {}
+
+    public func format(_ report: some Report) throws -> String {
+        report.tables.map { table in
+            ([table.columns.map(\.title)] + table.rows)
+                .map { $0.map { CSVField.quoted($0) }.joined(separator: ",") + "\r\n" }
+                .joined()
+        }
+        .joined(separator: "\r\n")
+    }
+}
+
+/// JSON for machines: camelCase keys in a stable order, numbers as numbers,
+/// durations in seconds, times as ISO 8601 UTC.
+public struct JSONReportFormatter: ReportFormatter {
+    public init() {}
+
+    public func format(_ report: some Report) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"
+        )
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+}
+
+/// RFC 4180 field quoting.
+public enum CSVField {
+    /// The field as it goes between commas: quoted when it holds a comma,
+    /// a quote, or a line break, with quotes doubled.
+    public static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

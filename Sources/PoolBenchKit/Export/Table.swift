@@ -1,0 +1,25 @@
+/// Rows and columns, the shape every human-readable report takes before a
+/// formatter turns it into text, Markdown or CSV.
+public struct Table: Sendable, Equatable {
+    public enum Alignment: Sendable { case left, right }
+
+    public struct Column: Sendable, Equatable {
+        public var title: String
+        public var alignment: Alignment
+        public init(_ title: String, _ alignment: Alignment = .left) {
+            self.title = title
+            self.alignment = alignment
+        }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String]]
+    /// Lines printed under the table, e.g. what the marks mean.
+    public var notes: [String]
+
+    public init(columns: [Column], rows: [[String]] = [], notes: [String] = []) {
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+    }
+}
