@@ -51,8 +51,8 @@ struct CLI {
         // Files, not pipes: a chatty child can never stall on a full pipe.
         let outURL = directory.appending(path: ".stdout-\(UUID().uuidString)")
         let errURL = directory.appending(path: ".stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

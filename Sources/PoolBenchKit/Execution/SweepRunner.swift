@@ -1,0 +1,82 @@
+import Foundation
+
+/// Told after every run, so a command can show progress.
+public protocol SweepProgress: Sendable {
+    func runFinished(done: Int, total: Int, point: SweepPoint, elapsed: Double)
+}
+
+/// Runs a sweep's schedule and stores every measured run the moment it
+/// ends, each in its own transaction: a crash loses at most the run in flight.
+public struct SweepRunner: Sendable {
+    public var store: HistoryStore
+    public var makeExecutor: @Sendable (ExecutorKind) -> any Executor
+
+    public init(store: HistoryStore, makeExecutor: @escaping @Sendable (ExecutorKind) -> any Executor) {
+        self.store = store
+        self.makeExecutor = makeExecutor
+    }
+
+    /// Runs `schedule` for `plan` within the already-recorded `sweep`, marks
+    /// the sweep completed (or failed, when a run cannot be carried out) and
+    /// returns the stored runs.
+    public func run(
+        _ plan: SweepPlan, workload: any Workload, schedule: [ScheduledRun], sweep: SweepRecord,
+        progress: (any SweepProgress)? = nil
+    ) async throws -> [RunRecord] {
+        guard let sweepID = sweep.id else { preconditionFailure("the sweep must be stored before it runs") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var stored: [RunRecord] = []
+        do {
+            for (index, entry) in schedule.enumerated() {
+                let measured = try await measure(entry.point, workload: workload, tasks: plan.tasks)
+                if let repetition = entry.repetition {
+                    stored.append(try store.save(measured.record(sweepId: sweepID, workload: plan.workload, repetition: repetition)))
+                }
+                let elapsed = start.duration(to: clock.now)
+                progress?.runFinished(
+                    done: index + 1, total: schedule.count, point: entry.point,
+                    elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                )
+            }
+        } catch {
+            try? store.finishSweep(id: sweepID, status: .failed)
+            throw error
+        }
+        try store.finishSweep(id: sweepID, status: .completed)
+        return stored
+    }
+
+    private func measure(_ point: SweepPoint, workload: any Workload, tasks: Int) async throws -> Measurement {
+        let executor = makeExecutor(point.executor)
+        let startedAt = Date()
+        let before = ResourceUsage.now()
+        let result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
+        let usage = ResourceUsage.now().since(before)
+        return Measurement(point: point, tasks: tasks, startedAt: startedAt, result: result, usage: usage)
+    }
+}
+
+/// What one execution measured, before it becomes a stored run.
+struct Measurement {
+    var point: SweepPoint
+    var tasks: Int
+    var startedAt: Date
+    var result: ExecutionResult
+    var usage: ResourceUsage
+
+    func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
+        let latency = LatencySummary(result.latencies)
+        return RunRecord(
+            sweepId: sweepId, workload: workload.name, parameters: workload.parameterText,
+            executor: point.executor.rawValue, workers: point.workers, tasks: tasks, repetition: repetition,
+            startedAt: startedAt, wallSeconds: result.wallSeconds,
+            throughput: result.wallSeconds > 0 ? Double(tasks) / result.wallSeconds : 0,
+            latencyP50: latency?.p50, latencyP90: latency?.p90, latencyP99: latency?.p99, latencyMax: latency?.max,
+            cpuUserSeconds: usage.userSeconds, cpuSystemSeconds: usage.systemSeconds, peakRssBytes: usage.peakRssBytes,
+            voluntaryContextSwitches: usage.voluntaryContextSwitches,
+            involuntaryContextSwitches: usage.involuntaryContextSwitches,
+            errorCount: result.errorCount, firstError: result.firstError
+        )
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What `run` prints when a sweep ends: one row per executor × workers with
+/// medians over its runs, the speed-up over one worker, and the fastest
+/// point marked.
+public struct SweepReport: Report {
+    /// One point's medians over its measured runs.
+    public struct Row: Encodable, Sendable, Equatable {
+        public var executor: String
+        public var workers: Int
+        public var runs: Int
+        public var wallSeconds: Double
+        public var throughput: Double
+        /// Median throughput ÷ the baseline's: the same executor at one
+        /// worker, else `sequential`; nil when neither was measured.
+        public var speedup: Double?
+        public var latencyP50: Double?
+        public var latencyP99: Double?
+        public var cpuSeconds: Double?
+        public var errors: Int
+        public var fastest: Bool
+    }
+
+    public var sweepId: Int64
+    public var workload: String
+    public var parameters: String
+    public var tasks: Int
+    public var rows: [Row]
+    public var firstError: String?
+
+    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord]) {
+        self.sweepId = sweepId
+        self.workload = workload.name
+        self.parameters = workload.parameterText
+        self.tasks = tasks
+        firstError = runs.lazy.compactMap(\.firstError).first
+
+        let groups = Dictionary(grouping: runs) { SweepPoint(executor: ExecutorKind(rawValue: $0.executor) ?? .pool, workers: $0.workers) }
+        func medianThroughput(_ point: SweepPoint) -> Double? {
+            groups[point].map { median($0.map(\.throughput)) }
+        }
+        let sequential = medianThroughput(SweepPoint(executor: .sequential, workers: 1))
+        var rows = groups.map { point, runs in
+            let throughput = median(runs.map(\.throughput))
+            let baseline = medianThroughput(SweepPoint(executor: point.executor, workers: 1)) ?? sequential
+            return Row(
+                executor: point.executor.rawValue, workers: point.workers, runs: runs.count,
+                wallSeconds: median(runs.map(\.wallSeconds)), throughput: throughput,
+                speedup: baseline.flatMap { $0 > 0 ? throughput / $0 : nil },
+                latencyP50: medianOrNil(runs.compactMap(\.latencyP50)),
+                latencyP99: medianOrNil(runs.compactMap(\.latencyP99)),
+                cpuSeconds: medianOrNil(runs.compactMap(\.cpuSeconds)),
+                errors: runs.map(\.errorCount).reduce(0, +), fastest: false
+            )
+        }
+        rows.sort { ($0.executor, $0.workers) < ($1.executor, $1.workers) }
+        if let best = rows.indices.max(by: { rows[$0].throughput < rows[$1].throughput }) {
+            rows[best].fastest = true
+        }
+        self.rows = rows
+    }
+
+    public var tables: [Table] {
+        var table = Table(columns: [
+            .init("executor"), .init("workers", .right), .init("runs", .right), .init("wall", .right),
+            .init("tasks/s", .right), .init("speed-up", .right), .init("p50", .right), .init("p99", .right),
+            .init("cpu", .right), .init("errors", .right), .init(""),
+        ])
+        table.rows = rows.map { row in
+            [
+                row.executor, String(row.workers), String(row.runs), Formatting.seconds(row.wallSeconds),
+                Formatting.rate(row.throughput), Formatting.factor(row.speedup), Formatting.seconds(row.latencyP50),
+                Formatting.seconds(row.latencyP99), Formatting.seconds(row.cpuSeconds), String(row.errors),
+                row.fastest ? "★ fastest" : "",
+            ]
+        }
+        table.notes = notes
+        return [table]
+    }
+
+    /// Plain sentences under the table: the verdict a person came for.
+    var notes: [String] {
+        var notes = ["Sweep \(sweepId): \(workload) \(parameters), \(tasks) tasks per run; medians over runs; speed-up against one worker."]
+        if let best = rows.first(where: \.fastest) {
+            var sentence = "Fastest: \(best.executor) with \(best.workers) worker\(best.workers == 1 ? "" : "s"), \(Formatting.seconds(best.wallSeconds)) per run"
+            if let speedup = best.speedup { sentence += ", \(Formatting.factor(speedup)) the throughput of one worker" }
+            notes.append(sentence + ".")
+        }
+        let errors = rows.map(\.errors).reduce(0, +)
+        if errors > 0 {
+            notes.append("\(errors) task\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
+        }
+        notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
+        return notes
+    }
+
+}
+
+/// The middle value; the mean of the two middle values for an even count.
+func median(_ values: [Double]) -> Double {
+    precondition(!values.isEmpty, "median of nothing")
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// The median, or nil when nothing was measured.
+func medianOrNil(_ values: [Double]) -> Double? {
+    values.isEmpty ? nil : median(values)
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import PoolBenchKit
+
+/// A deterministic executor: every task "takes" `taskSeconds`, and wall
+/// time is ⌈tasks ÷ workers⌉ of them. Task 0 fails when `failFirst`.
+struct FakeExecutor: Executor {
+    var kind: ExecutorKind
+    var taskSeconds = 0.01
+    var failFirst = false
+
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+        let rounds = (tasks + workers - 1) / workers
+        return ExecutionResult(
+            wallSeconds: Double(rounds) * taskSeconds, latencies: Array(repeating: taskSeconds, count: tasks),
+            errorCount: failFirst ? 1 : 0, firstError: failFirst ? "task 0: boom" : nil
+        )
+    }
+}
+
+struct BrokenExecutor: Executor {
+    struct Failure: Error {}
+    var kind: ExecutorKind { .processes }
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult { throw Failure() }
+}
+
+struct NoWorkload: Workload {
+    var spec: WorkloadSpec { .sleep(duration: 0.01, capacity: nil) }
+    func runBlocking(task: Int) throws {}
+    func run(task: Int) async throws {}
+}
+
+/// Always the same sequence, so schedules are reproducible in tests.
+struct CountingGenerator: RandomNumberGenerator {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state
+    }
+}
+
+@Suite struct SweepPlanTests {
+    let plan = SweepPlan(
+        workload: .sleep(duration: 0.01, capacity: nil), executors: [.sequential, .pool], workerCounts: [1, 2, 4],
+        tasks: 10, repeats: 3, warmups: 1
+    )
+
+    @Test func sequentialIsOnePointWhateverTheWorkerCounts() {
+        #expect(plan.points == [
+            SweepPoint(executor: .sequential, workers: 1), SweepPoint(executor: .pool, workers: 1),
+            SweepPoint(executor: .pool, workers: 2), SweepPoint(executor: .pool, workers: 4),
+        ])
+    }
+
+    @Test func everyRoundVisitsEveryPointOnceWarmUpsFirst() {
+        var generator = CountingGenerator()
+        let schedule = plan.schedule(using: &generator)
+        #expect(schedule.count == 4 * (1 + 3))
+        for round in 0..<4 {
+            let slice = schedule[(round * 4)..<(round * 4 + 4)]
+            #expect(Set(slice.map(\.point)) == Set(plan.points))
+            #expect(Set(slice.map(\.repetition)) == [round == 0 ? nil : round - 1])
+        }
+    }
+
+    @Test func roundsAreShuffledNotRunInTheSameOrder() {
+        var generator = CountingGenerator()
+        let plan = SweepPlan(
+            workload: .cpu(size: 1), executors: [.pool], workerCounts: Array(1...16), tasks: 1, repeats: 4, warmups: 0
+        )
+        let schedule = plan.schedule(using: &generator)
+        let orders = Set((0..<4).map { round in schedule[(round * 16)..<(round * 16 + 16)].map(\.point.workers) })
+        #expect(orders.count > 1)
+    }
+}
+
+@Suite struct SweepRunnerTests {
+    @Test func everyMeasuredRunIsStoredAndTheSweepCompletes() async throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        let plan = SweepPlan(
+            workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool], workerCounts: [1, 10],
+            tasks: 10, repeats: 2, warmups: 1
+        )
+        var generator = CountingGenerator()
+        let runner = SweepRunner(store: store) { FakeExecutor(kind: $0) }
+        let runs = try await runner.run(plan, workload: NoWorkload(), schedule: plan.schedule(using: &generator), sweep: sweep)
+
+        #expect(runs.count == 4)
+        #expect(try store.runs(matching: HistoryFilter()).count == 4)
+        #expect(try store.sweep(id: sweep.id!)?.status == .completed)
+        let ten = try #require(runs.first { $0.workers == 10 })
+        #expect(ten.wallSeconds == 0.01)
+        #expect(ten.throughput == 1000)
+        #expect(ten.latencyP50 == 0.01)
+        #expect(ten.parameters == "duration=10ms")
+        #expect(Set(runs.map(\.repetition)) == [0, 1])
+    }
+
+    @Test func aRunThatCannotBeCarriedOutMarksTheSweepFailedAndKeepsEarlierRuns() async throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        let plan = SweepPlan(
+            workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool, .processes], workerCounts: [1],
+            tasks: 1, repeats: 1, warmups: 0
+        )
+        let schedule = plan.points.map { ScheduledRun(point: $0, repetition: 0) }
+        let runner = SweepRunner(store: store) { kind in
+            kind == .processes ? BrokenExecutor() as any Executor : FakeExecutor(kind: kind)
+        }
+        await #expect(throws: BrokenExecutor.Failure.self) {
+            _ = try await runner.run(plan, workload: NoWorkload(), schedule: schedule, sweep: sweep)
+        }
+        #expect(try store.sweep(id: sweep.id!)?.status == .failed)
+        #expect(try store.runs(matching: HistoryFilter()).map(\.executor) == ["pool"])
+    }
+
+    @Test func theReportMarksTheFastestPointAndTheSpeedUp() throws {
+        let runs = [(1, 100.0), (1, 110.0), (2, 190.0), (4, 200.0), (4, 210.0)].map { workers, throughput in
+            RunRecord.fixture(sweepId: 1, workers: workers, throughput: throughput)
+        }
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: nil), tasks: 100, runs: runs)
+        #expect(report.rows.map(\.workers) == [1, 2, 4])
+        #expect(report.rows.map(\.throughput) == [105, 190, 205])
+        #expect(report.rows.map(\.fastest) == [false, false, true])
+        #expect(report.rows[2].speedup == 205.0 / 105.0)
+        let text = try TextTableFormatter().format(report)
+        #expect(text.contains("★ fastest"))
+        #expect(text.contains("1.95×"))
+    }
+}
