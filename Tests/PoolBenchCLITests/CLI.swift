@@ -38,6 +38,19 @@ struct CLI {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
+    /// Starts poolbench without waiting, for tests that signal it.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()

@@ -1,0 +1,24 @@
+import Dispatch
+import Foundation
+
+/// Turns Ctrl-C (SIGINT) and SIGTERM into an orderly stop: the handler runs
+/// on an ordinary queue, where it may touch the history, then the process
+/// exits with 128 + the signal number (130 for Ctrl-C).
+public enum Interrupts {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Installs `handler` for SIGINT and SIGTERM. Call once, before the work
+    /// it protects starts.
+    public static func onInterrupt(_ handler: @escaping @Sendable () -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                handler()
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

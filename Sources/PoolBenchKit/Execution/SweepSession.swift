@@ -1,0 +1,37 @@
+import Foundation
+
+/// Records a sweep around its runs: the sweep row with host and git state
+/// before the first run, `interrupted` when Ctrl-C arrives, and the runner's
+/// verdict at the end.
+public struct SweepSession: Sendable {
+    public let store: HistoryStore
+    public let sweep: SweepRecord
+
+    /// Stores the sweep as `running` and arranges for Ctrl-C to mark it
+    /// `interrupted` (keeping every finished run) and clean up temporary files.
+    public static func begin(store: HistoryStore, commandLine: [String], label: String?) throws -> SweepSession {
+        let host = try store.host(HostProbe.current())
+        let git = HostProbe.git()
+        let sweep = try store.beginSweep(
+            SweepRecord(
+                hostId: host.id!, startedAt: Date(), commandLine: shellQuoted(commandLine), label: label,
+                gitCommit: git.commit, gitBranch: git.branch
+            )
+        )
+        Interrupts.onInterrupt {
+            try? store.finishSweep(id: sweep.id!, status: .interrupted)
+            TemporaryDirectories.removeAll()
+            FileHandle.standardError.write(Data("\nInterrupted: sweep \(sweep.id!) is marked interrupted; its finished runs are kept.\n".utf8))
+        }
+        return SweepSession(store: store, sweep: sweep)
+    }
+
+    /// Arguments joined so that pasting them into a shell runs the same thing.
+    public static func shellQuoted(_ arguments: [String]) -> String {
+        arguments.map { argument in
+            let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@%+".contains($0) }
+            return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        .joined(separator: " ")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import PoolBenchKit
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a workload across executors and worker counts, store every run, print a summary.",
+        discussion: """
+            Points run shuffled and interleaved: every point once, then again, so drift
+            on a noisy machine spreads over all of them. Each run is stored the moment it
+            ends; Ctrl-C keeps the finished runs and marks the sweep interrupted.
+
+            Examples:
+              poolbench run sleep --duration 1s --tasks 10 --executor sequential,threads --workers 10 --repeat 1 --warmup 0
+              poolbench run sleep --duration 20ms --capacity 16 --workers 1...48
+              poolbench run cpu --executor threads,pool,tasks --workers 1,2,4,8
+              poolbench run file --bytes 1MiB --executor pool,dispatch
+            """
+    )
+
+    @Argument(help: "The workload: sleep, cpu or file.")
+    var workload: WorkloadName
+
+    @OptionGroup(title: "Sweep") var sweep: SweepOptions
+    @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Output format: table, json or markdown.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        _ = try parameters.spec(for: workload)
+        try Self.validate(format, offered: [.table, .json, .markdown])
+    }
+
+    func run() async throws {
+        let plan = SweepPlan(
+            workload: try parameters.spec(for: workload), executors: try sweep.executors,
+            workerCounts: try sweep.workerCounts, tasks: sweep.tasks, repeats: sweep.repeats, warmups: sweep.warmup
+        )
+        let workload = try plan.workload.makeWorkload()
+        let store = try database.openForWriting()
+        let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
+        let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
+        let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
+        var generator = SystemRandomNumberGenerator()
+        let runs = try await runner.run(
+            plan, workload: workload, schedule: plan.schedule(using: &generator), sweep: session.sweep,
+            progress: TerminalProgress.ifStandardErrorIsATerminal()
+        )
+        try Self.print(SweepReport(sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs), as: format)
+    }
+}

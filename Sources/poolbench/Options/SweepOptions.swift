@@ -1,0 +1,65 @@
+import ArgumentParser
+import PoolBenchKit
+
+/// What `run` and `tune` share: which executors, how many tasks, how many
+/// runs per point, and the label to file the sweep under.
+struct SweepOptions: ParsableArguments {
+    @Option(
+        name: .customLong("executor"),
+        help: ArgumentHelp(
+            "Executors to compare, comma-separated: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "e[,e…]"
+        )
+    )
+    var executorList = "pool"
+
+    @Option(
+        name: .customLong("workers"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Worker counts: a list (1,2,4,8) or a range (1...64).", valueName: "spec")
+    )
+    var workerSpec = "1,2,4,8,16,32"
+
+    @Option(help: "Tasks per run.")
+    var tasks: Int = 100
+
+    @Option(name: .customLong("repeat"), help: "Measured runs per point.")
+    var repeats: Int = 3
+
+    @Option(help: "Unrecorded warm-up runs per point, before the measured ones.")
+    var warmup: Int = 1
+
+    @Option(help: "A label to file the sweep under, e.g. a commit or an experiment name.")
+    var label: String?
+
+    func validate() throws {
+        _ = try executors
+        _ = try workerCounts
+        guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1; got \(tasks).") }
+        guard tasks <= 100_000_000 else { throw ValidationError("--tasks must be at most 100000000; got \(tasks).") }
+        guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1; got \(repeats).") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more; got \(warmup).") }
+    }
+}
+
+extension SweepOptions {
+    /// The executors named, in the order given, each once.
+    var executors: [ExecutorKind] {
+        get throws(ValidationError) {
+            var kinds: [ExecutorKind] = []
+            for name in executorList.split(separator: ",", omittingEmptySubsequences: false) {
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let kind = ExecutorKind(rawValue: trimmed) else {
+                    let valid = ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ValidationError("unknown executor '\(trimmed)'; choose from \(valid).")
+                }
+                if !kinds.contains(kind) { kinds.append(kind) }
+            }
+            return kinds
+        }
+    }
+
+    var workerCounts: [Int] {
+        get throws(ValidationError) { try WorkerCounts.parse(workerSpec) }
+    }
+}
