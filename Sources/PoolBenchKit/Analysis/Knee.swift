@@ -48,8 +48,8 @@ public enum Knee {
         let priors = SanityPriors.estimate(usable, peakThroughput: medians.max(), cores: cores)
         var answer = KneeRecommendation(
             method: .insufficientData, reason: "", runs: usable.count, tolerance: tolerance,
-            plateauReached: false, points: zip(workers, groups).map { n, runs in
-                WorkerPoint(workers: n, runs: runs.count, medianThroughput: Descriptive.median(runs) ?? .nan)
+            plateauReached: false, points: workers.indices.map { i in
+                WorkerPoint(workers: workers[i], runs: groups[i].count, medianThroughput: medians[i])
             },
             priors: priors
         )

@@ -50,7 +50,10 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     public var runs: Int
     public var tolerance: Double
     /// False when the knee is the largest tested count: throughput was still
-    /// climbing and a larger count might do better.
+    /// climbing and a larger count might do better. Judged by the knee, not
+    /// by where the maximum fell: on a flat plateau noise often puts the
+    /// maximum at the largest count, yet the counts before it within
+    /// tolerance show the plateau was reached.
     public var plateauReached: Bool
     /// Worker counts worth running next: up to 4× the largest when no
     /// plateau was reached, a first sweep when data is missing.
