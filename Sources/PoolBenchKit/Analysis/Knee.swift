@@ -1,0 +1,152 @@
+/// The `best` answer: the knee of the throughput curve, with a bootstrap band.
+public enum Knee {
+    /// A fit answers only with R² at least this: below it the curve explains
+    /// too little of the spread between worker counts to beat the points.
+    public static let goodFit = 0.9
+    /// A fit is tried only with this many worker counts of ≥ `runsForFit` runs:
+    /// the USL has three parameters and needs a few points to spare.
+    public static let countsForFit = 6
+    public static let runsForFit = 3
+    /// Share of bootstrap knees inside the band (5th to 95th percentile).
+    public static let bandCoverage = 0.90
+
+    /// The knee rule on one curve: the index of the first value within
+    /// `tolerance` of the largest, i.e. xᵢ ≥ (1 − tolerance)·max x.
+    /// NaN values never qualify; `nil` when there is no finite value.
+    public static func kneeIndex(of throughput: [Double], tolerance: Double) -> Int? {
+        guard let peak = throughput.filter(\.isFinite).max() else { return nil }
+        let threshold = peak - tolerance * abs(peak)
+        return throughput.firstIndex { $0 >= threshold }
+    }
+
+    /// Recommends a worker count for the runs of one series.
+    ///
+    /// 1. Each tested worker count is summarised by the median of its runs.
+    /// 2. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
+    ///    are fitted; those with R² ≥ 0.9 are good, and the good one with the
+    ///    smaller residual variance SS_res/(n − p) answers. Otherwise — or
+    ///    with no good fit — the measured medians answer.
+    /// 3. The knee is `kneeIndex` of the answering curve evaluated at the
+    ///    tested counts only, so a fitted optimum between or beyond tested
+    ///    counts is snapped to a tested one: never outside the tested range.
+    /// 4. The band: `resamples` stratified bootstrap resamples (runs redrawn
+    ///    within each worker count, seeded by `seed`), the knee recomputed on
+    ///    each — refitting the same model when a fit answered — and the 5th
+    ///    to 95th percentile of those knees.
+    ///
+    /// - Parameters:
+    ///   - tolerance: how far below the peak the knee may be, as a fraction.
+    ///   - cores: logical cores of the host, for the wait/compute prior.
+    public static func recommend(
+        _ samples: [Sample], tolerance: Double = 0.05, seed: UInt64 = 0, resamples: Int = 1_000, cores: Int? = nil
+    ) -> KneeRecommendation {
+        let usable = samples.filter { $0.throughput.isFinite && $0.workers >= 1 }
+        let byWorkers = Dictionary(grouping: usable, by: \.workers)
+        let workers = byWorkers.keys.sorted()
+        let groups = workers.map { byWorkers[$0, default: []].map(\.throughput) }
+        let medians = groups.map { Descriptive.median($0) ?? .nan }
+        let priors = SanityPriors.estimate(usable, peakThroughput: medians.max(), cores: cores)
+        var answer = KneeRecommendation(
+            method: .insufficientData, reason: "", runs: usable.count, tolerance: tolerance,
+            plateauReached: false, points: workers.indices.map { i in
+                WorkerPoint(workers: workers[i], runs: groups[i].count, medianThroughput: medians[i])
+            },
+            priors: priors
+        )
+        guard workers.count >= 2, let largest = workers.last else {
+            return insufficient(answer, tested: workers.first)
+        }
+
+        let x = workers.map(Double.init)
+        let choice = chooseFit(x, groups: groups, medians: medians)
+        let curve = choice.fit.map { fit in x.map(fit.throughput(atWorkers:)) } ?? medians
+        guard let knee = kneeIndex(of: curve, tolerance: tolerance),
+              let peak = curve.indices.max(by: { curve[$0] < curve[$1] }) else {
+            return insufficient(answer, tested: nil)
+        }
+
+        let knees = Bootstrap.resampledMedians(of: groups, resamples: resamples, seed: seed) { resampled in
+            let curve = choice.fit.flatMap { refit($0, x, resampled) }.map { fit in x.map(fit.throughput(atWorkers:)) }
+            return workers[kneeIndex(of: curve ?? resampled, tolerance: tolerance) ?? knee]
+        }
+        let band = Bootstrap.percentileBand(knees, coverage: bandCoverage) ?? workers[knee]...workers[knee]
+
+        answer.recommendedWorkers = workers[knee]
+        answer.band = min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
+        answer.peakWorkers = workers[peak]
+        answer.peakThroughput = curve[peak]
+        answer.kneeThroughput = curve[knee]
+        if curve[peak] > 0 { answer.fractionOfPeak = curve[knee] / curve[peak] }
+        answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak])
+        answer.method = choice.fit.map { $0.model == .saturation ? .saturation : .universalScalability } ?? .measured
+        answer.fit = choice.fit
+        if let fit = choice.fit {
+            for i in answer.points.indices { answer.points[i].modelThroughput = fit.throughput(atWorkers: x[i]) }
+        }
+        answer.plateauReached = knee < workers.count - 1
+        answer.reason = choice.reason
+        if !answer.plateauReached {
+            answer.nextRange = largest...(4 * largest)
+            answer.reason += "; no plateau reached: throughput still rising at \(largest) workers, "
+                + "try up to \(4 * largest)"
+        }
+        return answer
+    }
+
+    /// The fit that answers, if any, and why.
+    private static func chooseFit(
+        _ workers: [Double], groups: [[Double]], medians: [Double]
+    ) -> (fit: ScalingFit?, reason: String) {
+        let eligible = groups.filter { $0.count >= runsForFit }.count
+        guard eligible >= countsForFit else {
+            return (nil, "measured medians: a fit needs \(countsForFit) worker counts with "
+                + "\(runsForFit)+ runs each, found \(eligible)")
+        }
+        let fits = [
+            ScalingFit.universalScalability(workers: workers, throughput: medians),
+            ScalingFit.saturation(workers: workers, throughput: medians),
+        ].compactMap { $0 }
+        let good = fits.filter { $0.rSquared >= goodFit }
+        guard let best = good.min(by: {
+            $0.residualVariance(workers, medians) < $1.residualVariance(workers, medians)
+        }) else {
+            let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
+            return (nil, "measured medians: no good fit (\(scores); need \(goodFit))")
+        }
+        return (best, "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
+            + "on \(workers.count) worker counts; knee snapped to a tested count")
+    }
+
+    private static func refit(_ fit: ScalingFit, _ workers: [Double], _ medians: [Double]) -> ScalingFit? {
+        switch fit.model {
+        case .universalScalability:
+            ScalingFit.universalScalability(workers: workers, throughput: medians, near: fit)
+        case .saturation:
+            ScalingFit.saturation(workers: workers, throughput: medians)
+        }
+    }
+
+    private static func insufficient(_ answer: KneeRecommendation, tested: Int?) -> KneeRecommendation {
+        var answer = answer
+        answer.method = .insufficientData
+        if let tested {
+            answer.peakWorkers = tested
+            answer.peakThroughput = answer.points.first?.medianThroughput
+            answer.nextRange = 1...max(32, 4 * tested)
+            answer.reason = "only \(tested) worker\(tested == 1 ? "" : "s") tested: "
+                + "run a sweep across worker counts, e.g. 1...\(max(32, 4 * tested))"
+        } else {
+            answer.nextRange = 1...32
+            answer.reason = "no runs with a throughput: run a sweep, e.g. workers 1,2,4,8,16,32"
+        }
+        return answer
+    }
+
+    private static func name(_ model: ScalingFit.Model) -> String {
+        model == .saturation ? "saturation" : "USL"
+    }
+
+    private static func rounded(_ value: Double) -> String {
+        String(Double(Int((value * 1000).rounded())) / 1000)
+    }
+}

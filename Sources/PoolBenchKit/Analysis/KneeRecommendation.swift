@@ -1,0 +1,83 @@
+/// How `best` arrived at its answer.
+public enum KneeMethod: String, Sendable, Hashable, Codable {
+    /// Knee of a Universal Scalability Law fit.
+    case universalScalability
+    /// Knee of a saturation fit X = λ·min(N, K).
+    case saturation
+    /// Knee of the measured medians: too few points for a fit, or no good fit.
+    case measured
+    /// Not enough runs to recommend anything; `reason` says what to run.
+    case insufficientData
+}
+
+/// One tested worker count as `best` saw it.
+public struct WorkerPoint: Sendable, Hashable, Codable {
+    public var workers: Int
+    public var runs: Int
+    /// Median throughput of the runs, tasks/s.
+    public var medianThroughput: Double
+    /// The fitted model at this worker count, when a fit answered.
+    public var modelThroughput: Double?
+}
+
+/// The answer to "how many workers?" for one series.
+///
+/// Encodes to JSON with the keys `best --format json` promises:
+/// `recommendedWorkers`, `band` ([low, high]), `peakWorkers`, `method`, `runs`.
+public struct KneeRecommendation: Sendable, Hashable, Codable {
+    /// The knee: the smallest tested worker count whose throughput is within
+    /// `tolerance` of the peak. Always a tested count; `nil` when there is too
+    /// little data (see `reason` and `nextRange`).
+    public var recommendedWorkers: Int?
+    /// The 5th–95th percentile of the knee over bootstrap resamples, widened
+    /// if needed to contain `recommendedWorkers`. Both ends are tested counts.
+    public var band: ClosedRange<Int>?
+    /// The tested worker count with the highest throughput, by the method
+    /// that answered (model or measured medians).
+    public var peakWorkers: Int?
+    /// Throughput at `peakWorkers`, tasks/s, by the method that answered.
+    public var peakThroughput: Double?
+    /// Throughput at `recommendedWorkers`, tasks/s, by the method that answered.
+    public var kneeThroughput: Double?
+    /// kneeThroughput / peakThroughput: what the knee keeps of the peak.
+    public var fractionOfPeak: Double?
+    /// 1 − recommendedWorkers / peakWorkers: the share of workers the knee saves.
+    public var fewerWorkersFraction: Double?
+    public var method: KneeMethod
+    /// Why this method answered, in a short sentence for humans.
+    public var reason: String
+    /// Number of runs the answer used.
+    public var runs: Int
+    public var tolerance: Double
+    /// False when the knee is the largest tested count: throughput was still
+    /// climbing and a larger count might do better. Judged by the knee, not
+    /// by where the maximum fell: on a flat plateau noise often puts the
+    /// maximum at the largest count, yet the counts before it within
+    /// tolerance show the plateau was reached.
+    public var plateauReached: Bool
+    /// Worker counts worth running next: up to 4× the largest when no
+    /// plateau was reached, a first sweep when data is missing.
+    public var nextRange: ClosedRange<Int>?
+    /// The fitted model, when one answered.
+    public var fit: ScalingFit?
+    /// Every tested worker count, ascending.
+    public var points: [WorkerPoint]
+    public var priors: SanityPriors
+
+    /// What the knee costs against the peak, e.g.
+    /// "16 workers: 97% of peak throughput with 67% fewer workers than 48";
+    /// `nil` without a recommendation.
+    public var tradeOffPhrase: String? {
+        guard let workers = recommendedWorkers, let peakWorkers, let fraction = fractionOfPeak else { return nil }
+        let noun = workers == 1 ? "worker" : "workers"
+        guard workers < peakWorkers, let fewer = fewerWorkersFraction else {
+            return "\(workers) \(noun): the peak throughput"
+        }
+        return "\(workers) \(noun): \(percent(fraction))% of peak throughput "
+            + "with \(percent(fewer))% fewer workers than \(peakWorkers)"
+    }
+
+    private func percent(_ fraction: Double) -> Int {
+        Int((fraction * 100).rounded())
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import PoolBenchKit
+
+extension AnalysisTests {
+    @Suite("Bootstrap")
+    struct BootstrapTests {
+        let groups: [[Double]] = [[1, 2, 3], [10, 20, 30, 40, 50], [7]]
+
+        @Test("Each resample draws only from its own group")
+        func resamplesStayWithinGroups() {
+            let medians = Bootstrap.resampledMedians(of: groups, resamples: 500, seed: 1) { $0 }
+            #expect(medians.count == 500)
+            #expect(medians.allSatisfy { (1...3).contains($0[0]) && (10...50).contains($0[1]) && $0[2] == 7 })
+            // Resampling varies the medians: not every draw returns the sample median.
+            #expect(Set(medians.map { $0[1] }).count > 2)
+        }
+
+        @Test("The same seed gives the same resamples and another seed different ones")
+        func seedDeterminesResamples() {
+            let first = Bootstrap.resampledMedians(of: groups, resamples: 50, seed: 42) { $0[1] }
+            let again = Bootstrap.resampledMedians(of: groups, resamples: 50, seed: 42) { $0[1] }
+            let other = Bootstrap.resampledMedians(of: groups, resamples: 50, seed: 43) { $0[1] }
+            #expect(first == again)
+            #expect(first != other)
+        }
+
+        @Test("An empty group yields a NaN median instead of a crash")
+        func emptyGroup() {
+            let medians = Bootstrap.resampledMedians(of: [[], [2, 4]], resamples: 3, seed: 0) { $0 }
+            #expect(medians.allSatisfy { $0[0].isNaN && (2...4).contains($0[1]) })
+        }
+
+        @Test("The percentile band takes the 5th and 95th order statistics without interpolating")
+        func percentileBand() {
+            // 0…100: positions ⌊100·0.05⌋ = 5 and ⌈100·0.95⌉ = 95.
+            #expect(Bootstrap.percentileBand(Array((0...100).reversed())) == 5...95)
+            #expect(Bootstrap.percentileBand([8, 8, 8, 16]) == 8...16)
+            #expect(Bootstrap.percentileBand([]) == nil)
+        }
+    }
+}

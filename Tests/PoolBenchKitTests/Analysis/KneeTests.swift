@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import PoolBenchKit
+
+extension AnalysisTests {
+    @Suite("Knee recommendation")
+    struct KneeTests {
+        /// Three runs per count around the given medians (±1%), so the measured
+        /// path has something to resample.
+        func runs(_ medians: [Int: Double], runs: Int = 3) -> [Sample] {
+            medians.flatMap { workers, median in
+                [0.99, 1.0, 1.01].prefix(runs).map { sample(workers: workers, throughput: median * $0) }
+            }
+        }
+
+        @Test("A simulated server with 16 slots gets 16 workers and a band inside 12…20")
+        func capacitySixteen() {
+            for seed: UInt64 in [1, 2] {
+                var synthetic = SyntheticRuns(seed: seed)
+                let samples = synthetic.sweep(workers: Array(1...48), runs: 3, noise: 0.03) { min(Double($0), 16) / 0.020 }
+                let answer = Knee.recommend(samples, seed: seed)
+                #expect(answer.recommendedWorkers == 16)
+                #expect(answer.method == .saturation)
+                let band = answer.band ?? 0...0
+                #expect(band.contains(16) && band.lowerBound >= 12 && band.upperBound <= 20)
+                #expect(answer.plateauReached)
+            }
+        }
+
+        @Test("A CPU-bound curve on 2 cores that falls past 2 gets at most 2 workers")
+        func cpuBoundTwoCores() {
+            var synthetic = SyntheticRuns(seed: 9)
+            let samples = synthetic.sweep(workers: Array(1...8), runs: 3, noise: 0.03) { n in
+                400 * min(Double(n), 2) * (1 - 0.02 * Double(max(n - 2, 0)))
+            }
+            let answer = Knee.recommend(samples, seed: 9)
+            #expect((answer.recommendedWorkers ?? 99) <= 2)
+            #expect(answer.method != .measured && answer.method != .insufficientData)
+            #expect((answer.band?.upperBound ?? 99) <= 3)
+        }
+
+        @Test("Few worker counts answer from the measured medians, with the trade-off in numbers and words")
+        func measuredKnee() {
+            let answer = Knee.recommend(runs([1: 50, 2: 98, 4: 190, 8: 370, 16: 380]))
+            #expect(answer.method == .measured)
+            #expect(answer.reason.contains("found 5"))
+            #expect(answer.recommendedWorkers == 8)
+            #expect(answer.peakWorkers == 16 && answer.peakThroughput == 380)
+            #expect(answer.kneeThroughput == 370)
+            #expect(answer.fewerWorkersFraction == 0.5)
+            #expect(answer.band?.contains(8) == true)
+            #expect(answer.fit == nil)
+            #expect(answer.tradeOffPhrase == "8 workers: 97% of peak throughput with 50% fewer workers than 16")
+        }
+
+        @Test("When throughput still climbs at the largest count, no plateau is flagged and a range suggested")
+        func noPlateau() {
+            let answer = Knee.recommend(runs([1: 100, 2: 200, 4: 400, 8: 800]))
+            #expect(answer.recommendedWorkers == 8)
+            #expect(!answer.plateauReached)
+            #expect(answer.nextRange == 8...32)
+            #expect(answer.reason.contains("no plateau reached"))
+            #expect(answer.tradeOffPhrase == "8 workers: the peak throughput")
+        }
+
+        @Test("No runs, or one worker count, say what to run instead of recommending")
+        func insufficientData() {
+            let empty = Knee.recommend([])
+            #expect(empty.method == .insufficientData && empty.recommendedWorkers == nil)
+            #expect(empty.nextRange == 1...32 && empty.runs == 0)
+
+            let single = Knee.recommend(runs([8: 300]))
+            #expect(single.method == .insufficientData && single.recommendedWorkers == nil)
+            #expect(single.peakWorkers == 8 && single.runs == 3)
+            #expect(single.reason.hasPrefix("only 8 workers tested"))
+            #expect(single.tradeOffPhrase == nil)
+        }
+
+        @Test("The sanity priors apply Little's law and the wait/compute ratio to the runs at 1 worker")
+        func sanityPriors() {
+            let samples = [
+                sample(workers: 1, throughput: 50, latencyP50: 0.020, cpuSeconds: 0.5, tasks: 100),
+                sample(workers: 1, throughput: 50, latencyP50: 0.021, cpuSeconds: 0.5, tasks: 100),
+                sample(workers: 1, throughput: 50, latencyP50: 0.019, cpuSeconds: 0.5, tasks: 100),
+                sample(workers: 16, throughput: 800, latencyP50: 0.020),
+            ]
+            let priors = SanityPriors.estimate(samples, peakThroughput: 800, cores: 2)
+            #expect(isClose(priors.littlesLawWorkers, 16))
+            // 2 cores × (1 + 0.015 / 0.005)
+            #expect(isClose(priors.waitRatioWorkers, 8))
+            #expect(SanityPriors.estimate(samples, peakThroughput: 800, cores: nil).waitRatioWorkers == nil)
+            #expect(Knee.recommend(samples).priors.littlesLawWorkers.map { isClose($0, 16) } == true)
+        }
+
+        @Test("The same seed gives the same band")
+        func bandIsReproducible() {
+            var synthetic = SyntheticRuns(seed: 5)
+            let samples = synthetic.sweep(workers: [1, 2, 3, 4, 6, 8], runs: 5, noise: 0.10) { min(Double($0), 4) * 10 }
+            #expect(Knee.recommend(samples, seed: 3) == Knee.recommend(samples, seed: 3))
+        }
+
+        @Test("The recommendation encodes with the JSON keys best promises")
+        func jsonKeys() throws {
+            let answer = Knee.recommend(runs([1: 50, 2: 98, 4: 190, 8: 370, 16: 380]))
+            let data = try JSONEncoder().encode(answer)
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(object["recommendedWorkers"] as? Int == 8)
+            #expect(object["band"] as? [Int] == [8, 8])
+            #expect(object["peakWorkers"] as? Int == 16)
+            #expect(object["method"] as? String == "measured")
+            #expect(object["runs"] as? Int == 15)
+        }
+
+        @Test("The knee rule picks the first value within tolerance of the maximum")
+        func kneeRule() {
+            #expect(Knee.kneeIndex(of: [10, 94, 100, 97], tolerance: 0.05) == 2)
+            #expect(Knee.kneeIndex(of: [10, 95, 100, 97], tolerance: 0.05) == 1)
+            #expect(Knee.kneeIndex(of: [.nan, 5, 4], tolerance: 0.3) == 1)
+            #expect(Knee.kneeIndex(of: [], tolerance: 0.05) == nil)
+        }
+    }
+}
