@@ -2,7 +2,7 @@ import Foundation
 
 /// What `history` prints: the sweeps matching a filter, or one sweep's runs.
 public enum HistoryReport: Report {
-    case sweeps([SweepSummary])
+    case sweeps([SweepListing])
     case runs(SweepRecord, [RunRecord])
 
     public var tables: [Table] {
@@ -77,7 +77,7 @@ public enum HistoryReport: Report {
         var runs: Int
         var errors: Int
 
-        init(_ summary: SweepSummary) {
+        init(_ summary: SweepListing) {
             let sweep = summary.sweep
             (id, uuid, status, startedAt, finishedAt) = (sweep.id, sweep.uuid, sweep.status, sweep.startedAt, sweep.finishedAt)
             (label, commandLine, gitCommit, gitBranch) = (sweep.label, sweep.commandLine, sweep.gitCommit, sweep.gitBranch)

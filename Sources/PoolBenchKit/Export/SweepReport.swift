@@ -37,19 +37,19 @@ public struct SweepReport: Report {
 
         let groups = Dictionary(grouping: runs) { SweepPoint(executor: ExecutorKind(rawValue: $0.executor) ?? .pool, workers: $0.workers) }
         func medianThroughput(_ point: SweepPoint) -> Double? {
-            groups[point].map { median($0.map(\.throughput)) }
+            groups[point].flatMap { Descriptive.median($0.map(\.throughput)) }
         }
         let sequential = medianThroughput(SweepPoint(executor: .sequential, workers: 1))
         var rows = groups.map { point, runs in
-            let throughput = median(runs.map(\.throughput))
+            let throughput = Descriptive.median(runs.map(\.throughput)) ?? 0
             let baseline = medianThroughput(SweepPoint(executor: point.executor, workers: 1)) ?? sequential
             return Row(
                 executor: point.executor.rawValue, workers: point.workers, runs: runs.count,
-                wallSeconds: median(runs.map(\.wallSeconds)), throughput: throughput,
+                wallSeconds: Descriptive.median(runs.map(\.wallSeconds)) ?? 0, throughput: throughput,
                 speedup: baseline.flatMap { $0 > 0 ? throughput / $0 : nil },
-                latencyP50: medianOrNil(runs.compactMap(\.latencyP50)),
-                latencyP99: medianOrNil(runs.compactMap(\.latencyP99)),
-                cpuSeconds: medianOrNil(runs.compactMap(\.cpuSeconds)),
+                latencyP50: Descriptive.median(runs.compactMap(\.latencyP50)),
+                latencyP99: Descriptive.median(runs.compactMap(\.latencyP99)),
+                cpuSeconds: Descriptive.median(runs.compactMap(\.cpuSeconds)),
                 errors: runs.map(\.errorCount).reduce(0, +), fastest: false
             )
         }
@@ -94,17 +94,4 @@ public struct SweepReport: Report {
         return notes
     }
 
-}
-
-/// The middle value; the mean of the two middle values for an even count.
-func median(_ values: [Double]) -> Double {
-    precondition(!values.isEmpty, "median of nothing")
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/// The median, or nil when nothing was measured.
-func medianOrNil(_ values: [Double]) -> Double? {
-    values.isEmpty ? nil : median(values)
 }

@@ -1,24 +1,18 @@
-/// Percentiles of one run's per-task latencies.
+/// Percentiles of one run's per-task latencies (type 7, see
+/// `Descriptive.quantile`), sorting them once.
 public struct LatencySummary: Sendable, Equatable {
     public var p50: Double
     public var p90: Double
     public var p99: Double
     public var max: Double
 
-    /// Nil for an empty run. Percentiles interpolate linearly between the
-    /// closest ranks (Hyndman & Fan type 7, numpy's default).
+    /// Nil for an empty run.
     public init?(_ latencies: [Double]) {
         guard !latencies.isEmpty else { return nil }
         let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double {
-            let position = p * Double(sorted.count - 1)
-            let lower = Int(position.rounded(.down))
-            let upper = Swift.min(lower + 1, sorted.count - 1)
-            return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
-        }
-        p50 = percentile(0.5)
-        p90 = percentile(0.9)
-        p99 = percentile(0.99)
+        p50 = Descriptive.sortedQuantile(sorted, at: 0.5)
+        p90 = Descriptive.sortedQuantile(sorted, at: 0.9)
+        p99 = Descriptive.sortedQuantile(sorted, at: 0.99)
         max = sorted[sorted.count - 1]
     }
 }

@@ -144,7 +144,7 @@ extension HistoryStore {
 // MARK: - Reading
 
 /// A sweep as `history` lists it: its row plus what its runs add up to.
-public struct SweepSummary: Codable, Sendable, Equatable {
+public struct SweepListing: Codable, Sendable, Equatable {
     public var sweep: SweepRecord
     public var hostName: String
     public var workloads: [String]
@@ -161,7 +161,7 @@ extension HistoryStore {
     }
 
     /// Sweeps matching `filter`, oldest first.
-    public func sweeps(matching filter: HistoryFilter) throws -> [SweepSummary] {
+    public func sweeps(matching filter: HistoryFilter) throws -> [SweepListing] {
         try writer.read { db in
             let request: SQLRequest<Row> = """
                 SELECT sweep.*, host.name AS hostName,
@@ -176,7 +176,7 @@ extension HistoryStore {
                 ORDER BY sweep.startedAt, sweep.id
                 """
             return try request.fetchAll(db).map { row in
-                SweepSummary(
+                SweepListing(
                     sweep: try SweepRecord(row: row),
                     hostName: row["hostName"],
                     workloads: (row["workloads"] as String?)?.split(separator: ",").map(String.init) ?? [],
