@@ -35,7 +35,8 @@ let package = Package(
         .executableTarget(
             name: "poolbench-benchmarks",
             dependencies: ["PoolBenchKit"],
-            path: "Benchmarks"
+            path: "Benchmarks",
+            exclude: ["python_pool.py"]
         ),
         .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit"]),
         .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench"]),

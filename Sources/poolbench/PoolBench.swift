@@ -9,7 +9,9 @@ struct PoolBenchCommand: AsyncParsableCommand {
         abstract: "How many workers should this job use? Measure, keep the history, and answer from it.",
         version: PoolBench.version,
         subcommands: [
+            RunCommand.self,
             HistoryCommand.self,
+            WorkerCommand.self,
         ]
     )
 

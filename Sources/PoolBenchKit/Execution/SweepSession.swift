@@ -20,7 +20,7 @@ public struct SweepSession: Sendable {
         )
         Interrupts.onInterrupt {
             try? store.finishSweep(id: sweep.id!, status: .interrupted)
-            TemporaryDirectories.removeAll()
+            TemporaryResources.removeAll()
             FileHandle.standardError.write(Data("\nInterrupted: sweep \(sweep.id!) is marked interrupted; its finished runs are kept.\n".utf8))
         }
         return SweepSession(store: store, sweep: sweep)

@@ -40,6 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             workerCounts: try sweep.workerCounts, tasks: sweep.tasks, repeats: sweep.repeats, warmups: sweep.warmup
         )
         let workload = try plan.workload.makeWorkload()
+        defer { workload.close() }
         let store = try database.openForWriting()
         let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
