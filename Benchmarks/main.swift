@@ -2,6 +2,8 @@
 // Each suite prints its figures side by side so ratios come from one run.
 
 let suites: [(name: String, run: () async throws -> Void)] = [
+    ("analysis", AnalysisBenchmarks.run),
+    ("storage", StorageBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()
