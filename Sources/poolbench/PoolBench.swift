@@ -10,6 +10,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
         version: PoolBench.version,
         subcommands: [
             HistoryCommand.self,
+            ExportCommand.self,
         ]
     )
 
