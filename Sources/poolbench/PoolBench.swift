@@ -11,6 +11,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
         subcommands: [
             HistoryCommand.self,
             ExportCommand.self,
+            ImportCommand.self,
         ]
     )
 
