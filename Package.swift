@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Test-only: an independent CSV parser that reads exports back.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -37,7 +39,7 @@ let package = Package(
             dependencies: ["PoolBenchKit"],
             path: "Benchmarks"
         ),
-        .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit"]),
-        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench"]),
+        .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit", "SwiftCSV"]),
+        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"]),
     ]
 )
