@@ -16,23 +16,23 @@ final class AtomicFile {
     /// Creates the temporary file beside `path`. It gets the target's
     /// permissions when the target exists, else the usual ones for a new file.
     init(replacing path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
             throw ExportError.outputIsDirectory(path: path)
         }
         let existingMode: mode_t? = stat(path, &status) == 0 ? status.st_mode & 0o7777 : nil
 
-        let temporaryPath = url.deletingLastPathComponent()
-            .appending(path: ".\(url.lastPathComponent).\(UUID().uuidString.prefix(8).lowercased()).tmp").path
+        let temporaryPath = "\(directory)/.\(name).\(UUID().uuidString.prefix(8).lowercased()).tmp"
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             let code = errno
             switch code {
             case ENOENT: throw ExportError.outputDirectoryMissing(path: path)
             case ENOTDIR:
-                throw ExportError.outputUnwritable(path: path, reason: "a parent of \(directory) is a file, not a directory")
+                throw ExportError.outputUnwritable(path: path, reason: "\(directory) is not a directory")
             default: throw ExportError.outputUnwritable(path: path, reason: String(cString: strerror(code)))
             }
         }
