@@ -88,8 +88,9 @@ public final class ImportSource {
             return try store.merge { insert in
                 var decoder = ExportRowDecoder(neutralised: false)
                 var record = CSVRecord()
+                var buffer = OutputBuffer()
                 try history.forEachRow { row in
-                    record.fill(from: row)
+                    record.fill(from: row, using: &buffer)
                     do {
                         try insert(try decoder.decode(record))
                     } catch let problem as DecodingProblem {
@@ -119,8 +120,8 @@ public final class ImportSource {
 extension CSVRecord {
     /// A database row as export would write it, without neutralising, so a
     /// merged history goes through the same checks as an imported file.
-    mutating func fill(from row: some ExportRowSource) {
-        var buffer = OutputBuffer()
+    mutating func fill(from row: some ExportRowSource, using buffer: inout OutputBuffer) {
+        buffer.removeAll()
         ends.removeAll(keepingCapacity: true)
         quoted.removeAll(keepingCapacity: true)
         for index in ExportColumn.allCases.indices {
@@ -138,7 +139,8 @@ extension CSVRecord {
             ends.append(buffer.bytes.count)
             quoted.append(isText)
         }
-        bytes = buffer.bytes
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: buffer.bytes)
     }
 }
 

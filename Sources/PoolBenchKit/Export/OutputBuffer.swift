@@ -81,6 +81,11 @@ public struct OutputBuffer: TextOutputStream {
         if bytes.count >= Self.chunkSize { try flush() }
     }
 
+    /// Forgets what is buffered without writing it.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Writes out everything buffered.
     mutating func flush() throws {
         guard descriptor >= 0, !bytes.isEmpty else { return }

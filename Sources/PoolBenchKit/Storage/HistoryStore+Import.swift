@@ -37,9 +37,12 @@ extension HistoryStore {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             // A batch insert keeps the pages it changes in a statement journal
             // until it ends; in memory (a batch's worth) rather than a file.
+            // Changing temp_store drops the connection's temporary tables;
+            // poolbench makes none.
             let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             defer {
+                // PRAGMA takes no bound parameters; these are integers SQLite just reported.
                 try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
                 try? db.execute(sql: "PRAGMA temp_store = \(tempStore)")
             }
