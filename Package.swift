@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Test-only: an independent CSV parser that reads exports back.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -34,11 +36,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "poolbench-benchmarks",
-            dependencies: ["PoolBenchKit"],
+            dependencies: ["PoolBenchKit", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks",
             exclude: ["python_pool.py"]
         ),
-        .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit"]),
-        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench"]),
+        .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit", "SwiftCSV"]),
+        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"]),
     ]
 )

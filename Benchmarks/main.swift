@@ -4,6 +4,7 @@
 let suites: [(name: String, run: () async throws -> Void)] = [
     ("analysis", AnalysisBenchmarks.run),
     ("storage", StorageBenchmarks.run),
+    ("export", ExportBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()

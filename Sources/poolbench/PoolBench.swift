@@ -11,6 +11,8 @@ struct PoolBenchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             HistoryCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
             WorkerCommand.self,
         ]
     )

@@ -1,0 +1,243 @@
+import Foundation
+
+/// One CSV record: its fields' bytes one after another, where each field
+/// ends, and whether it was quoted (which is how an empty text, `""`, differs
+/// from an unknown value, an empty field).
+public struct CSVRecord: Equatable, Sendable {
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    var quoted: [Bool] = []
+
+    public init() {}
+
+    var count: Int { ends.count }
+
+    /// The bytes of field `index`.
+    func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]])) }
+    }
+
+    /// The fields as text, for messages and tests.
+    public var fields: [String] {
+        (0..<count).map { index in withField(index) { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Fields `start…` as a record of their own.
+    func suffix(from start: Int) -> CSVRecord {
+        let offset = start == 0 ? 0 : ends[start - 1]
+        var tail = CSVRecord()
+        tail.bytes = Array(bytes[offset...])
+        tail.ends = ends[start...].map { $0 - offset }
+        tail.quoted = Array(quoted[start...])
+        return tail
+    }
+
+    /// Whether fields `start…` are the fields of `tail`, byte for byte.
+    func hasSuffix(from start: Int, equalTo tail: CSVRecord) -> Bool {
+        guard count - start == tail.count else { return false }
+        let offset = start == 0 ? 0 : ends[start - 1]
+        guard bytes.count - offset == tail.bytes.count else { return false }
+        for index in 0..<tail.count where ends[start + index] - offset != tail.ends[index] || quoted[start + index] != tail.quoted[index] {
+            return false
+        }
+        return bytes.withUnsafeBufferPointer { mine in
+            tail.bytes.withUnsafeBufferPointer { theirs in
+                memcmp(mine.baseAddress! + offset, theirs.baseAddress!, theirs.count) == 0
+            }
+        }
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        quoted.removeAll(keepingCapacity: true)
+    }
+
+    mutating func endField(quoted wasQuoted: Bool) {
+        ends.append(bytes.count)
+        quoted.append(wasQuoted)
+    }
+}
+
+/// A problem in the CSV text itself, at a line of the file.
+struct CSVSyntaxError: Error, Equatable {
+    var line: Int
+    var reason: String
+}
+
+/// Reads RFC 4180 records from a file descriptor 64 KiB at a time, so a file
+/// of any size is read with one chunk and one record in memory. Records end
+/// with CRLF or LF; quoted fields may hold commas, doubled quotes and line
+/// breaks. Empty lines are skipped. Anything else that is not RFC 4180 — a
+/// quote inside an unquoted field, text after a closing quote, a stray
+/// carriage return, a quote never closed — is an error naming its line.
+struct CSVReader {
+    /// A record longer than this is not a poolbench export; stop before
+    /// reading a whole binary file into memory looking for its end.
+    static let maximumRecordBytes = 16 << 20
+
+    private let descriptor: Int32
+    private let name: String
+    private var chunk: [UInt8]
+    private var position = 0
+    private var available = 0
+    private var atEndOfInput = false
+    /// The line the next byte is on, from 1.
+    private var line = 1
+    /// The line the last record returned by `next` starts on.
+    private(set) var recordLine = 0
+    /// Whether the input started with a UTF-8 byte order mark (skipped).
+    private(set) var startsWithByteOrderMark = false
+    private var started = false
+
+    private enum State {
+        case fieldStart, unquoted, quoted, afterClosingQuote
+    }
+
+    init(descriptor: Int32, name: String, chunkSize: Int = 64 * 1024) {
+        self.descriptor = descriptor
+        self.name = name
+        self.chunk = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Reads the next record into `record`; false at the end of the input.
+    mutating func next(into record: inout CSVRecord) throws -> Bool {
+        record.removeAll()
+        var state = State.fieldStart
+        var quoteLine = 0
+        var pendingCarriageReturn = false
+        recordLine = line
+
+        while true {
+            if position == available {
+                try refill()
+                if available == 0 {
+                    if pendingCarriageReturn { throw strayCarriageReturn() }
+                    switch state {
+                    case .quoted:
+                        throw CSVSyntaxError(
+                            line: quoteLine,
+                            reason: "a quoted field starting on this line is never closed; the file looks truncated"
+                        )
+                    case .fieldStart where record.count == 0:
+                        return false
+                    case .fieldStart, .unquoted: record.endField(quoted: false)
+                    case .afterClosingQuote: record.endField(quoted: true)
+                    }
+                    return true
+                }
+            }
+            let endOfRecord = try chunk.withUnsafeBufferPointer { buffer -> Bool in
+                while position < available {
+                    let byte = buffer[position]
+                    position += 1
+                    if pendingCarriageReturn {
+                        guard byte == .lineFeed else { throw strayCarriageReturn() }
+                        pendingCarriageReturn = false
+                    }
+                    switch state {
+                    case .quoted:
+                        // Copy the run up to the next quote in one go.
+                        var end = position - 1
+                        while end < available, buffer[end] != .quote {
+                            if buffer[end] == .lineFeed { line += 1 }
+                            end += 1
+                        }
+                        record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(position - 1)..<end]))
+                        if end < available { state = .afterClosingQuote }
+                        position = min(end + 1, available)
+                    case .afterClosingQuote:
+                        switch byte {
+                        case .quote:
+                            record.bytes.append(.quote)
+                            state = .quoted
+                        case .comma:
+                            record.endField(quoted: true)
+                            state = .fieldStart
+                        case .lineFeed:
+                            record.endField(quoted: true)
+                            line += 1
+                            return true
+                        case .carriageReturn:
+                            pendingCarriageReturn = true
+                        default:
+                            throw CSVSyntaxError(
+                                line: line, reason: "text after a closing quote; a quote inside a quoted field must be doubled"
+                            )
+                        }
+                    case .fieldStart, .unquoted:
+                        switch byte {
+                        case .quote:
+                            guard state == .fieldStart else {
+                                throw CSVSyntaxError(
+                                    line: line,
+                                    reason: "a quote inside an unquoted field; quote the whole field and double the quote"
+                                )
+                            }
+                            state = .quoted
+                            quoteLine = line
+                        case .comma:
+                            record.endField(quoted: false)
+                            state = .fieldStart
+                        case .lineFeed:
+                            line += 1
+                            if state == .fieldStart && record.count == 0 {
+                                recordLine = line  // an empty line: skip it
+                                continue
+                            }
+                            record.endField(quoted: false)
+                            return true
+                        case .carriageReturn:
+                            pendingCarriageReturn = true
+                        default:
+                            // Copy the run up to the next special byte in one go.
+                            var end = position
+                            while end < available {
+                                let next = buffer[end]
+                                if next == .comma || next == .lineFeed || next == .quote || next == .carriageReturn { break }
+                                end += 1
+                            }
+                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(position - 1)..<end]))
+                            position = end
+                            state = .unquoted
+                        }
+                    }
+                    if record.bytes.count > Self.maximumRecordBytes {
+                        throw CSVSyntaxError(line: recordLine, reason: "a row longer than 16 MiB")
+                    }
+                }
+                return false
+            }
+            if endOfRecord { return true }
+        }
+    }
+
+    private func strayCarriageReturn() -> CSVSyntaxError {
+        CSVSyntaxError(line: line, reason: "a carriage return outside quotes that does not end the line")
+    }
+
+    private mutating func refill() throws {
+        position = 0
+        available = 0
+        guard !atEndOfInput else { return }
+        let count = try chunk.withUnsafeMutableBytes { buffer -> Int in
+            while true {
+                let count = read(descriptor, buffer.baseAddress!, buffer.count)
+                if count >= 0 { return count }
+                if errno != EINTR {
+                    throw ExportError.importFileUnreadable(path: name, reason: String(cString: strerror(errno)))
+                }
+            }
+        }
+        if count == 0 { atEndOfInput = true }
+        available = count
+        if !started {
+            started = true
+            if count >= 3, Array(chunk[0..<3]) == SpreadsheetSafety.byteOrderMarkBytes {
+                startsWithByteOrderMark = true
+                position = 3
+            }
+        }
+    }
+}

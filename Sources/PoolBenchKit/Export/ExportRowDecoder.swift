@@ -1,0 +1,209 @@
+import Foundation
+
+/// Turns a record of an export back into typed values, checking each field
+/// against its column's `ExportColumn.Kind`. A problem is a sentence naming
+/// the column and the value: "column throughput: 'abc' is not a number".
+struct ExportRowDecoder {
+    /// Whether the file was neutralised, so `'` prefixes come off text.
+    var neutralised: Bool
+
+    init(neutralised: Bool) {
+        self.neutralised = neutralised
+    }
+
+    private static let columns = ExportColumn.allCases
+    private static let executors = ExecutorKind.allCases.map(\.rawValue)
+    private static let statuses = SweepStatus.allCases.map(\.rawValue)
+
+    /// Checks that `record` is the header `export` writes.
+    static func checkHeader(_ record: CSVRecord) throws {
+        let found = record.fields
+        for (index, expected) in ExportColumn.header.enumerated() {
+            guard index < found.count else {
+                throw DecodingProblem("the header has \(found.count) columns, expected \(columns.count): it ends before '\(expected)'")
+            }
+            guard found[index] == expected else {
+                throw DecodingProblem("column \(index + 1) of the header is '\(Self.shown(found[index]))', expected '\(expected)'")
+            }
+        }
+        guard found.count == columns.count else {
+            throw DecodingProblem("the header has \(found.count) columns, expected \(columns.count): '\(Self.shown(found[columns.count]))' is unknown")
+        }
+    }
+
+    /// The columns from `sweepUuid` on (the sweep's and host's) repeat for
+    /// every run of a sweep; when their bytes match the previous row's, its
+    /// checked values are reused instead of decoded again.
+    private static let repeatedStart = ExportColumn.sweepUuid.index
+    private var repeated: (record: CSVRecord, values: ArraySlice<ExportValues.Value>)?
+
+    mutating func decode(_ record: CSVRecord) throws -> ExportValues {
+        guard record.count == Self.columns.count else {
+            throw DecodingProblem(
+                "\(record.count) \(record.count == 1 ? "field" : "fields"), but the header has \(Self.columns.count); a field holding a comma must be quoted"
+            )
+        }
+        var values: [ExportValues.Value] = []
+        values.reserveCapacity(Self.columns.count)
+        let reuse = repeated.map { record.hasSuffix(from: Self.repeatedStart, equalTo: $0.record) } ?? false
+        for (index, column) in Self.columns.enumerated() {
+            if reuse && index >= Self.repeatedStart { break }
+            let value = try record.withField(index) { bytes throws -> ExportValues.Value in
+                do {
+                    return try decode(bytes, quoted: record.quoted[index], as: column.kind)
+                } catch let problem as DecodingProblem {
+                    throw DecodingProblem("column \(column.rawValue): \(problem.reason)")
+                }
+            }
+            values.append(value)
+        }
+        if reuse {
+            values.append(contentsOf: repeated!.values)
+        } else {
+            repeated = (record.suffix(from: Self.repeatedStart), values[Self.repeatedStart...])
+        }
+        return ExportValues(values)
+    }
+
+    private func decode(
+        _ field: UnsafeBufferPointer<UInt8>, quoted: Bool, as kind: ExportColumn.Kind
+    ) throws -> ExportValues.Value {
+        let isUnknown = field.isEmpty && !quoted
+        switch kind {
+        case .text:
+            return .text(try text(field))
+        case .optionalText:
+            return isUnknown ? .null : .text(try text(field))
+        case .identifier:
+            let value = try text(field)
+            guard !value.isEmpty else { throw DecodingProblem("is empty, but every run and sweep has one") }
+            return .text(value)
+        case .time:
+            return .text(try time(field))
+        case .optionalTime:
+            return isUnknown ? .null : .text(try time(field))
+        case let .integer(minimum):
+            let value = try integer(field)
+            guard value >= minimum else { throw DecodingProblem("\(value) is less than \(minimum)") }
+            return .integer(value)
+        case .optionalInteger:
+            return field.isEmpty ? .null : .integer(try integer(field))
+        case let .real(minimum):
+            let value = try real(field)
+            guard value >= minimum else { throw DecodingProblem("\(value) is less than \(Int(minimum))") }
+            return .real(value)
+        case .optionalReal:
+            return field.isEmpty ? .null : .real(try real(field))
+        case .executor:
+            let value = try text(field)
+            guard Self.executors.contains(value) else {
+                throw DecodingProblem("'\(Self.shown(value))' is not an executor (\(Self.executors.joined(separator: ", ")))")
+            }
+            return .text(value)
+        case .status:
+            let value = try text(field)
+            guard Self.statuses.contains(value) else {
+                throw DecodingProblem("'\(Self.shown(value))' is not a sweep status (\(Self.statuses.joined(separator: ", ")))")
+            }
+            return .text(value)
+        }
+    }
+
+    private func text(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
+        let bytes = neutralised && SpreadsheetSafety.wasNeutralised(field)
+            ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+        // Nearly all text is ASCII, which needs no validating.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DecodingProblem("the text is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// A whole number: an optional `-` and decimal digits that fit in 64 bits.
+    private func integer(_ field: UnsafeBufferPointer<UInt8>) throws -> Int64 {
+        let negative = field.first == UInt8(ascii: "-")
+        let digits = negative ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+        var value: Int64 = 0
+        var overflow = digits.isEmpty
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw DecodingProblem("'\(Self.shown(field))' is not a whole number")
+            }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            var carry = false
+            (value, carry) = value.multipliedReportingOverflow(by: 10)
+            overflow = overflow || carry
+            (value, carry) = negative ? value.subtractingReportingOverflow(digit) : value.addingReportingOverflow(digit)
+            overflow = overflow || carry
+        }
+        guard !overflow else { throw DecodingProblem("'\(Self.shown(field))' is not a whole number") }
+        return value
+    }
+
+    /// A number as export writes it: decimal or exponent notation with a `.`
+    /// decimal point, or `Infinity`.
+    private func real(_ field: UnsafeBufferPointer<UInt8>) throws -> Double {
+        guard let value = Double(String(decoding: field, as: UTF8.self)), !value.isNaN else {
+            throw DecodingProblem("'\(Self.shown(field))' is not a number")
+        }
+        return value
+    }
+
+    /// A time in the history's format, stored as it is; the shorter forms
+    /// `Timestamp.parse` accepts (`2026-11-21`, `2026-11-21 08:00`) are
+    /// rewritten in the full format so times keep sorting as text.
+    private func time(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
+        let value = try text(field)
+        if Self.isCanonicalTime(field) { return value }
+        guard let date = Timestamp.parse(value) else {
+            throw DecodingProblem("'\(Self.shown(value))' is not a UTC time like 2026-11-21T23:29:21.123Z")
+        }
+        return Timestamp.format(date)
+    }
+
+    /// Whether `field` is `YYYY-MM-DDTHH:MM:SS.mmmZ` naming a real instant.
+    /// Checked byte by byte: this runs twice per imported row.
+    static func isCanonicalTime(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard field.count == 24 else { return false }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<start + count {
+                let byte = field[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        for (index, separator) in timeSeparators where field[index] != separator { return false }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+              let minute = number(14, 2), let second = number(17, 2), number(20, 3) != nil,
+              (1...12).contains(month), hour < 24, minute < 60, second < 60
+        else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+
+    private static let timeSeparators: [(Int, UInt8)] = [
+        (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")),
+        (16, UInt8(ascii: ":")), (19, UInt8(ascii: ".")), (23, UInt8(ascii: "Z")),
+    ]
+
+    /// A value as messages show it: at most 40 characters, line breaks visible.
+    static func shown(_ value: String) -> String {
+        let flat = value.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        return flat.count > 40 ? String(flat.prefix(40)) + "…" : flat
+    }
+
+    static func shown(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        shown(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+/// Why a field or header cannot be imported, without its location; the
+/// caller adds the line.
+struct DecodingProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}

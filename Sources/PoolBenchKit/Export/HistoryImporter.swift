@@ -1,0 +1,154 @@
+import Foundation
+
+/// A file to import: a CSV written by `poolbench export` (neutralised or
+/// `--raw`), or another poolbench history database, told apart by SQLite's
+/// 16-byte file header. Opening it checks what it is — the CSV header, or
+/// the database's schema — before the history is touched.
+public final class ImportSource {
+    public enum Kind: Sendable, Equatable {
+        case csv
+        case history
+    }
+
+    public let path: String
+    public let kind: Kind
+    private var csv: CSVFile?
+    private var history: ForeignHistory?
+
+    private static let sqliteHeader = Array("SQLite format 3\0".utf8)
+
+    public init(path: String) throws {
+        self.path = path
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { throw ExportError.importFileNotFound(path: path) }
+            throw ExportError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT != S_IFDIR else {
+            throw ExportError.importFileUnreadable(path: path, reason: "it is a directory")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ExportError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        var header = [UInt8](repeating: 0, count: Self.sqliteHeader.count)
+        let count = pread(descriptor, &header, header.count, 0)
+        if count == header.count && header == Self.sqliteHeader {
+            close(descriptor)
+            kind = .history
+            history = try ForeignHistory(path: path)
+            return
+        }
+        kind = .csv
+        do {
+            csv = try Self.openCSV(descriptor: descriptor, path: path)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// An open CSV export, read once from its first row to its last.
+    private final class CSVFile {
+        let descriptor: Int32
+        var reader: CSVReader
+        var decoder: ExportRowDecoder
+
+        init(descriptor: Int32, reader: CSVReader, decoder: ExportRowDecoder) {
+            self.descriptor = descriptor
+            self.reader = reader
+            self.decoder = decoder
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    /// Reads the header and learns from the byte order mark whether export
+    /// neutralised the file.
+    private static func openCSV(descriptor: Int32, path: String) throws -> CSVFile {
+        var reader = CSVReader(descriptor: descriptor, name: path)
+        var header = CSVRecord()
+        do {
+            guard try reader.next(into: &header) else { throw ExportError.importFileEmpty(path: path) }
+            try ExportRowDecoder.checkHeader(header)
+        } catch let error as CSVSyntaxError {
+            throw ExportError.notAnExport(path: path, reason: "line \(error.line): \(error.reason)")
+        } catch let problem as DecodingProblem {
+            throw ExportError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
+        }
+        return CSVFile(
+            descriptor: descriptor, reader: reader, decoder: ExportRowDecoder(neutralised: reader.startsWithByteOrderMark)
+        )
+    }
+
+    /// Merges every row into `store` in one transaction; the first bad row
+    /// aborts the import and leaves the history as it was.
+    public func merge(into store: HistoryStore) throws -> ImportSummary {
+        if let history {
+            return try store.merge { insert in
+                var decoder = ExportRowDecoder(neutralised: false)
+                var record = CSVRecord()
+                var buffer = OutputBuffer()
+                try history.forEachRow { row in
+                    record.fill(from: row, using: &buffer)
+                    do {
+                        try insert(try decoder.decode(record))
+                    } catch let problem as DecodingProblem {
+                        let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
+                        throw ExportError.badRun(path: path, uuid: uuid, reason: problem.reason)
+                    }
+                }
+            }
+        }
+        guard let csv else { preconditionFailure("an import source is a CSV or a history") }
+        return try store.merge { insert in
+            var record = CSVRecord()
+            while true {
+                do {
+                    guard try csv.reader.next(into: &record) else { return }
+                    try insert(try csv.decoder.decode(record))
+                } catch let error as CSVSyntaxError {
+                    throw ExportError.badRow(path: path, line: error.line, reason: error.reason)
+                } catch let problem as DecodingProblem {
+                    throw ExportError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
+                }
+            }
+        }
+    }
+}
+
+extension CSVRecord {
+    /// A database row as export would write it, without neutralising, so a
+    /// merged history goes through the same checks as an imported file.
+    mutating func fill(from row: some ExportRowSource, using buffer: inout OutputBuffer) {
+        buffer.removeAll()
+        ends.removeAll(keepingCapacity: true)
+        quoted.removeAll(keepingCapacity: true)
+        for index in ExportColumn.allCases.indices {
+            let isText = row.withField(index) { field -> Bool in
+                switch field {
+                case .null: return false
+                case let .integer(value): buffer.append(value)
+                case let .real(value): buffer.append(value)
+                case let .text(text):
+                    buffer.append(text)
+                    return true
+                }
+                return false
+            }
+            ends.append(buffer.bytes.count)
+            quoted.append(isText)
+        }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: buffer.bytes)
+    }
+}
+
+extension ImportSummary: CustomStringConvertible {
+    /// `2 sweeps and 40 runs new; 1 sweep and 20 runs already present.`
+    public var description: String {
+        func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        return "\(count(newSweeps, "sweep")) and \(count(newRuns, "run")) new; "
+            + "\(count(presentSweeps, "sweep")) and \(count(presentRuns, "run")) already present."
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// What an import added, and what it found already there.
+public struct ImportSummary: Sendable, Equatable {
+    public var newSweeps = 0
+    public var presentSweeps = 0
+    public var newRuns = 0
+    public var presentRuns = 0
+    public var newHosts = 0
+
+    public init(newSweeps: Int = 0, presentSweeps: Int = 0, newRuns: Int = 0, presentRuns: Int = 0, newHosts: Int = 0) {
+        self.newSweeps = newSweeps
+        self.presentSweeps = presentSweeps
+        self.newRuns = newRuns
+        self.presentRuns = presentRuns
+        self.newHosts = newHosts
+    }
+}
+
+extension HistoryStore {
+    /// Merges rows in `ExportColumn` order, each already checked, into the
+    /// history: `produce` hands every row to the function it is given.
+    ///
+    /// All or nothing: one immediate transaction, rolled back if `produce` or
+    /// an insert throws. Idempotent: a run or sweep whose UUID is already
+    /// stored is left as it is and counted as present, so importing the same
+    /// rows twice adds nothing; a host is shared by its full description, the
+    /// table's UNIQUE key. A sweep's fields come from its first row.
+    public func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary {
+        try writer.writeWithoutTransaction { db in
+            // Runs' UUIDs arrive in random order, so each insert touches a
+            // random page of the UUID index: a cache the size of that index
+            // (64 MiB is a million runs' worth) keeps it off the disk.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // A batch insert keeps the pages it changes in a statement journal
+            // until it ends; in memory (a batch's worth) rather than a file.
+            // Changing temp_store drops the connection's temporary tables;
+            // poolbench makes none.
+            let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            defer {
+                // PRAGMA takes no bound parameters; these are integers SQLite just reported.
+                try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
+                try? db.execute(sql: "PRAGMA temp_store = \(tempStore)")
+            }
+            var merger: RowMerger?
+            try db.inTransaction(.immediate) {
+                merger = try RowMerger(db)
+                try produce { try merger!.insert($0) }
+                try merger!.flush()
+                return .commit
+            }
+            return merger!.summary
+        }
+    }
+}
+
+/// The statements of one merge, prepared once and reused for every row.
+private struct RowMerger {
+    let db: Database
+    var summary = ImportSummary()
+    /// Sweeps with an id up to this were there before the import.
+    let lastSweepIdBefore: Int64
+    var presentSweepIds: Set<Int64> = []
+    /// Runs of one sweep come together; skip the lookups while they do.
+    var lastSweep: (uuid: String, id: Int64)?
+    var lastHost: (key: [DatabaseValue], id: Int64)?
+
+    let findHost, insertHost, findSweep, insertSweep, insertRun, insertRuns: Statement
+    /// Runs waiting to be inserted together: one statement per run would
+    /// spend more time setting up the statement than inserting.
+    var pending: [(ExportValues, Int64)] = []
+    static let batchSize = 64
+
+    static let hostColumns: [ExportColumn] = [
+        .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion,
+    ]
+    static let sweepColumns: [ExportColumn] = [
+        .sweepUuid, .sweepStatus, .sweepStartedAt, .sweepFinishedAt, .commandLine, .label, .gitCommit, .gitBranch,
+    ]
+    static let runColumns: [ExportColumn] = [
+        .runUuid, .workload, .parameters, .executor, .workers, .tasks, .repetition, .startedAt, .wallSeconds,
+        .throughput, .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds,
+        .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .errorCount, .firstError,
+    ]
+    static let hostIndices = hostColumns.map(\.index)
+    static let sweepIndices = sweepColumns.map(\.index)
+    static let runIndices = runColumns.map(\.index)
+
+    init(_ db: Database) throws {
+        self.db = db
+        lastSweepIdBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM sweep") ?? 0
+        findHost = try db.makeStatement(sql: """
+            SELECT id FROM host WHERE name = ? AND os = ? AND kernel = ? AND cpuModel = ?
+            AND logicalCores = ? AND memoryBytes = ? AND poolbenchVersion = ?
+            """)
+        insertHost = try db.makeStatement(sql: """
+            INSERT INTO host (name, os, kernel, cpuModel, logicalCores, memoryBytes, poolbenchVersion)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        findSweep = try db.makeStatement(sql: "SELECT id FROM sweep WHERE uuid = ?")
+        insertSweep = try db.makeStatement(sql: """
+            INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertRun = try db.makeStatement(sql: Self.insertRunsSQL(count: 1))
+        insertRuns = try db.makeStatement(sql: Self.insertRunsSQL(count: Self.batchSize))
+    }
+
+    /// Queues the run, inserting queued runs once a batch is full.
+    /// `INSERT INTO run … VALUES (…), (…) …` for `count` runs; a run whose
+    /// UUID is already stored is skipped.
+    static func insertRunsSQL(count: Int) -> String {
+        let names = runColumns.map(\.runColumnName) + ["sweepId"]
+        let row = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+        return "INSERT INTO run (\(names.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: count).joined(separator: ", ")
+            + " ON CONFLICT (uuid) DO NOTHING"
+    }
+
+    mutating func insert(_ row: ExportValues) throws {
+        pending.append((row, try sweepId(for: row)))
+        if pending.count == Self.batchSize { try flush() }
+    }
+
+    /// Inserts the queued runs: a full batch in one statement, a last
+    /// partial one row by row.
+    mutating func flush() throws {
+        if pending.count == Self.batchSize {
+            try execute(insertRuns, rows: pending[...])
+        } else {
+            for index in pending.indices { try execute(insertRun, rows: pending[index...index]) }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Binds and runs `statement` through SQLite's C API: at a million
+    /// rows, GRDB's `StatementArguments` would cost more than the inserts.
+    private mutating func execute(_ statement: Statement, rows: ArraySlice<(ExportValues, Int64)>) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var position: Int32 = 1
+        for (row, sweepId) in rows {
+            for index in Self.runIndices {
+                row.values[index].bind(to: handle, at: position)
+                position += 1
+            }
+            sqlite3_bind_int64(handle, position, sweepId)
+            position += 1
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: statement.sql
+            )
+        }
+        let inserted = Int(sqlite3_changes(db.sqliteConnection))
+        summary.newRuns += inserted
+        summary.presentRuns += rows.count - inserted
+    }
+
+    private mutating func sweepId(for row: ExportValues) throws -> Int64 {
+        guard case let .text(uuid) = row.values[ExportColumn.sweepUuid.index] else {
+            preconditionFailure("rows are checked before they are merged")
+        }
+        if let lastSweep, lastSweep.uuid == uuid { return lastSweep.id }
+        let id: Int64
+        if let existing = try Int64.fetchOne(findSweep, arguments: [uuid]) {
+            id = existing
+            if id <= lastSweepIdBefore, presentSweepIds.insert(id).inserted { summary.presentSweeps += 1 }
+        } else {
+            var arguments = Self.sweepIndices.map { row.values[$0].databaseValue }
+            arguments.append(try hostId(for: row).databaseValue)
+            try insertSweep.execute(arguments: StatementArguments(arguments))
+            id = db.lastInsertedRowID
+            summary.newSweeps += 1
+        }
+        lastSweep = (uuid, id)
+        return id
+    }
+
+    private mutating func hostId(for row: ExportValues) throws -> Int64 {
+        let key = Self.hostIndices.map { row.values[$0].databaseValue }
+        if let lastHost, lastHost.key == key { return lastHost.id }
+        let id: Int64
+        if let existing = try Int64.fetchOne(findHost, arguments: StatementArguments(key)) {
+            id = existing
+        } else {
+            try insertHost.execute(arguments: StatementArguments(key))
+            id = db.lastInsertedRowID
+            summary.newHosts += 1
+        }
+        lastHost = (key, id)
+        return id
+    }
+}
+
+extension ExportColumn {
+    /// The `run` table's name for a run column.
+    fileprivate var runColumnName: String {
+        switch self {
+        case .runUuid: "uuid"
+        default: rawValue
+        }
+    }
+}
+
+extension ExportValues.Value {
+    /// SQLite copies the text (`SQLITE_TRANSIENT`), so it may go right after.
+    @inline(__always)
+    func bind(to statement: SQLiteStatement, at position: Int32) {
+        switch self {
+        case .null: sqlite3_bind_null(statement, position)
+        case let .integer(value): sqlite3_bind_int64(statement, position, value)
+        case let .real(value): sqlite3_bind_double(statement, position, value)
+        case let .text(value):
+            var text = value
+            text.withUTF8 { bytes in
+                // A nil pointer would bind NULL, not the empty text.
+                guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                    _ = sqlite3_bind_text(statement, position, "", 0, Self.transient)
+                    return
+                }
+                _ = sqlite3_bind_text(statement, position, start, Int32(bytes.count), Self.transient)
+            }
+        }
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case let .integer(value): value.databaseValue
+        case let .real(value): value.databaseValue
+        case let .text(value): value.databaseValue
+        }
+    }
+}
+
+/// Another poolbench history, opened read-only to be merged into this one.
+/// It is never written: no migration, no journal-mode change.
+public final class ForeignHistory: Sendable {
+    private let reader: DatabaseQueue
+    public let path: String
+
+    /// Opens the SQLite file at `path` read-only, refusing anything that is
+    /// not a complete poolbench history at this binary's schema version.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(60)
+        do {
+            reader = try DatabaseQueue(path: path, configuration: configuration)
+            try reader.read { db in
+                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                guard tables.isSuperset(of: ["migration", "host", "sweep", "run"]) else {
+                    throw ExportError.sourceNotAHistory(path: path)
+                }
+                let known = Migrator().latestVersion
+                let newest = try Migrator.appliedVersions(db).last ?? 0
+                guard newest == known else {
+                    throw ExportError.sourceFromOtherVersion(path: path, version: newest, known: known)
+                }
+            }
+        } catch let error as DatabaseError {
+            let reason = error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+                ? "it is not a readable SQLite database" : error.message ?? "\(error.resultCode)"
+            throw ExportError.sourceUnreadable(path: path, reason: reason)
+        }
+        self.path = path
+    }
+
+    /// Steps through every run with its sweep and host, as `export` does.
+    @discardableResult
+    public func forEachRow(_ body: (StatementExportRow) throws -> Void) throws -> Int {
+        try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+    }
+}
