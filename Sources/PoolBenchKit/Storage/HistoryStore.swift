@@ -8,10 +8,10 @@ public final class HistoryStore: Sendable {
     /// Where the history lives, for messages; `:memory:` for tests.
     public let path: String
 
-    private init(writer: any DatabaseWriter, path: String) throws {
+    private init(writer: any DatabaseWriter, path: String, migrate: Bool = true) throws {
         self.writer = writer
         self.path = path
-        try Migrator().migrate(writer, path: path)
+        if migrate { try Migrator().migrate(writer, path: path) }
     }
 
     /// A history in memory, for tests.
@@ -22,9 +22,16 @@ public final class HistoryStore: Sendable {
     /// Opens the history at `path`, creating it when `create` is true.
     /// Anything that is not a poolbench history this binary understands is
     /// refused before a single byte of it is written.
+    /// A history that only needs reading and is already at the latest
+    /// schema is opened read-only, so reading never changes the file at all.
     public static func open(path: String, create: Bool) throws -> HistoryStore {
-        try inspect(path: path, create: create)
+        let applied = try inspect(path: path, create: create)
         do {
+            if !create, applied == Migrator().latestVersion {
+                var readOnly = configuration()
+                readOnly.readonly = true
+                return try HistoryStore(writer: DatabaseQueue(path: path, configuration: readOnly), path: path, migrate: false)
+            }
             return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
         } catch let error as DatabaseError {
             throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
@@ -42,7 +49,8 @@ public final class HistoryStore: Sendable {
 
     /// Checks the file without modifying it: it must be absent (when we may
     /// create it), empty, or an SQLite poolbench history no newer than us.
-    private static func inspect(path: String, create: Bool) throws {
+    /// Returns the newest migration the file has had, nil when it has none.
+    private static func inspect(path: String, create: Bool) throws -> Int? {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if exists && isDirectory.boolValue { throw PoolBenchError.historyIsDirectory(path: path) }
@@ -52,21 +60,21 @@ public final class HistoryStore: Sendable {
                 throw PoolBenchError.historyDirectoryMissing(path: path)
             }
             guard create else { throw PoolBenchError.historyNotFound(path: path) }
-            return
+            return nil
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw PoolBenchError.historyUnreadable(path: path, reason: "permission denied")
         }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
         try? handle.close()
-        if header.isEmpty { return }
+        if header.isEmpty { return nil }
         guard header == Data("SQLite format 3\0".utf8) else { throw PoolBenchError.notSQLite(path: path) }
 
         var configuration = configuration()
         configuration.readonly = true
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.read { db in
+            let applied = try queue.read { db in
                 let tables = try String.fetchAll(
                     db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                 )
@@ -74,8 +82,10 @@ public final class HistoryStore: Sendable {
                     throw PoolBenchError.notAPoolbenchHistory(path: path)
                 }
                 try Migrator().checkNotNewer(db, path: path)
+                return try Migrator.appliedVersions(db).last
             }
             try queue.close()
+            return applied
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
                 throw PoolBenchError.notSQLite(path: path)

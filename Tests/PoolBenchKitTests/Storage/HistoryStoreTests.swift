@@ -94,6 +94,20 @@ import Testing
         #expect(try reopened.runs(matching: HistoryFilter()).count == 1)
     }
 
+    @Test func readingAHistoryLeavesItsFileByteForByte() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("h.sqlite")
+        let store = try HistoryStore.open(path: path, create: true)
+        try store.save(.fixture(sweepId: try store.makeSweep().id!))
+        try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let reader = try HistoryStore.open(path: path, create: false)
+        #expect(try reader.runs(matching: HistoryFilter()).count == 1)
+        #expect(try reader.sweeps(matching: HistoryFilter()).count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func aMissingHistoryIsNotCreatedWhenOnlyReading() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
