@@ -1,0 +1,86 @@
+import Synchronization
+
+/// Per-task bookkeeping shared by an execution's workers, cheap enough for
+/// empty tasks: a latency goes into preallocated storage at its task's index,
+/// so recording it takes no lock; a failure bumps an atomic, and only the
+/// first one takes a lock, to keep its message.
+final class TaskLedger: @unchecked Sendable {
+    // @unchecked: each index of `latencies` is written by the one worker that
+    // claimed that task, and read only by `result` after every worker has
+    // finished (a thread join, a group's end or a continuation orders them).
+    private let latencies: UnsafeMutableBufferPointer<Double>
+    private let errorCount = Atomic<Int>(0)
+    private let firstError = Mutex<String?>(nil)
+
+    init(tasks: Int) {
+        latencies = .allocate(capacity: tasks)
+        latencies.initialize(repeating: 0)
+    }
+
+    deinit {
+        latencies.deallocate()
+    }
+
+    func runBlocking(_ workload: any Workload, task: Int) {
+        let start = MonotonicClock.now()
+        do {
+            try workload.runBlocking(task: task)
+        } catch {
+            recordFailure(String(describing: error))
+        }
+        latencies[task] = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
+    }
+
+    func run(_ workload: any Workload, task: Int) async {
+        let start = MonotonicClock.now()
+        do {
+            try await workload.run(task: task)
+        } catch {
+            recordFailure(String(describing: error))
+        }
+        latencies[task] = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
+    }
+
+    /// Records a task that ran elsewhere (in a worker process).
+    func record(task: Int, latency: Double, failure: String?) {
+        if let failure { recordFailure(failure) }
+        latencies[task] = latency
+    }
+
+    private func recordFailure(_ message: String) {
+        if errorCount.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
+            firstError.withLock { $0 = message }
+        }
+    }
+
+    func result(wallSeconds: Double) -> ExecutionResult {
+        ExecutionResult(
+            wallSeconds: wallSeconds,
+            latencies: Array(latencies),
+            errorCount: errorCount.load(ordering: .relaxed),
+            firstError: firstError.withLock { $0 }
+        )
+    }
+}
+
+/// Hands out task indices `0..<count` to whichever worker asks next, like the
+/// shared queue of Python's `ThreadPoolExecutor`, for one atomic add each.
+final class TaskQueue: Sendable {
+    let count: Int
+    private let next = Atomic<Int>(0)
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    /// The next unclaimed task, or nil when all have been handed out.
+    func claim() -> Int? {
+        let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return task < count ? task : nil
+    }
+
+    /// Hands out nothing more, so workers stop after their current task.
+    func drain() {
+        next.store(count, ordering: .relaxed)
+    }
+}
