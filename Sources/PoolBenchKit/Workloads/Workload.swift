@@ -9,6 +9,14 @@ public protocol Workload: Sendable {
     var spec: WorkloadSpec { get }
     func runBlocking(task: Int) throws
     func run(task: Int) async throws
+    /// Releases what the workload holds for its tasks (the `file` workload's
+    /// temporary directory). Call it once no execution will use the workload
+    /// again; calling it twice does nothing. Most workloads hold nothing.
+    func close()
+}
+
+extension Workload {
+    public func close() {}
 }
 
 /// A workload by name and parameters: what the history stores and what a

@@ -1,0 +1,74 @@
+import Foundation
+import Synchronization
+
+/// Every temporary directory and named semaphore poolbench has created and
+/// not yet removed, so an interrupted run can remove them all.
+///
+/// The command line's Ctrl-C handling calls `removeAll()` before exiting.
+/// It takes a lock and walks directories, so call it from a
+/// `DispatchSourceSignal` handler or a task, not from a raw signal handler.
+public final class TemporaryResources: Sendable {
+    /// The process-wide registry that workloads and executors use.
+    public static let shared = TemporaryResources()
+
+    private struct Registered {
+        var directories: Set<String> = []
+        var semaphores: Set<String> = []
+    }
+
+    private let registered = Mutex(Registered())
+
+    init() {}
+
+    /// Removes every registered directory (with its contents) and unlinks
+    /// every registered named semaphore.
+    public static func removeAll() {
+        shared.removeAll()
+    }
+
+    func removeAll() {
+        let all = registered.withLock { all in
+            defer { all = Registered() }
+            return all
+        }
+        all.directories.forEach(Self.deleteDirectory)
+        all.semaphores.forEach { _ = sem_unlink($0) }
+    }
+
+    /// Creates a fresh, private directory under the system's temporary
+    /// directory (`$TMPDIR`, else `/tmp`) and registers it.
+    func makeDirectory(prefix: String) throws(WorkloadError) -> String {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw .cannotCreateTemporaryDirectory(base: base, errno: errno)
+        }
+        let path = String(cString: created)
+        registered.withLock { _ = $0.directories.insert(path) }
+        return path
+    }
+
+    /// Deletes a directory created by `makeDirectory` and forgets it.
+    func removeDirectory(_ path: String) {
+        let wasRegistered = registered.withLock { $0.directories.remove(path) != nil }
+        if wasRegistered { Self.deleteDirectory(path) }
+    }
+
+    func registerSemaphore(_ name: String) {
+        registered.withLock { _ = $0.semaphores.insert(name) }
+    }
+
+    /// Unlinks a named semaphore registered here and forgets it.
+    func unlinkSemaphore(_ name: String) {
+        let wasRegistered = registered.withLock { $0.semaphores.remove(name) != nil }
+        if wasRegistered { _ = sem_unlink(name) }
+    }
+
+    func isRegistered(directory path: String) -> Bool {
+        registered.withLock { $0.directories.contains(path) }
+    }
+
+    private static func deleteDirectory(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,32 @@
+import Glibc
+
+/// Why a workload could not be built, or why one of its tasks failed.
+public enum WorkloadError: Error, Equatable, CustomStringConvertible {
+    case invalidParameter(name: String, value: String, expected: String)
+    case cannotCreateTemporaryDirectory(base: String, errno: Int32)
+    case fileOperationFailed(operation: String, path: String, errno: Int32)
+    case shortRead(path: String, expected: Int, actual: Int)
+    case wrongResult(workload: String, expected: String, actual: String)
+    case cannotOpenSharedSlots(name: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(name, value, expected):
+            "Invalid \(name) '\(value)': expected \(expected)."
+        case let .cannotCreateTemporaryDirectory(base, code):
+            "Cannot create a temporary directory in \(base): \(Self.text(code)). Set TMPDIR to a writable directory."
+        case let .fileOperationFailed(operation, path, code):
+            "Cannot \(operation) \(path): \(Self.text(code))."
+        case let .shortRead(path, expected, actual):
+            "Read back \(actual) of the \(expected) bytes written to \(path)."
+        case let .wrongResult(workload, expected, actual):
+            "The \(workload) workload computed \(actual) instead of \(expected)."
+        case let .cannotOpenSharedSlots(name, code):
+            "Cannot open the semaphore \(name) that shares the server's slots between worker processes: \(Self.text(code))."
+        }
+    }
+
+    static func text(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
