@@ -1,0 +1,71 @@
+import Testing
+@testable import PoolBenchKit
+
+extension ExecutionTests {
+    @Suite struct EveryExecutor {
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func runsAtMostItsWorkersAtOnceAndReachesThatMany(kind: ExecutorKind) async throws {
+            let workers = kind.isSingleWorker ? 1 : 4
+            let workload = CountingWorkload(tasks: 24, latch: Latch(count: workers))
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 24, workers: 4)
+            #expect(!workload.timedOut, "fewer than \(workers) tasks were ever in flight together")
+            #expect(workload.maxInFlight == workers)
+            #expect(result.errorCount == 0)
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func runsEveryTaskExactlyOnceAndTimesEachOne(kind: ExecutorKind) async throws {
+            let workload = CountingWorkload(tasks: 50)
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 50, workers: 3)
+            #expect(workload.runs == Array(repeating: 1, count: 50))
+            #expect(result.latencies.count == 50)
+            #expect(result.latencies.allSatisfy { $0 >= 0 })
+            #expect(result.wallSeconds >= 0)
+            #expect(result.firstError == nil)
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func countsAThrowingTaskAndKeepsItsMessageWhileTheOthersComplete(kind: ExecutorKind) async throws {
+            let workload = CountingWorkload(tasks: 12, failures: [5: "task 5 failed"])
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 12, workers: 3)
+            #expect(result.errorCount == 1)
+            #expect(result.firstError == "task 5 failed")
+            #expect(workload.runs == Array(repeating: 1, count: 12))
+            #expect(result.latencies.count == 12)
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func countsEveryFailureAndKeepsOneOfTheirMessages(kind: ExecutorKind) async throws {
+            let failing = Dictionary(uniqueKeysWithValues: stride(from: 0, to: 30, by: 3).map { ($0, "task \($0) failed") })
+            let workload = CountingWorkload(tasks: 30, failures: failing)
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 30, workers: 4)
+            #expect(result.errorCount == failing.count)
+            #expect(Set(failing.values).contains(try #require(result.firstError)))
+            #expect(workload.runs == Array(repeating: 1, count: 30))
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func moreWorkersThanTasksStillRunsEachTaskOnce(kind: ExecutorKind) async throws {
+            let workload = CountingWorkload(tasks: 3)
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 3, workers: 16)
+            #expect(workload.runs == [1, 1, 1])
+            #expect(result.latencies.count == 3)
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func noTasksGiveAnEmptyResult(kind: ExecutorKind) async throws {
+            let workload = CountingWorkload(tasks: 0)
+            let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 0, workers: 4)
+            #expect(result.latencies.isEmpty)
+            #expect(result.errorCount == 0)
+        }
+
+        @Test(arguments: [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks])
+        func fewerThanOneWorkerIsRejected(kind: ExecutorKind) async throws {
+            let workload = CountingWorkload(tasks: 1)
+            await #expect(throws: ExecutionError.invalidWorkers(0)) {
+                try await makeExecutor(kind, serving: workload).execute(workload, tasks: 1, workers: 0)
+            }
+        }
+    }
+}
