@@ -37,3 +37,19 @@ public struct ExecutionResult: Sendable {
         self.firstError = firstError
     }
 }
+
+extension ExecutorKind {
+    /// The executor of this kind. `workerCommand` is what `processes`
+    /// launches for each worker (e.g. `[poolbench path, "worker"]`); the
+    /// others ignore it.
+    public func makeExecutor(workerCommand: [String]) -> any Executor {
+        switch self {
+        case .sequential: SequentialExecutor()
+        case .threads: ThreadsExecutor()
+        case .pool: PoolExecutor()
+        case .dispatch: DispatchExecutor()
+        case .tasks: TasksExecutor()
+        case .processes: ProcessesExecutor(workerCommand: workerCommand)
+        }
+    }
+}

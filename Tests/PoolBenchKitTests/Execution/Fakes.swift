@@ -51,14 +51,48 @@ final class CountingWorkload: Workload {
     }
 }
 
-/// The executor of `kind`.
-func makeExecutor(_ kind: ExecutorKind, serving workload: any Workload) -> any Executor {
-    switch kind {
-    case .sequential: SequentialExecutor()
-    case .threads: ThreadsExecutor()
-    case .pool: PoolExecutor()
-    case .dispatch: DispatchExecutor()
-    case .tasks: TasksExecutor()
-    case .processes: fatalError("not yet")
+/// Stands in worker "processes" that are threads of this process, serving
+/// `workload` through the real worker loop and channel, so the `processes`
+/// executor can be tested with a fake workload and without the binary.
+final class InProcessWorkerLauncher: WorkerLauncher {
+    private let workload: any Workload
+    private let launched = Mutex<[ProcessWorker.Configuration]>([])
+
+    init(serving workload: any Workload) {
+        self.workload = workload
     }
+
+    /// The configurations the executor handed to its workers.
+    var configurations: [ProcessWorker.Configuration] { launched.withLock { $0 } }
+
+    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker {
+        launched.withLock { $0.append(configuration) }
+        var ends: [Int32] = [-1, -1]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .cannotCreateChannel(errno: errno) }
+        let (parentEnd, workerEnd) = (ends[0], ends[1])
+        let workload = workload
+        let thread = try OSThread.spawn {
+            try? ProcessWorker.serve(workload, input: workerEnd, output: workerEnd)
+            close(workerEnd)
+        }
+        return ThreadWorker(channel: parentEnd, thread: thread)
+    }
+
+    private struct ThreadWorker: LaunchedWorker {
+        let channel: Int32
+        let thread: OSThread
+
+        func reap(grace: Double) -> String {
+            thread.join()
+            return "finished"
+        }
+    }
+}
+
+/// The executor of `kind`, with in-process workers for `processes`.
+func makeExecutor(_ kind: ExecutorKind, serving workload: any Workload) -> any Executor {
+    kind == .processes
+        ? ProcessesExecutor(launcher: InProcessWorkerLauncher(serving: workload))
+        : kind.makeExecutor(workerCommand: [])
 }

@@ -1,0 +1,100 @@
+import Glibc
+
+/// The lines the parent and a worker process exchange, one task at a time:
+///
+///     parent → worker   <task>\n
+///     worker → parent   ok <task> <latency>\n
+///                       error <task> <latency> <message>\n
+///
+/// `latency` is the seconds the task's body took, measured by the worker;
+/// `message` is the error's description on one line. The parent closing its
+/// end means there are no more tasks.
+struct WorkerReply: Equatable {
+    var task: Int
+    var latency: Double
+    /// Why the task failed; nil when it succeeded.
+    var failure: String?
+
+    var line: String {
+        guard let failure else { return "ok \(task) \(latency)\n" }
+        let oneLine = failure.map { $0.isNewline ? " " : $0 }
+        return "error \(task) \(latency) \(String(oneLine))\n"
+    }
+
+    init(task: Int, latency: Double, failure: String?) {
+        self.task = task
+        self.latency = latency
+        self.failure = failure
+    }
+
+    init?(line: String) {
+        let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count >= 3, let task = Int(fields[1]), let latency = Double(fields[2]) else { return nil }
+        switch (fields[0], fields.count) {
+        case ("ok", 3): self.init(task: task, latency: latency, failure: nil)
+        case ("error", 4): self.init(task: task, latency: latency, failure: String(fields[3]))
+        default: return nil
+        }
+    }
+}
+
+/// Bytes read from a descriptor, handed out a line at a time.
+struct LineBuffer {
+    private var bytes: [UInt8] = []
+    private var start = 0
+
+    /// Appends what one `read` returns; false at end of input or on error.
+    mutating func fill(from descriptor: Int32) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            bytes.append(contentsOf: chunk[..<count])
+            return true
+        }
+    }
+
+    /// The next complete line, without its newline.
+    mutating func nextLine() -> String? {
+        guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let line = String(decoding: bytes[start..<end], as: UTF8.self)
+        start = end + 1
+        if start == bytes.count {
+            bytes.removeAll(keepingCapacity: true)
+            start = 0
+        }
+        return line
+    }
+
+    /// Blocks until a whole line has arrived; nil at end of input.
+    mutating func readLine(from descriptor: Int32) -> String? {
+        while true {
+            if let line = nextLine() { return line }
+            guard fill(from: descriptor) else { return nil }
+        }
+    }
+}
+
+enum WorkerChannel {
+    /// Writes all of `text`; false when the other side has gone. Sockets are
+    /// written with `MSG_NOSIGNAL`, so a vanished reader is an error to
+    /// handle, not a SIGPIPE that kills this process.
+    static func send(_ text: String, to descriptor: Int32) -> Bool {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                let start = buffer.baseAddress! + offset
+                let sent = Glibc.send(descriptor, start, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                return sent < 0 && errno == ENOTSOCK ? write(descriptor, start, buffer.count - offset) : sent
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += count
+        }
+        return true
+    }
+}

@@ -1,0 +1,87 @@
+import Glibc
+
+/// Starts the worker processes of one `processes` execution. The executor
+/// talks to what it returns only through `LaunchedWorker`, so tests can stand
+/// in workers that are not processes.
+protocol WorkerLauncher: Sendable {
+    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker
+}
+
+/// One started worker, seen from the parent.
+protocol LaunchedWorker {
+    /// The parent's end of the channel: task lines go in, replies come out.
+    var channel: Int32 { get }
+    /// After the parent has closed `channel`, waits up to `grace` seconds
+    /// for the worker to end, kills it if it has not, and says how it ended.
+    func reap(grace: Double) -> String
+}
+
+/// Launches `command + ProcessWorker.arguments(for:)` with `posix_spawnp`,
+/// its standard input and output connected to a socket pair.
+struct SpawnedWorkerLauncher: WorkerLauncher {
+    let command: [String]
+
+    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker {
+        guard let program = command.first else { throw .emptyWorkerCommand }
+        // Close-on-exec, so no other worker inherits this channel and keeps
+        // it open after the parent closes its end.
+        var ends: [Int32] = [-1, -1]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .cannotCreateChannel(errno: errno) }
+        let (parentEnd, workerEnd) = (ends[0], ends[1])
+        defer { close(workerEnd) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDIN_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDOUT_FILENO)
+
+        // The spawning thread may block signals; the worker starts with none blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+
+        let arguments = (command + ProcessWorker.arguments(for: configuration)).map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid = pid_t()
+        let status = posix_spawnp(&pid, program, &actions, &attributes, arguments, environ)
+        guard status == 0 else {
+            close(parentEnd)
+            throw .cannotStartWorker(command: program, errno: status)
+        }
+        return SpawnedWorker(pid: pid, channel: parentEnd)
+    }
+}
+
+struct SpawnedWorker: LaunchedWorker {
+    let pid: pid_t
+    let channel: Int32
+
+    func reap(grace: Double) -> String {
+        let deadline = MonotonicClock.now() + UInt64(grace * 1e9)
+        var pause: UInt32 = 200
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return Self.describe(status) }
+            if result < 0 && errno != EINTR { return "could not be waited for (\(ExecutionError.text(errno)))" }
+            if MonotonicClock.now() >= deadline { break }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return "was killed after not ending within \(grace) seconds"
+    }
+
+    /// `WIFEXITED`/`WEXITSTATUS`/`WTERMSIG`, which Swift does not import.
+    static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7f
+        return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(signal)"
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import PoolBenchKit
+
+extension ExecutionTests {
+    @Suite struct WorkerProtocol {
+        @Test(arguments: [
+            ProcessWorker.Configuration(spec: .sleep(duration: 0.01, capacity: 4), sharedSlots: "/poolbench-1-2"),
+            ProcessWorker.Configuration(spec: .sleep(duration: 1.5e-4, capacity: nil)),
+            ProcessWorker.Configuration(spec: .cpu(size: 1_000_000)),
+            ProcessWorker.Configuration(spec: .file(bytes: 65536)),
+        ])
+        func aConfigurationSurvivesTheTripThroughItsArguments(configuration: ProcessWorker.Configuration) throws {
+            let arguments = ProcessWorker.arguments(for: configuration)
+            #expect(arguments.count == 1)
+            #expect(try ProcessWorker.configuration(fromArguments: arguments) == configuration)
+        }
+
+        @Test func argumentsThatAreNotOneConfigurationAreRejected() {
+            #expect(throws: ExecutionError.self) { try ProcessWorker.configuration(fromArguments: []) }
+            #expect(throws: ExecutionError.self) { try ProcessWorker.configuration(fromArguments: ["{\"spec\": 3}"]) }
+        }
+
+        @Test(arguments: [
+            WorkerReply(task: 7, latency: 0.0125, failure: nil),
+            WorkerReply(task: 0, latency: 1e-6, failure: "Cannot fsync /tmp/x: I/O error"),
+        ])
+        func aReplySurvivesTheTripThroughItsLine(reply: WorkerReply) {
+            #expect(reply.line.hasSuffix("\n"))
+            #expect(WorkerReply(line: String(reply.line.dropLast())) == reply)
+        }
+
+        @Test func aFailureMessageIsKeptOnOneLine() {
+            let reply = WorkerReply(task: 1, latency: 0, failure: "first\nsecond")
+            #expect(reply.line == "error 1 0.0 first second\n")
+        }
+
+        @Test(arguments: ["", "ok", "ok 1", "ok x 0", "ok 1 0 extra", "error 1 0", "done 1 0"])
+        func malformedRepliesAreNotRead(line: String) {
+            #expect(WorkerReply(line: line) == nil)
+        }
+
+        @Test func theWorkerLoopAnswersEachTaskInOrderAndStopsAtEndOfInput() throws {
+            var ends: [Int32] = [-1, -1]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+            defer { close(ends[0]) }
+            let workload = CountingWorkload(tasks: 3, failures: [1: "no good"])
+            #expect(WorkerChannel.send("0\n1\n2\n", to: ends[0]))
+            shutdown(ends[0], Int32(SHUT_WR))
+            try ProcessWorker.serve(workload, input: ends[1], output: ends[1])
+            close(ends[1])
+            var replies = LineBuffer()
+            var lines: [WorkerReply] = []
+            while let line = replies.readLine(from: ends[0]) {
+                lines.append(try #require(WorkerReply(line: line)))
+            }
+            #expect(lines.map(\.task) == [0, 1, 2])
+            #expect(lines.map(\.failure) == [nil, "no good", nil])
+            #expect(workload.runs == [1, 1, 1])
+        }
+
+        @Test func aRequestThatIsNotATaskNumberStopsTheWorker() {
+            var ends: [Int32] = [-1, -1]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+            defer { close(ends[0]); close(ends[1]) }
+            #expect(WorkerChannel.send("seven\n", to: ends[0]))
+            #expect(throws: ExecutionError.workerProtocolViolation("expected a task number, got 'seven'")) {
+                try ProcessWorker.serve(CountingWorkload(tasks: 1), input: ends[1], output: ends[1])
+            }
+        }
+    }
+}
