@@ -45,13 +45,14 @@ struct LineBuffer {
 
     /// Appends what one `read` returns; false at end of input or on error.
     mutating func fill(from descriptor: Int32) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return false }
-            bytes.append(contentsOf: chunk[..<count])
-            return true
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
+            while true {
+                let count = read(descriptor, chunk.baseAddress!, chunk.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                bytes.append(contentsOf: chunk[..<count])
+                return true
+            }
         }
     }
 
