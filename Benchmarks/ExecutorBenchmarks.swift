@@ -40,7 +40,7 @@ enum ExecutorBenchmarks {
         Scenario(label: "1,000 × 10 ms sleeps", tasks: 1_000, duration: 0.010, target: "≤ 1.05", floorTasks: 50),
         Scenario(label: "10,000 × 1 ms sleeps", tasks: 10_000, duration: 0.001, target: "≤ 1.15", floorTasks: 500),
     ]
-    /// The sleep's own overshoot on this machine, one sleep after another:
+    /// The sleep's own overshoot, one sleep after another on one worker:
     /// what no executor can remove.
     private static let floor = "(sleep alone: sequential)"
     private static let python = "python ThreadPoolExecutor"

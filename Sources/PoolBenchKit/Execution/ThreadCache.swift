@@ -5,7 +5,8 @@ import Synchronization
 /// threads and Swift its cooperative pool. A pool of N workers then costs
 /// N thread creations once per process, not once per execution, so a sweep
 /// measures how tasks are scheduled rather than how fast the kernel creates
-/// threads (100 threads take 3–6 ms to create here: 3–6 % of a 100 ms run).
+/// threads (creating 100 can take several milliseconds: a few per cent of a
+/// 100 ms run).
 /// A thread left idle for `idleTimeout` exits.
 final class ThreadCache: Sendable {
     static let shared = ThreadCache(idleTimeout: .seconds(30))

@@ -38,8 +38,9 @@ public struct SleepWorkload: Workload {
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nil) == EINTR {}
     }
 
-    /// Suspends with `Task.sleep` with zero tolerance: without one, the timer
-    /// may fire a millisecond or more late, which for a 1 ms sleep is double.
+    /// Suspends with `Task.sleep` with zero tolerance: without one, the
+    /// timer goes through `dispatch_after`, whose leeway is a tenth of the
+    /// delay but at least 1 ms — up to double for a 1 ms sleep.
     public func run(task: Int) async throws {
         await slots?.acquire()
         defer { slots?.release() }
