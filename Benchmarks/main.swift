@@ -2,6 +2,7 @@
 // Each suite prints its figures side by side so ratios come from one run.
 
 let suites: [(name: String, run: () async throws -> Void)] = [
+    ("executors", ExecutorBenchmarks.run),
     ("analysis", AnalysisBenchmarks.run),
     ("storage", StorageBenchmarks.run),
     ("export", ExportBenchmarks.run),
