@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
             ends; Ctrl-C keeps the finished runs and marks the sweep interrupted.
 
             Examples:
-              poolbench run sleep --duration 1s --tasks 10 --executor sequential,threads --workers 10 --repeat 1 --warmup 0
+              poolbench run sleep --duration 1s --tasks 10 --executor sequential,threads --workers 10
               poolbench run sleep --duration 20ms --capacity 16 --workers 1...48
               poolbench run cpu --executor threads,pool,tasks --workers 1,2,4,8
               poolbench run file --bytes 1MiB --executor pool,dispatch

@@ -1,7 +1,11 @@
 import ArgumentParser
 import PoolBenchKit
 
-extension ReportFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {
+    /// Each command's help names the formats it offers; the full list here
+    /// would advertise formats a command refuses.
+    public static var allValueStrings: [String] { [] }
+}
 
 extension ParsableCommand {
     /// Refuses a format the command does not offer, naming the ones it does.
