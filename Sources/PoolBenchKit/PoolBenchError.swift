@@ -12,6 +12,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case historyUnreadable(path: String, reason: String)
     case unknownSweep(id: Int64)
     case noRuns(filters: String)
+    case noRunsRecorded(path: String)
     case workloadFailed(reason: String)
     case interrupted
 
@@ -35,6 +36,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no sweep with id \(id). List sweeps with `poolbench history`."
         case let .noRuns(filters):
             "no runs match \(filters). List what is recorded with `poolbench history`."
+        case let .noRunsRecorded(path):
+            "the history at \(path) has no runs yet. Record some with `poolbench run WORKLOAD`."
         case let .workloadFailed(reason):
             "the workload could not start: \(reason)"
         case .interrupted:

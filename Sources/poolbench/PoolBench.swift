@@ -11,6 +11,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             HistoryCommand.self,
+            BestCommand.self,
             WorkerCommand.self,
         ]
     )
