@@ -12,6 +12,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
             RunCommand.self,
             HistoryCommand.self,
             BestCommand.self,
+            TrendCommand.self,
             WorkerCommand.self,
         ]
     )
