@@ -13,6 +13,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case unknownSweep(id: Int64)
     case noRuns(filters: String)
     case noRunsRecorded(path: String)
+    case unknownSweepOrLabel(text: String)
+    case nothingToCompare(a: String, b: String)
     case workloadFailed(reason: String)
     case interrupted
 
@@ -38,6 +40,11 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no runs match \(filters). List what is recorded with `poolbench history`."
         case let .noRunsRecorded(path):
             "the history at \(path) has no runs yet. Record some with `poolbench run WORKLOAD`."
+        case let .unknownSweepOrLabel(text):
+            (Int64(text) == nil ? "no sweep labelled '\(text)'" : "no sweep with id \(text) and no sweep labelled '\(text)'")
+                + ". List sweeps and their labels with `poolbench history`."
+        case let .nothingToCompare(a, b):
+            "\(a) and \(b) share no workload, executor and worker count with runs. Compare sweeps of the same workload; `poolbench history` lists them."
         case let .workloadFailed(reason):
             "the workload could not start: \(reason)"
         case .interrupted:

@@ -13,6 +13,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
             HistoryCommand.self,
             BestCommand.self,
             TrendCommand.self,
+            CompareCommand.self,
             WorkerCommand.self,
         ]
     )
