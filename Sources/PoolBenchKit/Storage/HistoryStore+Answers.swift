@@ -77,22 +77,32 @@ extension HistoryStore {
     ///
     /// The filter's sweep conditions (label, host, `--since`/`--until` on
     /// the sweep's start, sweep ID) choose sweeps; workload and executor
-    /// choose series. Nothing here scans the run table: series and their
-    /// sweeps are found by seeking the `run_seriesSweep` index, and only
-    /// the runs of the chosen sweeps are read, so the cost follows what is
-    /// answered rather than the size of the history.
+    /// choose series. Nothing here scans the run table: series are found by
+    /// seeking the `run_seriesSweep` index from one to the next, each host's
+    /// sweeps are probed newest first for each series until enough have
+    /// run it, and only their runs are read — so the cost follows what is
+    /// answered, not the size of the history.
     public func seriesRuns(matching filter: HistoryFilter, newestSweeps: Int) throws -> [SeriesRuns] {
         try writer.read { db in
-            let sweeps = try sweepStamps(db, filter)
-            guard !sweeps.isEmpty else { return [] }
+            let newestFirst = Dictionary(grouping: try sweepStamps(db, filter), by: \.host)
+                .mapValues { Array($0.sorted(by: SweepStamp.isOlder).reversed()) }
+            guard !newestFirst.isEmpty else { return [] }
+            let probe = try db.cachedStatement(sql: """
+                SELECT 1 FROM run WHERE workload = ? AND parameters = ? AND executor = ? AND sweepId = ? LIMIT 1
+                """)
             var result: [SeriesRuns] = []
             for key in try seriesKeys(db, filter) {
-                let byHost = Dictionary(grouping: try sweepIDs(db, of: key).compactMap { sweeps[$0] }, by: \.host)
-                for host in byHost.keys.sorted() {
-                    let newest = Array(byHost[host, default: []].sorted(by: SweepStamp.isOlder).suffix(max(newestSweeps, 1)))
+                for host in newestFirst.keys.sorted() {
+                    var chosen: [SweepStamp] = []
+                    for sweep in newestFirst[host, default: []] where chosen.count < max(newestSweeps, 1) {
+                        let arguments: StatementArguments = [key.workload, key.parameters, key.executor, sweep.id]
+                        if try Int.fetchOne(probe, arguments: arguments) != nil { chosen.append(sweep) }
+                    }
+                    guard let newest = chosen.first else { continue }
+                    let sweeps = Array(chosen.reversed())
                     result.append(SeriesRuns(
-                        key: key, host: host, logicalCores: newest.last?.logicalCores ?? 1,
-                        sweeps: newest, samples: try samples(db, of: key, in: newest)
+                        key: key, host: host, logicalCores: newest.logicalCores, sweeps: sweeps,
+                        samples: try samples(db, of: key, in: sweeps)
                     ))
                 }
             }
@@ -139,16 +149,15 @@ extension HistoryStore {
 // MARK: - Queries
 
 extension HistoryStore {
-    /// Sweeps matching the filter's sweep-level conditions, by ID.
-    private func sweepStamps(_ db: Database, _ filter: HistoryFilter) throws -> [Int64: SweepStamp] {
+    /// Sweeps matching the filter's sweep-level conditions.
+    private func sweepStamps(_ db: Database, _ filter: HistoryFilter) throws -> [SweepStamp] {
         var conditions: [SQL] = ["1"]
         if let label = filter.label { conditions.append("sweep.label = \(label)") }
         if let host = filter.host { conditions.append("host.name = \(host)") }
         if let since = filter.since { conditions.append("sweep.startedAt >= \(Timestamp.format(since))") }
         if let until = filter.until { conditions.append("sweep.startedAt <= \(Timestamp.format(until))") }
         if let sweepID = filter.sweepID { conditions.append("sweep.id = \(sweepID)") }
-        let stamps = try stamps(db, where: conditions.joined(separator: " AND "))
-        return Dictionary(stamps.map { ($0.id, $0) }) { first, _ in first }
+        return try stamps(db, where: conditions.joined(separator: " AND "))
     }
 
     private func stamps(_ db: Database, where condition: SQL) throws -> [SweepStamp] {
@@ -203,22 +212,6 @@ extension HistoryStore {
             if pair == nil { pair = try first(workload + ["workload > \(found.workload)"]) }
         }
         return keys
-    }
-
-    /// The IDs of the sweeps that ran `key`: a skip-scan written as a
-    /// recursive query, one index seek per sweep, all inside SQLite.
-    private func sweepIDs(_ db: Database, of key: SeriesKey) throws -> [Int64] {
-        let series: SQL = "workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)"
-        let request: SQLRequest<Int64> = """
-            WITH RECURSIVE found(id) AS (
-                SELECT (SELECT sweepId FROM run WHERE \(series) ORDER BY sweepId LIMIT 1)
-                UNION ALL
-                SELECT (SELECT sweepId FROM run WHERE \(series) AND sweepId > found.id ORDER BY sweepId LIMIT 1)
-                FROM found WHERE found.id IS NOT NULL
-            )
-            SELECT id FROM found WHERE id IS NOT NULL
-            """
-        return try request.fetchAll(db)
     }
 
     /// The runs of `key` in `sweeps`, in the order of `sweeps`.

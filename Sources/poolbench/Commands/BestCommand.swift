@@ -22,7 +22,10 @@ struct BestCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @OptionGroup var newest: NewestSweepsOption
+    /// Ten sweeps of three runs give each worker count thirty runs, ample
+    /// for a median, and keep the bootstrap within budget on any history.
+    @Option(name: .customLong("last"), help: ArgumentHelp("Answer from each series' newest N sweeps.", valueName: "n"))
+    var last = 10
 
     @Option(help: ArgumentHelp(
         "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
@@ -35,14 +38,15 @@ struct BestCommand: ParsableCommand {
 
     func validate() throws {
         _ = try Self.fraction(tolerance)
+        try Self.validate(last: last)
         try Self.validate(format, offered: [.table, .json, .markdown])
     }
 
     func run() throws {
         let store = try database.openForReading()
-        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: newest.count)
+        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let report = BestReport(series: series, tolerance: try Self.fraction(tolerance), newestSweeps: newest.count)
+        let report = BestReport(series: series, tolerance: try Self.fraction(tolerance), newestSweeps: last)
         try Self.print(report, as: format)
     }
 

@@ -23,7 +23,8 @@ struct TrendCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @OptionGroup var newest: NewestSweepsOption
+    @Option(name: .customLong("last"), help: ArgumentHelp("Show each series' newest N sweeps.", valueName: "n"))
+    var last = 20
 
     @Flag(help: "Exit with status 3 when the newest sweep of any series regressed.")
     var failOnRegression = false
@@ -33,13 +34,14 @@ struct TrendCommand: ParsableCommand {
 
     func validate() throws {
         try Self.validate(format, offered: [.table, .json, .markdown])
+        try Self.validate(last: last)
     }
 
     func run() throws {
         let store = try database.openForReading()
-        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: newest.count)
+        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let output = TrendOutput(series: series, newestSweeps: newest.count)
+        let output = TrendOutput(series: series, newestSweeps: last)
         try Self.print(output, as: format)
         if failOnRegression && output.hasRegression { throw ExitCode(3) }
     }

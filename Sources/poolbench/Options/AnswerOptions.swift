@@ -1,16 +1,10 @@
 import ArgumentParser
 import PoolBenchKit
 
-/// `--last N`: how much of each series' history `best` and `trend` read.
-struct NewestSweepsOption: ParsableArguments {
-    @Option(
-        name: .customLong("last"),
-        help: ArgumentHelp("Read each series' newest N sweeps.", valueName: "n")
-    )
-    var count = 20
-
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("--last must be at least 1; got \(count).") }
+extension ParsableCommand {
+    /// `--last N` must read at least one sweep.
+    static func validate(last: Int) throws {
+        guard last >= 1 else { throw ValidationError("--last must be at least 1; got \(last).") }
     }
 }
 
