@@ -34,7 +34,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "poolbench-benchmarks",
-            dependencies: ["PoolBenchKit"],
+            dependencies: ["PoolBenchKit", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks",
             exclude: ["python_pool.py"]
         ),
