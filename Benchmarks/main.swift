@@ -6,6 +6,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("analysis", AnalysisBenchmarks.run),
     ("storage", StorageBenchmarks.run),
     ("export", ExportBenchmarks.run),
+    ("answers", AnswerBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()

@@ -12,6 +12,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case historyUnreadable(path: String, reason: String)
     case unknownSweep(id: Int64)
     case noRuns(filters: String)
+    case noRunsRecorded(path: String)
+    case unknownSweepOrLabel(text: String)
+    case nothingToCompare(a: String, b: String)
     case workloadFailed(reason: String)
     case interrupted
 
@@ -35,6 +38,13 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no sweep with id \(id). List sweeps with `poolbench history`."
         case let .noRuns(filters):
             "no runs match \(filters). List what is recorded with `poolbench history`."
+        case let .noRunsRecorded(path):
+            "the history at \(path) has no runs yet. Record some with `poolbench run WORKLOAD`."
+        case let .unknownSweepOrLabel(text):
+            (Int64(text) == nil ? "no sweep labelled '\(text)'" : "no sweep with id \(text) and no sweep labelled '\(text)'")
+                + ". List sweeps and their labels with `poolbench history`."
+        case let .nothingToCompare(a, b):
+            "\(a) and \(b) share no workload, executor and worker count with runs. Compare sweeps of the same workload; `poolbench history` lists them."
         case let .workloadFailed(reason):
             "the workload could not start: \(reason)"
         case .interrupted:

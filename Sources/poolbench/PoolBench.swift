@@ -11,6 +11,9 @@ struct PoolBenchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             HistoryCommand.self,
+            BestCommand.self,
+            TrendCommand.self,
+            CompareCommand.self,
             ExportCommand.self,
             ImportCommand.self,
             WorkerCommand.self,

@@ -45,7 +45,8 @@ public struct TextTableFormatter: ReportFormatter {
             .joined(separator: "  ")
             .trimmingTrailingSpaces()
         }
-        var lines = [line(table.columns.map(\.title))]
+        var lines = table.title.map { [$0] } ?? []
+        lines.append(line(table.columns.map(\.title)))
         lines.append(line(widths.map { String(repeating: "─", count: $0) }))
         lines += table.rows.map(line)
         lines += table.notes
@@ -62,7 +63,8 @@ public struct MarkdownFormatter: ReportFormatter {
             func escape(_ cell: String) -> String {
                 cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
             }
-            var lines = ["| " + table.columns.map { escape($0.title) }.joined(separator: " | ") + " |"]
+            var lines = table.title.map { ["**\(escape($0))**", ""] } ?? []
+            lines.append("| " + table.columns.map { escape($0.title) }.joined(separator: " | ") + " |")
             lines.append("|" + table.columns.map { $0.alignment == .right ? " ---: |" : " --- |" }.joined())
             lines += table.rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
             if !table.notes.isEmpty { lines += [""] + table.notes }

@@ -12,12 +12,15 @@ public struct Table: Sendable, Equatable {
         }
     }
 
+    /// A line printed above the table, naming what it shows.
+    public var title: String?
     public var columns: [Column]
     public var rows: [[String]]
     /// Lines printed under the table, e.g. what the marks mean.
     public var notes: [String]
 
-    public init(columns: [Column], rows: [[String]] = [], notes: [String] = []) {
+    public init(title: String? = nil, columns: [Column], rows: [[String]] = [], notes: [String] = []) {
+        self.title = title
         self.columns = columns
         self.rows = rows
         self.notes = notes

@@ -30,6 +30,19 @@ extension AnalysisTests {
             #expect(medians.allSatisfy { $0[0].isNaN && (2...4).contains($0[1]) })
         }
 
+        @Test("The in-place median of a long group, found by selection, is the sorted median, ties and all")
+        func selectionMedian() {
+            var generator = SeededGenerator(seed: 3)
+            for count in [33, 34, 60, 61, 200] {
+                for ties in [false, true] {
+                    var values = (0..<count).map { _ in ties ? Double(generator.nextIndex(below: 5)) : generator.nextUnit() }
+                    let expected = Descriptive.median(values)
+                    let median = values.withUnsafeMutableBufferPointer { Bootstrap.medianInPlace($0) }
+                    #expect(median == expected, "\(count) values, ties: \(ties)")
+                }
+            }
+        }
+
         @Test("The percentile band takes the 5th and 95th order statistics without interpolating")
         func percentileBand() {
             // 0…100: positions ⌊100·0.05⌋ = 5 and ⌈100·0.95⌉ = 95.

@@ -1,0 +1,132 @@
+import Foundation
+
+/// What `best` prints: for each workload × executor × host, the recommended
+/// worker count from the runs since the curve last changed, the curve it
+/// came from, and across executors which one to use.
+public struct BestReport: Report {
+    /// One series' answer.
+    public struct Answer: Sendable {
+        public var key: SeriesKey
+        public var host: String
+        public var logicalCores: Int
+        /// Sweeps read: the series' newest, at most `--last`.
+        public var sweepsRead: Int
+        /// The runs answered from: those since the last change point.
+        public var level: CurrentLevel.Summary
+        public var recommendation: KneeRecommendation
+    }
+
+    /// Across the executors of one workload on one host, which to use.
+    public struct ExecutorVerdict: Sendable {
+        public var workload: String
+        public var parameters: String
+        public var host: String
+        /// Executors that had a recommendation, by name.
+        public var executors: [String]
+        public var choice: ExecutorChoice
+        /// Where the fastest executor peaked.
+        public var bestPeakWorkers: Int?
+
+        /// `sleep duration=20ms capacity=16`
+        public var workloadDescription: String {
+            parameters.isEmpty ? workload : "\(workload) \(parameters)"
+        }
+    }
+
+    public var tolerance: Double
+    /// The most sweeps read per series (`--last`).
+    public var newestSweeps: Int
+    /// Sorted by workload, parameters, executor, host.
+    public var answers: [Answer]
+    public var executorVerdicts: [ExecutorVerdict]
+    /// Series left out because their executor has no worker count to tune.
+    public var skippedSequential: Int
+
+    /// Answers every series. `sequential` runs one task at a time whatever
+    /// the worker count, so it is a baseline and gets no answer of its own.
+    ///
+    /// - Parameter seed: seeds every bootstrap, so the same history always
+    ///   gives the same bands.
+    public init(series: [SeriesRuns], tolerance: Double = 0.05, newestSweeps: Int, seed: UInt64 = 0) {
+        self.tolerance = tolerance
+        self.newestSweeps = newestSweeps
+        let tunable = series.filter { $0.key.executor != "sequential" }
+        skippedSequential = series.count - tunable.count
+        answers = Parallel.map(tunable) { Self.answer($0, tolerance: tolerance, seed: seed) }
+        executorVerdicts = Self.verdicts(answers, tolerance: tolerance)
+    }
+
+    static func answer(_ series: SeriesRuns, tolerance: Double, seed: UInt64) -> Answer {
+        let level = Trend.currentLevel(of: series.samples)
+        let recommendation = Knee.recommend(
+            level?.samples ?? [], tolerance: tolerance, seed: seed, cores: series.logicalCores
+        )
+        return Answer(
+            key: series.key, host: series.host, logicalCores: series.logicalCores, sweepsRead: series.sweeps.count,
+            level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation
+        )
+    }
+
+    /// Knee.bestExecutor over each workload × host with two or more
+    /// executors that recommend.
+    static func verdicts(_ answers: [Answer], tolerance: Double) -> [ExecutorVerdict] {
+        let groups = Dictionary(grouping: answers) { [$0.key.workload, $0.key.parameters, $0.host] }
+        return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { group in
+            let members = groups[group, default: []].filter { $0.recommendation.recommendedWorkers != nil }
+            guard members.count >= 2 else { return nil }
+            let byExecutor = Dictionary(members.map { ($0.key.executor, $0.recommendation) }) { first, _ in first }
+            guard let choice = Knee.bestExecutor(byExecutor, tolerance: tolerance) else { return nil }
+            return ExecutorVerdict(
+                workload: group[0], parameters: group[1], host: group[2], executors: byExecutor.keys.sorted(),
+                choice: choice, bestPeakWorkers: byExecutor[choice.bestPeakExecutor]?.peakWorkers
+            )
+        }
+    }
+}
+
+extension CurrentLevel {
+    /// The level without its runs, as reports carry it.
+    public struct Summary: Sendable, Hashable, Codable {
+        /// The level's first sweep; `nil` when there were no runs.
+        public var sinceSweepID: Int64?
+        public var sinceStartedAt: Date?
+        /// The worker counts whose throughput changed at `sinceSweepID`;
+        /// empty when the curve never moved.
+        public var changedWorkers: [Int]
+        /// Worker counts measured in the sweep `sinceSweepID`.
+        public var measuredWorkers: Int
+        public var sweeps: Int
+
+        public init(
+            sinceSweepID: Int64? = nil, sinceStartedAt: Date? = nil, changedWorkers: [Int] = [], measuredWorkers: Int = 0,
+            sweeps: Int = 0
+        ) {
+            self.sinceSweepID = sinceSweepID
+            self.sinceStartedAt = sinceStartedAt
+            self.changedWorkers = changedWorkers
+            self.measuredWorkers = measuredWorkers
+            self.sweeps = sweeps
+        }
+
+        public init(_ level: CurrentLevel) {
+            self.init(
+                sinceSweepID: level.since, sinceStartedAt: level.sinceStartedAt, changedWorkers: level.changedWorkers,
+                measuredWorkers: level.measuredWorkers, sweeps: level.sweeps
+            )
+        }
+    }
+}
+
+extension SeriesKey {
+    /// The `poolbench run` line that measures this series at `workers`,
+    /// parameters turned back into flags (`duration=20ms` → `--duration 20ms`).
+    public func runCommand(workers: ClosedRange<Int>) -> String {
+        var parts = ["poolbench run", workload]
+        for pair in parameters.split(separator: " ") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            parts.append("--\(pair[..<equals]) \(pair[pair.index(after: equals)...])")
+        }
+        parts.append("--executor \(executor) --workers \(workers.lowerBound)...\(workers.upperBound)")
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,305 @@
+import Foundation
+
+/// What `trend` prints: every workload × executor × workers × host series
+/// over time with its change points, and how each workload × executor ×
+/// host's recommended worker count moved from sweep to sweep.
+///
+/// (`TrendReport` is the Analysis result for one series; this is the
+/// command's whole output.)
+public struct TrendOutput: Report {
+    /// One worker count of one series over time.
+    public struct Series: Sendable {
+        public var key: SeriesKey
+        public var workers: Int
+        public var host: String
+        public var report: TrendReport
+        /// The metrics whose regression the newest sweep revealed.
+        public var regressedAtNewest: [TrendMetric]
+    }
+
+    /// One series' recommendation per sweep, and where it moved.
+    public struct Drift: Sendable {
+        public var key: SeriesKey
+        public var host: String
+        /// Sweeps with a recommendation (two or more worker counts), oldest first.
+        public var recommendations: [RecommendationPoint]
+        public var shifts: [WorkerShift]
+    }
+
+    /// Bootstrap resamples of each per-sweep recommendation. Fewer than
+    /// `best` uses: drift only asks whether a band moved, and a trend holds
+    /// one recommendation per sweep and series.
+    public static let driftResamples = 200
+
+    /// The most sweeps read per series (`--last`).
+    public var newestSweeps: Int
+    /// Sorted by workload, parameters, executor, host, workers.
+    public var series: [Series]
+    /// Sorted by workload, parameters, executor, host.
+    public var drifts: [Drift]
+
+    /// Whether the newest sweep of any series regressed: a throughput drop
+    /// or p99 rise flagged at that sweep, alone or pooled with the one
+    /// before it. What `--fail-on-regression` exits 3 for. Older
+    /// regressions are shown but do not fail: the build that caused them
+    /// has already failed, and the window restarted at the new level.
+    public var hasRegression: Bool {
+        series.contains { !$0.regressedAtNewest.isEmpty }
+    }
+
+    /// - Parameters:
+    ///   - tolerance: the knee rule's tolerance for per-sweep recommendations.
+    ///   - seed: seeds every bootstrap, so the same history gives the same drift.
+    public init(series: [SeriesRuns], newestSweeps: Int, tolerance: Double = 0.05, seed: UInt64 = 0) {
+        self.newestSweeps = newestSweeps
+        let analysed = Parallel.map(series) { runs in
+            (series: Self.series(runs), drift: Self.drift(runs, tolerance: tolerance, seed: seed))
+        }
+        self.series = analysed.flatMap(\.series)
+        drifts = analysed.map(\.drift)
+    }
+
+    static func series(_ runs: SeriesRuns) -> [Series] {
+        Dictionary(grouping: runs.samples, by: \.workers).sorted { $0.key < $1.key }.map { workers, samples in
+            let report = Trend.analyze(samples)
+            let newest = report.sweeps.last?.sweepID
+            let regressed = report.changes
+                .filter { $0.direction == .regression && $0.detectedAtSweepID == newest }
+                .map(\.metric)
+            return Series(key: runs.key, workers: workers, host: runs.host, report: report, regressedAtNewest: regressed)
+        }
+    }
+
+    /// `best`'s knee, answered from each sweep on its own.
+    static func drift(_ runs: SeriesRuns, tolerance: Double, seed: UInt64) -> Drift {
+        let bySweep = Dictionary(grouping: runs.samples, by: \.sweepID)
+        let points = runs.sweeps.compactMap { sweep -> RecommendationPoint? in
+            let answer = Knee.recommend(
+                bySweep[sweep.id, default: []], tolerance: tolerance, seed: seed, resamples: driftResamples,
+                cores: runs.logicalCores
+            )
+            guard let workers = answer.recommendedWorkers, let band = answer.band else { return nil }
+            return RecommendationPoint(sweepID: sweep.id, startedAt: sweep.startedAt, recommendedWorkers: workers, band: band)
+        }
+        return Drift(key: runs.key, host: runs.host, recommendations: points, shifts: WorkerDrift.shifts(in: points))
+    }
+}
+
+// MARK: - Tables
+
+extension TrendOutput {
+    public var tables: [Table] {
+        var tables = [seriesTable]
+        if let changes = changesTable { tables.append(changes) }
+        if let drift = driftTable { tables.append(drift) }
+        return tables
+    }
+
+    var seriesTable: Table {
+        var table = Table(
+            title: "Series over time: median per sweep, oldest → newest (each series' newest \(newestSweeps) sweeps at most)",
+            columns: [
+                .init("workload"), .init("executor"), .init("workers", .right), .init("host"), .init("sweeps", .right),
+                .init("tasks/s", .right), .init("tasks/s trend"), .init("p99", .right), .init("p99 trend"), .init("status"),
+            ]
+        )
+        table.rows = series.map { series in
+            let sweeps = series.report.sweeps
+            let latency = sweeps.map { $0.medianLatencyP99 ?? .nan }
+            return [
+                series.key.workloadDescription, series.key.executor, String(series.workers), series.host,
+                String(sweeps.count), Formatting.rate(sweeps.last?.medianThroughput),
+                Sparkline.render(sweeps.map(\.medianThroughput)), Formatting.seconds(sweeps.last?.medianLatencyP99),
+                latency.contains(where: \.isFinite) ? Sparkline.render(latency) : "", status(series),
+            ]
+        }
+        let regressed = series.filter { !$0.regressedAtNewest.isEmpty }.count
+        table.notes = [
+            "tasks/s and p99 are the newest sweep's medians; the trends are scaled from each series' lowest (▁) to highest (█) sweep.",
+            regressed == 0
+                ? "No series regressed at its newest sweep."
+                : "\(regressed) series regressed at the newest sweep (▼ at newest).",
+        ]
+        return table
+    }
+
+    /// `▼ at newest: tasks/s −20%`, `▲ tasks/s +12% at sweep 41`, `steady`.
+    func status(_ series: Series) -> String {
+        guard let change = series.report.changes.last else { return "steady" }
+        let mark = change.direction == .regression ? "▼" : "▲"
+        let what = "\(Self.metricName(change.metric)) \(Self.signedPercent(change.relativeChange))"
+        if !series.regressedAtNewest.isEmpty { return "\(mark) at newest: \(what)" }
+        return "\(mark) \(what) at sweep \(change.sweepID)"
+    }
+
+    var changesTable: Table? {
+        let rows = series.flatMap { series in series.report.changes.map { (series, $0) } }
+        guard !rows.isEmpty else { return nil }
+        let started = Dictionary(series.flatMap { $0.report.sweeps.map { ($0.sweepID, $0.startedAt) } }) { first, _ in first }
+        var table = Table(title: "Changes", columns: [
+            .init("sweep", .right), .init("started (UTC)"), .init("workload"), .init("executor"), .init("workers", .right),
+            .init("host"), .init("metric"), .init("before", .right), .init("after", .right), .init("change", .right),
+            .init("p", .right), .init(""),
+        ])
+        table.rows = rows.map { series, change in
+            [
+                String(change.sweepID), started[change.sweepID].map(Formatting.minute) ?? "", series.key.workloadDescription,
+                series.key.executor, String(series.workers), series.host, Self.metricName(change.metric),
+                Self.value(change.before, change.metric), Self.value(change.after, change.metric),
+                Self.signedPercent(change.relativeChange), String(format: "%.2g", change.pValue),
+                change.direction == .regression ? "▼ regression" : "▲ improvement",
+            ]
+        }
+        table.notes = [
+            "A change: a sweep whose runs differ from every run since the previous change both significantly "
+                + "(Mann–Whitney p < 0.01) and by more than max(5%, 2 × noise); a step may need the next sweep to confirm it.",
+        ]
+        return table
+    }
+
+    var driftTable: Table? {
+        let drifts = drifts.filter { !$0.recommendations.isEmpty }
+        guard !drifts.isEmpty else { return nil }
+        var table = Table(title: "Recommended workers per sweep", columns: [
+            .init("workload"), .init("executor"), .init("host"), .init("sweeps", .right), .init("newest", .right),
+            .init("band"), .init("recommended, oldest → newest"), .init("moved"),
+        ])
+        table.rows = drifts.map { drift in
+            let newest = drift.recommendations.last
+            return [
+                drift.key.workloadDescription, drift.key.executor, drift.host, String(drift.recommendations.count),
+                newest.map { String($0.recommendedWorkers) } ?? "", newest.map { "\($0.band.lowerBound)…\($0.band.upperBound)" } ?? "",
+                drift.recommendations.map { String($0.recommendedWorkers) }.joined(separator: " "),
+                drift.shifts.isEmpty
+                    ? "no"
+                    : drift.shifts.map { "\($0.fromWorkers) → \($0.toWorkers) at sweep \($0.sweepID)" }.joined(separator: "; "),
+            ]
+        }
+        table.notes = [
+            "Each sweep answered on its own by best's knee rule (\(Self.driftResamples) bootstrap resamples). A move is a "
+                + "recommendation outside the band of the last one whose band also excludes it; neighbours trading places "
+                + "within noise are not moves.",
+        ]
+        return table
+    }
+
+    static func metricName(_ metric: TrendMetric) -> String {
+        metric == .throughput ? "tasks/s" : "p99"
+    }
+
+    static func value(_ value: Double, _ metric: TrendMetric) -> String {
+        metric == .throughput ? Formatting.rate(value) : Formatting.seconds(value)
+    }
+
+    static func signedPercent(_ fraction: Double) -> String {
+        String(format: "%+.0f%%", fraction * 100).replacingOccurrences(of: "-", with: "−")
+    }
+}
+
+// MARK: - JSON
+
+extension TrendOutput {
+    /// `{"hasRegression", "newestSweeps", "series": […], "recommendations": […]}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(hasRegression, forKey: .hasRegression)
+        try container.encode(newestSweeps, forKey: .newestSweeps)
+        try container.encode(series.map(SeriesJSON.init), forKey: .series)
+        try container.encode(drifts.map(DriftJSON.init), forKey: .recommendations)
+    }
+
+    private enum Key: String, CodingKey {
+        case hasRegression, newestSweeps, series, recommendations
+    }
+
+    private struct SeriesJSON: Encodable {
+        var workload: String
+        var parameters: String
+        var executor: String
+        var workers: Int
+        var host: String
+        var sweeps: [SweepJSON]
+        var changes: [ChangeJSON]
+        var currentLevelSince: Int64?
+        var regressedAtNewestSweep: Bool
+
+        init(_ series: Series) {
+            (workload, parameters, executor) = (series.key.workload, series.key.parameters, series.key.executor)
+            (workers, host) = (series.workers, series.host)
+            sweeps = series.report.sweeps.map(SweepJSON.init)
+            changes = series.report.changes.map(ChangeJSON.init)
+            currentLevelSince = series.report.currentLevelSince
+            regressedAtNewestSweep = !series.regressedAtNewest.isEmpty
+        }
+    }
+
+    /// A sweep's summary with `null`, never NaN, for a missing median.
+    private struct SweepJSON: Encodable {
+        var summary: SweepSummary
+
+        enum Key: String, CodingKey {
+            case sweepId, startedAt, runs, medianThroughput, medianLatencyP99
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(summary.sweepID, forKey: .sweepId)
+            try c.encode(summary.startedAt, forKey: .startedAt)
+            try c.encode(summary.runs, forKey: .runs)
+            try c.encode(summary.medianThroughput.isFinite ? summary.medianThroughput : nil, forKey: .medianThroughput)
+            try c.encode(summary.medianLatencyP99, forKey: .medianLatencyP99)
+        }
+    }
+
+    /// A change point with the ID keys spelt as elsewhere in poolbench's JSON.
+    private struct ChangeJSON: Encodable {
+        var metric: TrendMetric
+        var direction: ChangeDirection
+        var sweepId: Int64
+        var detectedAtSweepId: Int64
+        var before: Double
+        var after: Double
+        var relativeChange: Double
+        var pValue: Double
+        var threshold: Double
+
+        init(_ change: ChangePoint) {
+            (metric, direction, sweepId, detectedAtSweepId) = (change.metric, change.direction, change.sweepID, change.detectedAtSweepID)
+            (before, after, relativeChange) = (change.before, change.after, change.relativeChange)
+            (pValue, threshold) = (change.pValue, change.threshold)
+        }
+    }
+
+    private struct DriftJSON: Encodable {
+        struct Point: Encodable {
+            var sweepId: Int64
+            var startedAt: Date
+            var recommendedWorkers: Int
+            var band: ClosedRange<Int>
+        }
+
+        struct Shift: Encodable {
+            var sweepId: Int64
+            var fromWorkers: Int
+            var toWorkers: Int
+            var previousBand: ClosedRange<Int>
+        }
+
+        var workload: String
+        var parameters: String
+        var executor: String
+        var host: String
+        var points: [Point]
+        var shifts: [Shift]
+
+        init(_ drift: Drift) {
+            (workload, parameters, executor, host) = (drift.key.workload, drift.key.parameters, drift.key.executor, drift.host)
+            points = drift.recommendations.map {
+                Point(sweepId: $0.sweepID, startedAt: $0.startedAt, recommendedWorkers: $0.recommendedWorkers, band: $0.band)
+            }
+            shifts = drift.shifts.map {
+                Shift(sweepId: $0.sweepID, fromWorkers: $0.fromWorkers, toWorkers: $0.toWorkers, previousBand: $0.previousBand)
+            }
+        }
+    }
+}

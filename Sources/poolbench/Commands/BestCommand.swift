@@ -1,0 +1,67 @@
+import ArgumentParser
+import PoolBenchKit
+
+struct BestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "best",
+        abstract: "Recommend a worker count from the history: the knee of the throughput curve.",
+        discussion: """
+            For each workload (with its parameters) × executor × host: the smallest tested
+            worker count whose throughput is within --tolerance of the peak, with a
+            bootstrap band. It answers from the series' newest --last sweeps, and of those
+            from the sweeps since the curve last moved: the newest sweep where a quarter or
+            more of its worker counts show a throughput change point, as `poolbench trend`
+            finds them. --since and --until choose sweeps by their start.
+
+            Examples:
+              poolbench best
+              poolbench best --workload sleep --tolerance 10%
+              poolbench best --sweep 12 --format json
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    /// Ten sweeps of three runs give each worker count thirty runs, ample
+    /// for a median, and keep the bootstrap within budget on any history.
+    @Option(name: .customLong("last"), help: ArgumentHelp("Answer from each series' newest N sweeps.", valueName: "n"))
+    var last = 10
+
+    @Option(help: ArgumentHelp(
+        "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
+        valueName: "fraction"
+    ))
+    var tolerance = "5%"
+
+    @Option(help: "Output format: table, json or markdown.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        _ = try Self.fraction(tolerance)
+        try Self.validate(last: last)
+        try Self.validate(format, offered: [.table, .json, .markdown])
+    }
+
+    func run() throws {
+        let store = try database.openForReading()
+        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
+        guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
+        let report = BestReport(series: series, tolerance: try Self.fraction(tolerance), newestSweeps: last)
+        try Self.print(report, as: format)
+    }
+
+    /// `5%` or `0.05` as 0.05, refused outside (0%, 50%]: a knee further
+    /// than half the peak below it is no knee.
+    static func fraction(_ text: String) throws(ValidationError) -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let isPercentage = trimmed.hasSuffix("%")
+        guard let number = Double(isPercentage ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
+            throw ValidationError("--tolerance '\(text)' is not a number; use a percentage like 5% or a fraction like 0.05.")
+        }
+        let fraction = isPercentage ? number / 100 : number
+        guard fraction > 0, fraction <= 0.5 else {
+            throw ValidationError("--tolerance '\(text)' must be above 0% and at most 50%, e.g. 5% or 0.05.")
+        }
+        return fraction
+    }
+}
