@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `best` answer: the knee of the throughput curve, with a bootstrap band.
 public enum Knee {
     /// A fit answers only with R² at least this: below it the curve explains
@@ -7,6 +9,9 @@ public enum Knee {
     /// the USL has three parameters and needs a few points to spare.
     public static let countsForFit = 6
     public static let runsForFit = 3
+    /// A fit whose misfit the repeat runs call significant at this level is
+    /// set aside: see `contradictsRuns`.
+    public static let lackOfFitAlpha = 0.001
     /// Share of bootstrap knees inside the band (5th to 95th percentile).
     public static let bandCoverage = 0.90
 
@@ -23,7 +28,8 @@ public enum Knee {
     ///
     /// 1. Each tested worker count is summarised by the median of its runs.
     /// 2. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
-    ///    are fitted; those with R² ≥ 0.9 are good, and the good one with the
+    ///    are fitted; those with R² ≥ 0.9 that the repeat runs do not
+    ///    contradict (`contradictsRuns`) are good, and the good one with the
     ///    smaller residual variance SS_res/(n − p) answers. Otherwise — or
     ///    with no good fit — the measured medians answer.
     /// 3. The knee is `kneeIndex` of the answering curve evaluated at the
@@ -106,15 +112,59 @@ public enum Knee {
             ScalingFit.universalScalability(workers: workers, throughput: medians),
             ScalingFit.saturation(workers: workers, throughput: medians),
         ].compactMap { $0 }
-        let good = fits.filter { $0.rSquared >= goodFit }
+        let closeEnough = fits.filter { $0.rSquared >= goodFit }
+        let good = closeEnough.filter { !contradictsRuns($0, workers, groups: groups, medians: medians) }
         guard let best = good.min(by: {
             $0.residualVariance(workers, medians) < $1.residualVariance(workers, medians)
         }) else {
+            if !closeEnough.isEmpty {
+                let names = closeEnough.map { name($0.model) }.joined(separator: " and ")
+                return (nil, "measured medians: the \(names) fit misses the medians by more than "
+                    + "the repeat runs' own spread allows")
+            }
             let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
             return (nil, "measured medians: no good fit (\(scores); need \(goodFit))")
         }
         return (best, "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
             + "on \(workers.count) worker counts; knee snapped to a tested count")
+    }
+
+    /// A lack-of-fit test against the repeat runs: does the model miss the
+    /// medians by more than their own noise explains?
+    ///
+    /// With pooled within-count variance s² = ΣᵢΣⱼ(xᵢⱼ − x̄ᵢ)² / (N − k), the
+    /// median of nᵢ runs has standard error ≈ 1.2533·s/√nᵢ (the normal
+    /// median's efficiency), and under a correct model
+    /// χ² = Σᵢ((mᵢ − f(Nᵢ)) / seᵢ)² follows χ² with k − p degrees of freedom.
+    /// The fit is contradicted when χ² exceeds that distribution's
+    /// 1 − `lackOfFitAlpha` quantile (Wilson–Hilferty approximation).
+    ///
+    /// This is what a staircase curve trips: a finite number of tasks makes
+    /// throughput step between worker counts (⌈tasks ÷ N⌉ rounds), which a
+    /// smooth or cornered model cannot follow, and its knee then lands a count
+    /// or two off the measured one. With no spread at all there is nothing
+    /// to judge by, and the fit stands.
+    static func contradictsRuns(_ fit: ScalingFit, _ workers: [Double], groups: [[Double]], medians: [Double]) -> Bool {
+        let runs = groups.map(\.count).reduce(0, +)
+        let degrees = workers.count - fit.parameterCount
+        guard runs > groups.count, degrees >= 1 else { return false }
+        var squares = 0.0
+        for group in groups {
+            let mean = group.reduce(0, +) / Double(group.count)
+            squares += group.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        }
+        let variance = squares / Double(runs - groups.count)
+        guard variance > 0 else { return false }
+        var chiSquare = 0.0
+        for i in workers.indices {
+            let standardError = 1.2533 * (variance / Double(groups[i].count)).squareRoot()
+            let residual = (medians[i] - fit.throughput(atWorkers: workers[i])) / standardError
+            chiSquare += residual * residual
+        }
+        let k = Double(degrees)
+        let z = NormalDistribution.quantile(1 - lackOfFitAlpha)
+        let critical = k * pow(1 - 2 / (9 * k) + z * (2 / (9 * k)).squareRoot(), 3)
+        return chiSquare > critical
     }
 
     private static func refit(_ fit: ScalingFit, _ workers: [Double], _ medians: [Double]) -> ScalingFit? {

@@ -35,8 +35,26 @@ extension AnalysisTests {
             }
             let answer = Knee.recommend(samples, seed: 9)
             #expect((answer.recommendedWorkers ?? 99) <= 2)
-            #expect(answer.method != .measured && answer.method != .insufficientData)
+            // A sharp corner with a linear decline is neither model: the repeat
+            // runs show the misfit, and the measured medians answer.
+            #expect(answer.method == .measured)
+            #expect(answer.reason.contains("misses the medians"))
             #expect((answer.band?.upperBound ?? 99) <= 3)
+        }
+
+        @Test("A staircase from too few tasks per run is answered from the medians, not a fit a count off")
+        func staircaseFromFewTasks() {
+            // 64 tasks on a 16-slot server: ⌈64 ÷ min(N, 16)⌉ rounds of 20 ms,
+            // so 13…15 workers take 5 rounds and 16 or more take 4.
+            var synthetic = SyntheticRuns(seed: 5)
+            let samples = synthetic.sweep(workers: Array(1...48), runs: 3, noise: 0.01) { n in
+                64 / (Double((64 + min(n, 16) - 1) / min(n, 16)) * 0.020)
+            }
+            let answer = Knee.recommend(samples, seed: 5)
+            #expect(answer.recommendedWorkers == 16)
+            #expect(answer.method == .measured)
+            let band = answer.band ?? 0...0
+            #expect(band.contains(16) && band.lowerBound >= 12 && band.upperBound <= 20)
         }
 
         @Test("Few worker counts answer from the measured medians, with the trade-off in numbers and words")
