@@ -105,7 +105,7 @@ public enum Knee {
     ) -> (fit: ScalingFit?, reason: String) {
         let eligible = groups.filter { $0.count >= runsForFit }.count
         guard eligible >= countsForFit else {
-            return (nil, "measured medians: a fit needs \(countsForFit) worker counts with "
+            return (nil, "a fit needs \(countsForFit) worker counts with "
                 + "\(runsForFit)+ runs each, found \(eligible)")
         }
         let fits = [
@@ -119,11 +119,11 @@ public enum Knee {
         }) else {
             if !closeEnough.isEmpty {
                 let names = closeEnough.map { name($0.model) }.joined(separator: " and ")
-                return (nil, "measured medians: the \(names) fit misses the medians by more than "
-                    + "the repeat runs' own spread allows")
+                let verb = closeEnough.count == 1 ? "fit misses" : "fits miss"
+                return (nil, "the \(names) \(verb) the medians by more than the repeat runs' own spread allows")
             }
             let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
-            return (nil, "measured medians: no good fit (\(scores); need \(goodFit))")
+            return (nil, "no good fit (\(scores); need \(goodFit))")
         }
         return (best, "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
             + "on \(workers.count) worker counts; knee snapped to a tested count")

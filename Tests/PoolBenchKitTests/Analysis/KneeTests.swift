@@ -38,7 +38,7 @@ extension AnalysisTests {
             // A sharp corner with a linear decline is neither model: the repeat
             // runs show the misfit, and the measured medians answer.
             #expect(answer.method == .measured)
-            #expect(answer.reason.contains("misses the medians"))
+            #expect(answer.reason.contains("the medians by more than the repeat runs"))
             #expect((answer.band?.upperBound ?? 99) <= 3)
         }
 
