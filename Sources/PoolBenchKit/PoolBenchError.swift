@@ -14,6 +14,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case noRuns(filters: String)
     case workloadFailed(reason: String)
     case interrupted
+    case cannotListen(host: String, port: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +38,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no runs match \(filters). List what is recorded with `poolbench history`."
         case let .workloadFailed(reason):
             "the workload could not start: \(reason)"
+        case let .cannotListen(host, port, reason):
+            "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
         case .interrupted:
             "interrupted; the runs finished so far are kept."
         }

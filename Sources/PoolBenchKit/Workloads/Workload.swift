@@ -29,6 +29,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
     case cpu(size: Int)
     /// Writes `bytes` to a temporary file, fsyncs, and reads them back.
     case file(bytes: Int)
+    /// GETs one of `urls` per task (round robin) and reads the whole body,
+    /// failing a request that takes longer than `timeout` seconds.
+    case http(urls: [String], timeout: Double)
 
     /// The command-line and stored name.
     public var name: String {
@@ -36,6 +39,7 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
         case .sleep: "sleep"
         case .cpu: "cpu"
         case .file: "file"
+        case .http: "http"
         }
     }
 
@@ -48,6 +52,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             [("size", String(size))]
         case let .file(bytes):
             [("bytes", Units.formatBytes(bytes))]
+        case let .http(urls, timeout):
+            (urls.count == 1 ? [("url", urls[0])] : [("urls", String(urls.count)), ("first", urls[0])])
+                + [("timeout", Units.formatDuration(timeout))]
         }
     }
 

@@ -8,6 +8,7 @@ public enum WorkloadError: Error, Equatable, CustomStringConvertible {
     case shortRead(path: String, expected: Int, actual: Int)
     case wrongResult(workload: String, expected: String, actual: String)
     case cannotOpenSharedSlots(name: String, errno: Int32)
+    case requestFailed(url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum WorkloadError: Error, Equatable, CustomStringConvertible {
             "The \(workload) workload computed \(actual) instead of \(expected)."
         case let .cannotOpenSharedSlots(name, code):
             "Cannot open the semaphore \(name) that shares the server's slots between worker processes: \(Self.text(code))."
+        case let .requestFailed(url, reason):
+            "GET \(url): \(reason)"
         }
     }
 

@@ -6,6 +6,7 @@ extension WorkloadSpec {
         case let .sleep(duration, capacity): try SleepWorkload(duration: duration, capacity: capacity)
         case let .cpu(size): try CpuWorkload(size: size)
         case let .file(bytes): try FileWorkload(bytes: bytes)
+        case let .http(urls, timeout): try HTTPWorkload(urls: urls, timeout: timeout)
         }
     }
 }
