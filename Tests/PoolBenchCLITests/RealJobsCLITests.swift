@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// `serve` and the http workload through the built binary. Everything talks to a server the test starts on 127.0.0.1.
+/// `serve`, the http and command workloads and job mode through the built
+/// binary. Everything talks to a server the test starts on 127.0.0.1.
 @Suite struct RealJobsCLITests {
     /// `poolbench serve` on a free port, and the URL it printed first.
     struct Server {
@@ -92,5 +93,55 @@ import Testing
         #expect(busy.status == 1)
         #expect(busy.stderr.hasPrefix("Error: cannot listen on 127.0.0.1:\(server.port): address already in use."), "\(busy.stderr)")
         #expect(busy.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func commandRunsDirectlyAndCountsFailures() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let fine = try cli.run(["run", "command", "--tasks", "3", "--workers", "1,2", "--executor", "pool,processes"] + Self.quick + ["--", "echo", "$(touch pwned)", ";", "touch", "pwned"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        #expect(!fine.stdout.contains("failed"), "\(fine.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("pwned")))
+
+        let failing = try cli.run(["run", "command", "--tasks", "2", "--workers", "1"] + Self.quick + ["--", "sh", "-c", "echo oops >&2; exit 2"])
+        #expect(failing.status == 0, "\(failing.stderr)")
+        #expect(failing.stdout.contains("2 tasks failed; first error: 'sh' exited with status 2: oops"), "\(failing.stdout)")
+    }
+
+    @Test func aMissingCommandIsOneLineBeforeTheSweep() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "command", "--", "poolbench-no-such-program", "x"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: cannot run 'poolbench-no-such-program': no executable of that name in PATH. Check the name, or give its full path.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
+        let none = try cli.run(["run"])
+        #expect(none.status == 64)
+        #expect(none.stderr == "Error: missing the workload to run: one of sleep, cpu, file, http, command, or --job 'COMMAND {workers}'.\n")
+    }
+
+    @Test func aJobRunsOncePerRunWithItsWorkerCount() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "--job", "sh -c 'echo {workers} >> out.txt'", "--items", "5", "--workers", "1,3,8"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("job "), "\(result.stdout)")
+        let counts = try String(contentsOfFile: cli.path("out.txt"), encoding: .utf8).split(separator: "\n").sorted()
+        #expect(counts == ["1", "3", "8"])
+        let export = try cli.run(["export"])
+        #expect(export.stdout.contains(",job,"), "\(export.stdout)")
+    }
+
+    @Test func aFailingJobIsRecordedAndTheSweepGoesOn() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "--job", "sh -c 'echo bad {workers} >&2; exit 1'", "--workers", "1,2"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 tasks failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
+        let missing = try cli.run(["run", "--job", "echo hello"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.hasPrefix("Error: --job must contain {workers}"))
+        let both = try cli.run(["run", "sleep", "--job", "echo {workers}"])
+        #expect(both.status == 64)
     }
 }
