@@ -10,6 +10,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
         version: PoolBench.version,
         subcommands: [
             RunCommand.self,
+            TuneCommand.self,
             ServeCommand.self,
             HistoryCommand.self,
             ExportCommand.self,

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// `serve`, the http and command workloads and job mode through the built
-/// binary. Everything talks to a server the test starts on 127.0.0.1.
+/// `serve`, the http and command workloads, job mode and `tune` through the
+/// built binary. Everything talks to a server the test starts on 127.0.0.1.
 @Suite struct RealJobsCLITests {
     /// `poolbench serve` on a free port, and the URL it printed first.
     struct Server {
@@ -143,5 +143,18 @@ import Testing
         #expect(missing.stderr.hasPrefix("Error: --job must contain {workers}"))
         let both = try cli.run(["run", "sleep", "--job", "echo {workers}"])
         #expect(both.status == 64)
+    }
+
+    @Test func tuneStoresItsProbesAndAnswers() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["tune", "sleep", "--duration", "1ms", "--capacity", "4", "--tasks", "16", "--max-workers", "16", "--warmup", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Recommended:"), "\(result.stdout)")
+        #expect(result.stdout.contains("Took "), "\(result.stdout)")
+        let history = try cli.run(["history", "--format", "json"])
+        let sweeps = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["sweeps"] as? [[String: Any]]
+        #expect(sweeps?.first?["status"] as? String == "completed")
+        #expect((sweeps?.first?["runs"] as? Int ?? 0) >= 9)
     }
 }
