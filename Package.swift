@@ -47,7 +47,7 @@ let package = Package(
             name: "poolbench-benchmarks",
             dependencies: ["PoolBenchKit", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks",
-            exclude: ["python_pool.py"]
+            exclude: ["python_pool.py", "python_http.py"]
         ),
         .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit", "SwiftCSV"]),
         .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"]),
