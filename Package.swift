@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // The http workload's client and the serve command's server.
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         // Test-only: an independent CSV parser that reads exports back.
         .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
@@ -24,7 +27,13 @@ let package = Package(
         ),
         .target(
             name: "PoolBenchKit",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations", path: "Plugins/EmbedMigrationsTool"),
@@ -38,7 +47,7 @@ let package = Package(
             name: "poolbench-benchmarks",
             dependencies: ["PoolBenchKit", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks",
-            exclude: ["python_pool.py"]
+            exclude: ["python_pool.py", "python_http.py"]
         ),
         .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit", "SwiftCSV"]),
         .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"]),

@@ -17,6 +17,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case nothingToCompare(a: String, b: String)
     case workloadFailed(reason: String)
     case interrupted
+    case cannotListen(host: String, port: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +48,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(a) and \(b) share no workload, executor and worker count with runs. Compare sweeps of the same workload; `poolbench history` lists them."
         case let .workloadFailed(reason):
             "the workload could not start: \(reason)"
+        case let .cannotListen(host, port, reason):
+            "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
         case .interrupted:
             "interrupted; the runs finished so far are kept."
         }

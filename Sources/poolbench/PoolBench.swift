@@ -10,6 +10,8 @@ struct PoolBenchCommand: AsyncParsableCommand {
         version: PoolBench.version,
         subcommands: [
             RunCommand.self,
+            TuneCommand.self,
+            ServeCommand.self,
             HistoryCommand.self,
             BestCommand.self,
             TrendCommand.self,

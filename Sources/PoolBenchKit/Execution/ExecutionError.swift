@@ -11,6 +11,7 @@ public enum ExecutionError: Error, Equatable, CustomStringConvertible {
     case cannotCreateChannel(errno: Int32)
     case invalidWorkerArguments(String)
     case workerProtocolViolation(String)
+    case notAJob(workload: String)
 
     public var description: String {
         switch self {
@@ -30,6 +31,8 @@ public enum ExecutionError: Error, Equatable, CustomStringConvertible {
             "A worker process got arguments it cannot read (\(detail)); it is started by poolbench, not by hand."
         case let .workerProtocolViolation(detail):
             "A worker process and poolbench disagree about their protocol: \(detail)."
+        case let .notAJob(workload):
+            "The job executor runs whole programs given with --job, not the \(workload) workload."
         }
     }
 

@@ -15,6 +15,12 @@ public protocol Executor: Sendable {
 /// what the history stores.
 public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
     case sequential, threads, pool, dispatch, tasks, processes
+    /// Job mode: the program is its own executor, sized by `{workers}`;
+    /// poolbench only runs it once per run. Not offered by `--executor`.
+    case job
+
+    /// The executors that schedule a workload's tasks: what `--executor` offers.
+    public static let forTasks: [ExecutorKind] = [.sequential, .threads, .pool, .dispatch, .tasks, .processes]
 
     /// `sequential` has one worker whatever the sweep asks for.
     public var isSingleWorker: Bool { self == .sequential }
@@ -50,6 +56,7 @@ extension ExecutorKind {
         case .dispatch: DispatchExecutor()
         case .tasks: TasksExecutor()
         case .processes: ProcessesExecutor(workerCommand: workerCommand)
+        case .job: JobExecutor()
         }
     }
 }

@@ -29,10 +29,10 @@ public struct SweepRunner: Sendable {
         var stored: [RunRecord] = []
         do {
             for (index, entry) in schedule.enumerated() {
-                let measured = try await measure(entry.point, workload: workload, tasks: plan.tasks)
-                if let repetition = entry.repetition {
-                    stored.append(try store.save(measured.record(sweepId: sweepID, workload: plan.workload, repetition: repetition)))
-                }
+                let record = try await runOnce(
+                    entry.point, workload: workload, plan: plan, sweepId: sweepID, repetition: entry.repetition
+                )
+                if let record { stored.append(record) }
                 let elapsed = start.duration(to: clock.now)
                 progress?.runFinished(
                     done: index + 1, total: schedule.count, point: entry.point,
@@ -45,6 +45,17 @@ public struct SweepRunner: Sendable {
         }
         try store.finishSweep(id: sweepID, status: .completed)
         return stored
+    }
+
+    /// Runs `point` once and stores it as measured repetition `repetition`
+    /// of the sweep; a warm-up (`repetition` nil) is run but not stored.
+    /// `tune` drives its probes through this, one run at a time.
+    public func runOnce(
+        _ point: SweepPoint, workload: any Workload, plan: SweepPlan, sweepId: Int64, repetition: Int?
+    ) async throws -> RunRecord? {
+        let measured = try await measure(point, workload: workload, tasks: plan.tasks)
+        guard let repetition else { return nil }
+        return try store.save(measured.record(sweepId: sweepId, workload: plan.workload, repetition: repetition))
     }
 
     private func measure(_ point: SweepPoint, workload: any Workload, tasks: Int) async throws -> Measurement {

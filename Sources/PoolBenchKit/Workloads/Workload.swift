@@ -29,6 +29,15 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
     case cpu(size: Int)
     /// Writes `bytes` to a temporary file, fsyncs, and reads them back.
     case file(bytes: Int)
+    /// GETs one of `urls` per task (round robin) and reads the whole body,
+    /// failing a request that takes longer than `timeout` seconds.
+    case http(urls: [String], timeout: Double)
+    /// Runs `arguments` (program first) once per task, without a shell.
+    case command(arguments: [String])
+    /// Runs a whole program once per run, `{workers}` in its arguments
+    /// replaced by the run's worker count; `items` is what one run processes,
+    /// for throughput in items per second.
+    case job(arguments: [String], items: Int?)
 
     /// The command-line and stored name.
     public var name: String {
@@ -36,6 +45,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
         case .sleep: "sleep"
         case .cpu: "cpu"
         case .file: "file"
+        case .http: "http"
+        case .command: "command"
+        case .job: "job"
         }
     }
 
@@ -48,6 +60,13 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             [("size", String(size))]
         case let .file(bytes):
             [("bytes", Units.formatBytes(bytes))]
+        case let .http(urls, timeout):
+            (urls.count == 1 ? [("url", urls[0])] : [("urls", String(urls.count)), ("first", urls[0])])
+                + [("timeout", Units.formatDuration(timeout))]
+        case let .command(arguments):
+            [("command", SweepSession.shellQuoted(arguments))]
+        case let .job(arguments, items):
+            [("job", SweepSession.shellQuoted(arguments))] + (items.map { [("items", String($0))] } ?? [])
         }
     }
 

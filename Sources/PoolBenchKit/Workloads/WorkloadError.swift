@@ -8,6 +8,11 @@ public enum WorkloadError: Error, Equatable, CustomStringConvertible {
     case shortRead(path: String, expected: Int, actual: Int)
     case wrongResult(workload: String, expected: String, actual: String)
     case cannotOpenSharedSlots(name: String, errno: Int32)
+    case requestFailed(url: String, reason: String)
+    case commandNotFound(program: String)
+    case cannotStartCommand(program: String, errno: Int32)
+    case commandFailed(program: String, status: String, firstLine: String?)
+    case jobRunsWholeProgram
 
     public var description: String {
         switch self {
@@ -23,6 +28,18 @@ public enum WorkloadError: Error, Equatable, CustomStringConvertible {
             "The \(workload) workload computed \(actual) instead of \(expected)."
         case let .cannotOpenSharedSlots(name, code):
             "Cannot open the semaphore \(name) that shares the server's slots between worker processes: \(Self.text(code))."
+        case let .requestFailed(url, reason):
+            "GET \(url): \(reason)"
+        case let .commandNotFound(program):
+            program.contains("/")
+                ? "Cannot run '\(program)': no executable file there. Check the path."
+                : "Cannot run '\(program)': no executable of that name in PATH. Check the name, or give its full path."
+        case let .cannotStartCommand(program, code):
+            "Cannot start '\(program)': \(Self.text(code))."
+        case let .commandFailed(program, status, firstLine):
+            "'\(program)' \(status)" + (firstLine.map { ": \($0)" } ?? "")
+        case .jobRunsWholeProgram:
+            "A job runs its whole program once per run, with the job executor; it has no tasks to schedule."
         }
     }
 

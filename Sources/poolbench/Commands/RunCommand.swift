@@ -16,11 +16,11 @@ struct RunCommand: AsyncParsableCommand {
               poolbench run sleep --duration 20ms --capacity 16 --workers 1...48
               poolbench run cpu --executor threads,pool,tasks --workers 1,2,4,8
               poolbench run file --bytes 1MiB --executor pool,dispatch
+              poolbench run http --url http://127.0.0.1:8080/ --workers 1...32
+              poolbench run command --tasks 20 -- curl -s -o /dev/null https://example.org/
+              poolbench run --job 'python3 fetch.py --workers {workers}' --items 15 --workers 1,2,4,8,16
             """
     )
-
-    @Argument(help: "The workload: sleep, cpu or file.")
-    var workload: WorkloadName
 
     @OptionGroup(title: "Sweep") var sweep: SweepOptions
     @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
@@ -30,14 +30,15 @@ struct RunCommand: AsyncParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
-        _ = try parameters.spec(for: workload)
+        _ = try sweep.executors(for: parameters.spec())
         try Self.validate(format, offered: [.table, .json, .markdown])
     }
 
     func run() async throws {
+        let spec = try parameters.spec()
         let plan = SweepPlan(
-            workload: try parameters.spec(for: workload), executors: try sweep.executors,
-            workerCounts: try sweep.workerCounts, tasks: sweep.tasks, repeats: sweep.repeats, warmups: sweep.warmup
+            workload: spec, executors: try sweep.executors(for: spec),
+            workerCounts: try sweep.workerCounts, tasks: sweep.tasks(for: spec), repeats: sweep.repeats, warmups: sweep.warmup
         )
         let workload = try plan.workload.makeWorkload()
         defer { workload.close() }

@@ -7,11 +7,11 @@ struct SweepOptions: ParsableArguments {
     @Option(
         name: .customLong("executor"),
         help: ArgumentHelp(
-            "Executors to compare, comma-separated: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+            "Executors to compare, comma-separated: \(ExecutorKind.forTasks.map(\.rawValue).joined(separator: ", ")) (default pool).",
             valueName: "e[,e…]"
         )
     )
-    var executorList = "pool"
+    var executorList: String?
 
     @Option(
         name: .customLong("workers"),
@@ -47,16 +47,32 @@ extension SweepOptions {
     var executors: [ExecutorKind] {
         get throws(ValidationError) {
             var kinds: [ExecutorKind] = []
-            for name in executorList.split(separator: ",", omittingEmptySubsequences: false) {
+            for name in (executorList ?? "pool").split(separator: ",", omittingEmptySubsequences: false) {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let kind = ExecutorKind(rawValue: trimmed) else {
-                    let valid = ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")
+                guard let kind = ExecutorKind(rawValue: trimmed), ExecutorKind.forTasks.contains(kind) else {
+                    let valid = ExecutorKind.forTasks.map(\.rawValue).joined(separator: ", ")
                     throw ValidationError("unknown executor '\(trimmed)'; choose from \(valid).")
                 }
                 if !kinds.contains(kind) { kinds.append(kind) }
             }
             return kinds
         }
+    }
+
+    /// The executors for `workload`: a job is its own executor, so it
+    /// takes no --executor.
+    func executors(for workload: WorkloadSpec) throws(ValidationError) -> [ExecutorKind] {
+        guard case .job = workload else { return try executors }
+        guard executorList == nil else {
+            throw ValidationError("--executor does not apply to --job: the program schedules its own work; poolbench runs it whole.")
+        }
+        return [.job]
+    }
+
+    /// The tasks per run for `workload`: a job's items (one run when none).
+    func tasks(for workload: WorkloadSpec) -> Int {
+        guard case let .job(_, items) = workload else { return tasks }
+        return items ?? 1
     }
 
     var workerCounts: [Int] {

@@ -1,14 +1,33 @@
 import ArgumentParser
+import Foundation
 import PoolBenchKit
 
 /// The built-in workloads, by command-line name.
 enum WorkloadName: String, ExpressibleByArgument, CaseIterable {
-    case sleep, cpu, file
+    case sleep, cpu, file, http, command
 }
 
-/// Each workload's own parameters. A parameter given to a workload that
-/// does not take it is an error rather than silently ignored.
+/// Which workload to run — a name, or a whole program with `--job` — and
+/// its own parameters. A parameter given to a workload that does not take
+/// it is an error rather than silently ignored.
 struct WorkloadOptions: ParsableArguments {
+    @Argument(help: "The workload: sleep, cpu, file, http or command (omit it with --job).")
+    var workload: WorkloadName?
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("command: the program and its arguments, after --.", valueName: "command"))
+    var commandLine: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Job mode: run this whole program once per run, {workers} replaced by the worker count (quote it as one argument).",
+            valueName: "command line"
+        )
+    )
+    var job: String?
+
+    @Option(help: ArgumentHelp("job: items one run of the job processes, for throughput in items/s (default: runs/s).", valueName: "n"))
+    var items: Int?
+
     @Option(help: ArgumentHelp("sleep: how long each task waits (10ms, 1.5s).", valueName: "duration"))
     var duration: String?
 
@@ -21,24 +40,32 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("file: bytes each task writes, fsyncs and reads back (default 64KiB).", valueName: "size"))
     var bytes: String?
 
-    /// The workload `name` with these parameters, or a sentence saying
-    /// which parameter is wrong.
-    func spec(for name: WorkloadName) throws(ValidationError) -> WorkloadSpec {
-        let given: [(flag: String, workload: WorkloadName, isSet: Bool)] = [
-            ("--duration", .sleep, duration != nil), ("--capacity", .sleep, capacity != nil),
-            ("--size", .cpu, size != nil), ("--bytes", .file, bytes != nil),
-        ]
-        for parameter in given where parameter.isSet && parameter.workload != name {
-            throw ValidationError("\(parameter.flag) applies to the \(parameter.workload.rawValue) workload, not \(name.rawValue).")
+    @Option(name: .customLong("url"), help: ArgumentHelp("http: a URL to GET; repeat for several, taken round robin.", valueName: "url"))
+    var urls: [String] = []
+
+    @Option(help: ArgumentHelp("http: a file of URLs, one per line; blank lines and # comments are skipped.", valueName: "path"))
+    var urlsFile: String?
+
+    @Option(help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration"))
+    var timeout: String?
+
+    /// The workload named, or the job, with these parameters; or a sentence
+    /// saying what is wrong.
+    func spec() throws(ValidationError) -> WorkloadSpec {
+        if let job {
+            if let workload {
+                throw ValidationError("give either a workload (\(workload.rawValue)) or --job, not both.")
+            }
+            return try jobSpec(job)
         }
+        guard let name = workload else {
+            let names = WorkloadName.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("missing the workload to run: one of \(names), or --job 'COMMAND {workers}'.")
+        }
+        try rejectParameters(notTakenBy: name)
         switch name {
         case .sleep:
-            let seconds = try duration.map { text throws(ValidationError) in
-                guard let seconds = Units.parseDuration(text) else {
-                    throw ValidationError("--duration '\(text)' is not a duration; use a number with a unit, like 10ms or 1.5s.")
-                }
-                return seconds
-            } ?? 0.01
+            let seconds = try duration.map { text throws(ValidationError) in try Self.duration(text, flag: "--duration") } ?? 0.01
             if let capacity, capacity < 1 {
                 throw ValidationError("--capacity must be at least 1; got \(capacity).")
             }
@@ -55,6 +82,99 @@ struct WorkloadOptions: ParsableArguments {
                 return count
             } ?? 65_536
             return .file(bytes: count)
+        case .http:
+            return try httpSpec()
+        case .command:
+            guard let program = commandLine.first else {
+                throw ValidationError("the command workload needs the command after --, e.g. run command -- curl -s URL.")
+            }
+            guard CommandCheck.exists(program) else { throw ValidationError(CommandCheck.notFound(program)) }
+            return .command(arguments: commandLine)
         }
+    }
+
+    private func rejectParameters(notTakenBy name: WorkloadName) throws(ValidationError) {
+        let given: [(flag: String, workload: WorkloadName, isSet: Bool)] = [
+            ("--duration", .sleep, duration != nil), ("--capacity", .sleep, capacity != nil),
+            ("--size", .cpu, size != nil), ("--bytes", .file, bytes != nil),
+            ("--url", .http, !urls.isEmpty), ("--urls-file", .http, urlsFile != nil), ("--timeout", .http, timeout != nil),
+            ("-- COMMAND", .command, !commandLine.isEmpty),
+        ]
+        for parameter in given where parameter.isSet && parameter.workload != name {
+            throw ValidationError("\(parameter.flag) applies to the \(parameter.workload.rawValue) workload, not \(name.rawValue).")
+        }
+        if items != nil { throw ValidationError("--items applies to --job, not the \(name.rawValue) workload.") }
+    }
+
+    private func httpSpec() throws(ValidationError) -> WorkloadSpec {
+        var all = urls
+        if let urlsFile {
+            guard let text = try? String(contentsOfFile: urlsFile, encoding: .utf8) else {
+                throw ValidationError("cannot read --urls-file \(urlsFile); check the path.")
+            }
+            let listed = text.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !listed.isEmpty else {
+                throw ValidationError("--urls-file \(urlsFile) lists no URLs; put one per line (# starts a comment).")
+            }
+            all += listed
+        }
+        guard !all.isEmpty else {
+            throw ValidationError("the http workload needs --url URL (repeatable) or --urls-file PATH.")
+        }
+        for url in all {
+            if let problem = HTTPWorkload.problem(with: url) {
+                throw ValidationError("--url '\(url)' is not usable: expected \(problem).")
+            }
+        }
+        let seconds = try timeout.map { text throws(ValidationError) in try Self.duration(text, flag: "--timeout") } ?? 30
+        guard seconds > 0 else { throw ValidationError("--timeout must be above 0; got \(timeout ?? "")).") }
+        return .http(urls: all, timeout: seconds)
+    }
+
+    private func jobSpec(_ text: String) throws(ValidationError) -> WorkloadSpec {
+        let given = [
+            ("--duration", duration != nil), ("--capacity", capacity != nil), ("--size", size != nil),
+            ("--bytes", bytes != nil), ("--url", !urls.isEmpty), ("--urls-file", urlsFile != nil),
+            ("--timeout", timeout != nil), ("-- COMMAND", !commandLine.isEmpty),
+        ]
+        if let flag = given.first(where: \.1)?.0 {
+            throw ValidationError("\(flag) applies to a workload, not to --job; a job takes only --items.")
+        }
+        let arguments: [String]
+        do {
+            arguments = try CommandLineSplitter.split(text)
+        } catch {
+            throw ValidationError("--job: \(error)")
+        }
+        guard let program = arguments.first else { throw ValidationError("--job is empty; give the command line to run.") }
+        guard text.contains(JobWorkload.placeholder) else {
+            throw ValidationError("--job must contain \(JobWorkload.placeholder), where each run's worker count goes, e.g. --job 'python3 fetch.py --workers {workers}'.")
+        }
+        if let items, items < 1 { throw ValidationError("--items must be at least 1; got \(items).") }
+        guard CommandCheck.exists(program) else { throw ValidationError(CommandCheck.notFound(program)) }
+        return .job(arguments: arguments, items: items)
+    }
+
+    private static func duration(_ text: String, flag: String) throws(ValidationError) -> Double {
+        guard let seconds = Units.parseDuration(text) else {
+            throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 10ms or 1.5s.")
+        }
+        return seconds
+    }
+}
+
+/// Whether a program can be started, checked before a sweep so a typo is one
+/// line rather than one failure per task.
+enum CommandCheck {
+    static func exists(_ program: String) -> Bool {
+        (try? CommandWorkload(arguments: [program])) != nil
+    }
+
+    /// The Kit's sentence, starting lower-case like every usage error.
+    static func notFound(_ program: String) -> String {
+        let text = WorkloadError.commandNotFound(program: program).description
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 extension ExecutionTests {
     @Suite struct EveryExecutor {
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func runsAtMostItsWorkersAtOnceAndReachesThatMany(kind: ExecutorKind) async throws {
             let workers = kind.isSingleWorker ? 1 : 4
             let workload = CountingWorkload(tasks: 24, latch: Latch(count: workers))
@@ -13,7 +13,7 @@ extension ExecutionTests {
             #expect(result.errorCount == 0)
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func runsEveryTaskExactlyOnceAndTimesEachOne(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 50)
             let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 50, workers: 3)
@@ -24,7 +24,7 @@ extension ExecutionTests {
             #expect(result.firstError == nil)
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func countsAThrowingTaskAndKeepsItsMessageWhileTheOthersComplete(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 12, failures: [5: "task 5 failed"])
             let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 12, workers: 3)
@@ -34,7 +34,7 @@ extension ExecutionTests {
             #expect(result.latencies.count == 12)
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func countsEveryFailureAndKeepsOneOfTheirMessages(kind: ExecutorKind) async throws {
             let failing = Dictionary(uniqueKeysWithValues: stride(from: 0, to: 30, by: 3).map { ($0, "task \($0) failed") })
             let workload = CountingWorkload(tasks: 30, failures: failing)
@@ -44,7 +44,7 @@ extension ExecutionTests {
             #expect(workload.runs == Array(repeating: 1, count: 30))
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func moreWorkersThanTasksStillRunsEachTaskOnce(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 3)
             let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 3, workers: 16)
@@ -52,7 +52,7 @@ extension ExecutionTests {
             #expect(result.latencies.count == 3)
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func noTasksGiveAnEmptyResult(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 0)
             let result = try await makeExecutor(kind, serving: workload).execute(workload, tasks: 0, workers: 4)
@@ -60,7 +60,7 @@ extension ExecutionTests {
             #expect(result.errorCount == 0)
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func fewerThanOneWorkerIsRejected(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 1)
             await #expect(throws: ExecutionError.invalidWorkers(0)) {
@@ -68,7 +68,7 @@ extension ExecutionTests {
             }
         }
 
-        @Test(arguments: ExecutorKind.allCases)
+        @Test(arguments: ExecutorKind.forTasks)
         func eachKindMakesAnExecutorOfThatKind(kind: ExecutorKind) {
             #expect(kind.makeExecutor(workerCommand: ["poolbench", "worker"]).kind == kind)
         }

@@ -132,7 +132,7 @@ import Testing
         #expect(try field(.throughput, on: 7, becomes: "abc") == "\(scratch.path("edited.csv")) line 7: column throughput: 'abc' is not a number; nothing was imported.")
         #expect(try field(.workers, on: 7, becomes: "2.5")?.contains("line 7: column workers: '2.5' is not a whole number") == true)
         #expect(try field(.workers, on: 7, becomes: "0")?.contains("line 7: column workers: 0 is less than 1") == true)
-        #expect(try field(.executor, on: 7, becomes: "fibers")?.contains("line 7: column executor: 'fibers' is not an executor (sequential, threads, pool, dispatch, tasks, processes)") == true)
+        #expect(try field(.executor, on: 7, becomes: "fibers")?.contains("line 7: column executor: 'fibers' is not an executor (sequential, threads, pool, dispatch, tasks, processes, job)") == true)
         #expect(try field(.sweepStatus, on: 7, becomes: "paused")?.contains("line 7: column sweepStatus: 'paused' is not a sweep status") == true)
         #expect(try field(.startedAt, on: 7, becomes: "2026-02-30T00:00:00.000Z")?.contains("line 7: column startedAt: '2026-02-30T00:00:00.000Z' is not a UTC time") == true)
         #expect(try field(.runUuid, on: 7, becomes: "")?.contains("line 7: column runUuid: is empty") == true)

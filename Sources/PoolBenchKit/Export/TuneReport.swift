@@ -1,0 +1,62 @@
+import Foundation
+
+/// What `tune` prints: the probes it ran, how many runs that took, and the
+/// answer `best` gives for them.
+public struct TuneReport: Report, Sendable {
+    public var sweepId: Int64
+    public var workload: String
+    public var parameters: String
+    public var executor: String
+    /// Runs measured (warm-ups excluded).
+    public var runs: Int
+    /// Worker counts in the order the search probed them.
+    public var probeOrder: [Int]
+    public var recommendation: KneeRecommendation
+    /// Runs a full sweep of 1...maxWorkers with the same repetitions would take.
+    public var fullSweepRuns: Int
+    public var firstError: String?
+    public var errors: Int
+
+    public init(
+        sweepId: Int64, workload: WorkloadSpec, executor: ExecutorKind, probeOrder: [Int], runs: [RunRecord],
+        recommendation: KneeRecommendation, fullSweepRuns: Int
+    ) {
+        self.sweepId = sweepId
+        self.workload = workload.name
+        self.parameters = workload.parameterText
+        self.executor = executor.rawValue
+        self.runs = runs.count
+        self.probeOrder = probeOrder
+        self.recommendation = recommendation
+        self.fullSweepRuns = fullSweepRuns
+        self.firstError = runs.lazy.compactMap(\.firstError).first
+        self.errors = runs.map(\.errorCount).reduce(0, +)
+    }
+
+    public var tables: [Table] {
+        var table = Table(columns: [.init("workers", .right), .init("runs", .right), .init("tasks/s", .right), .init("")])
+        table.rows = recommendation.points.map { point in
+            [
+                String(point.workers), String(point.runs), Formatting.rate(point.medianThroughput),
+                point.workers == recommendation.recommendedWorkers ? "◆ knee" : "",
+            ]
+        }
+        var notes = ["Sweep \(sweepId): tune \(workload) \(parameters) with \(executor); medians over runs."]
+        if let phrase = recommendation.tradeOffPhrase {
+            var sentence = "Recommended: \(phrase)"
+            if let band = recommendation.band { sentence += " (band \(band.lowerBound)–\(band.upperBound))" }
+            notes.append(sentence + "; \(recommendation.reason).")
+        } else {
+            notes.append("No recommendation: \(recommendation.reason).")
+        }
+        notes.append(
+            "Took \(runs) runs at \(probeOrder.count) worker counts (probed \(probeOrder.map(String.init).joined(separator: ", "))); "
+                + "a full sweep would take \(fullSweepRuns)."
+        )
+        if errors > 0 {
+            notes.append("\(errors) task\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
+        }
+        table.notes = notes
+        return [table]
+    }
+}

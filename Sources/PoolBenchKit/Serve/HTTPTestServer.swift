@@ -1,0 +1,171 @@
+import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A loopback HTTP server whose answer is known: each response is held for
+/// `latency` and at most `capacity` are in service at once (the rest queue
+/// in arrival order), so throughput saturates at capacity ÷ latency.
+///
+/// Every path answers 200 with `bytes` of body, except `/status/NNN`, which
+/// answers status NNN (after the same wait), so error handling can be tried.
+public final class HTTPTestServer: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var latency: Double
+        public var capacity: Int?
+        public var bytes: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, capacity: Int? = nil, bytes: Int = 1024) {
+            self.host = host
+            self.port = port
+            self.latency = latency
+            self.capacity = capacity
+            self.bytes = bytes
+        }
+    }
+
+    /// What the server has done so far.
+    public struct Statistics: Sendable, Hashable {
+        /// Responses sent.
+        public var served: Int
+        /// The most requests ever in service at the same time.
+        public var mostInService: Int
+    }
+
+    public let configuration: Configuration
+    /// The port actually bound (the free one picked when asked for port 0).
+    public let port: Int
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    private let gate: ServiceGate
+
+    /// Binds and starts serving. Throws `PoolBenchError.cannotListen` when
+    /// the address cannot be bound, e.g. because the port is in use.
+    public init(_ configuration: Configuration) throws {
+        precondition(configuration.capacity.map { $0 >= 1 } ?? true, "capacity must be at least 1")
+        let gate = ServiceGate(capacity: configuration.capacity)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: configuration.bytes)
+        let latency = TimeAmount.nanoseconds(Int64((configuration.latency * 1e9).rounded()))
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(gate: gate, latency: latency, body: body)
+                    )
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: configuration.host, port: configuration.port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw PoolBenchError.cannotListen(host: configuration.host, port: configuration.port, reason: Self.reason(error))
+        }
+        self.configuration = configuration
+        self.port = channel.localAddress?.port ?? configuration.port
+        self.group = group
+        self.gate = gate
+    }
+
+    /// `http://127.0.0.1:43123/`
+    public var url: String {
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "http://\(host):\(port)/"
+    }
+
+    public var statistics: Statistics { gate.statistics }
+
+    /// Stops listening, closes every connection and its threads.
+    public func stop() {
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Runs until the listening channel closes (it never does by itself).
+    public func waitUntilClosed() async throws {
+        try await channel.closeFuture.get()
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        }
+        return String(describing: error)
+    }
+}
+
+/// Answers one connection's requests in order, each after its turn at the
+/// gate and the configured latency.
+private final class RequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let gate: ServiceGate
+    private let latency: TimeAmount
+    private let body: ByteBuffer
+    private var head: HTTPRequestHead?
+
+    init(gate: ServiceGate, latency: TimeAmount, body: ByteBuffer) {
+        self.gate = gate
+        self.latency = latency
+        self.body = body
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case let .head(request):
+            head = request
+        case .body:
+            break
+        case .end:
+            guard let request = head else { return }
+            head = nil
+            let status = Self.status(for: request.uri)
+            let keepAlive = request.isKeepAlive
+            let eventLoop = context.eventLoop
+            let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
+            let latency = latency
+            gate.enter { [gate] in
+                eventLoop.execute {
+                    eventLoop.scheduleTask(in: latency) {
+                        let (handler, context) = loopBound.value
+                        handler.respond(context: context, status: status, keepAlive: keepAlive)
+                        gate.leave()
+                    }
+                }
+            }
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, keepAlive: Bool) {
+        guard context.channel.isActive else { return }
+        let body = status == .ok ? self.body : ByteBuffer(string: "\(status.code) \(status.reasonPhrase)\n")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        headers.add(name: "Content-Type", value: "application/octet-stream")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+
+    /// 200, or NNN for a path `/status/NNN`.
+    static func status(for uri: String) -> HTTPResponseStatus {
+        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        guard path.hasPrefix("/status/"), let code = Int(path.dropFirst("/status/".count)), (200...599).contains(code) else {
+            return .ok
+        }
+        return HTTPResponseStatus(statusCode: code)
+    }
+}

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import Glibc
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// GETs one URL per task, taken round robin by task number, and reads the
+/// whole body: the seeds' image downloads. A refused connection, a status
+/// outside 2xx or a timeout fails that task only.
+///
+/// One AsyncHTTPClient serves every task, with a connection pool as large as
+/// any worker count, so N workers keep N connections alive rather than
+/// reconnecting per request. The blocking body waits on the client's future
+/// from the executor's own thread; the async body awaits it.
+public final class HTTPWorkload: Workload {
+    public let urls: [String]
+    public let timeout: Double
+    private let client: HTTPClient
+    private let closed = Mutex(false)
+
+    public init(urls: [String], timeout: Double) throws(WorkloadError) {
+        guard !urls.isEmpty else {
+            throw .invalidParameter(name: "url", value: "", expected: "at least one http:// or https:// URL")
+        }
+        for url in urls {
+            if let problem = Self.problem(with: url) {
+                throw .invalidParameter(name: "url", value: url, expected: problem)
+            }
+        }
+        guard timeout.isFinite, timeout > 0 else {
+            throw .invalidParameter(name: "timeout", value: "\(timeout)", expected: "a number of seconds above 0")
+        }
+        self.urls = urls
+        self.timeout = timeout
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 65_536)
+        // A refused connection fails its request at once, like urllib,
+        // instead of being retried with backoff until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.decompression = .disabled
+        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+
+    /// Why `url` cannot be fetched, or nil when it can: it must be absolute,
+    /// http or https, with a host.
+    public static func problem(with url: String) -> String? {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
+            return "an absolute http:// or https:// URL"
+        }
+        guard scheme == "http" || scheme == "https" else { return "an http:// or https:// URL, not \(scheme)://" }
+        guard let host = parsed.host, !host.isEmpty else { return "a URL with a host, like http://127.0.0.1:8080/" }
+        return nil
+    }
+
+    public var spec: WorkloadSpec { .http(urls: urls, timeout: timeout) }
+
+    private func url(for task: Int) -> String { urls[task % urls.count] }
+
+    private var timeAmount: TimeAmount { .nanoseconds(Int64((timeout * 1e9).rounded())) }
+
+    public func runBlocking(task: Int) throws {
+        let url = url(for: task)
+        let response: HTTPClient.Response
+        do {
+            let request = try HTTPClient.Request(url: url, method: .GET)
+            response = try client.execute(request: request, deadline: .now() + timeAmount).wait()
+        } catch {
+            throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+        }
+        try Self.check(status: response.status.code, url: url)
+    }
+
+    public func run(task: Int) async throws {
+        let url = url(for: task)
+        let status: UInt
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: timeAmount)
+            _ = try await response.body.collect(upTo: .max)
+            status = response.status.code
+        } catch {
+            throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+        }
+        try Self.check(status: status, url: url)
+    }
+
+    /// Shuts the client down: its connections close. Safe to call twice.
+    public func close() {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        if !wasClosed { try? client.syncShutdown() }
+    }
+
+    private static func check(status: UInt, url: String) throws(WorkloadError) {
+        guard (200..<300).contains(status) else {
+            throw .requestFailed(url: url, reason: "status \(status)")
+        }
+    }
+
+    /// A short lower-case reason: "connection refused", "timed out after 30s".
+    static func reason(_ error: any Error, timeout: Double) -> String {
+        if let error = error as? HTTPClientError {
+            let timeouts: [HTTPClientError] = [
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout,
+            ]
+            if timeouts.contains(error) { return "timed out after \(Units.formatDuration(timeout))" }
+            return error.shortDescription.lowercased()
+        }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return reason(first.error, timeout: timeout)
+        }
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PoolBenchKit
+
+/// A loopback HTTP server with a known answer, to try the http workload and
+/// `tune` against: throughput saturates at capacity ÷ latency.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve HTTP with a known capacity and latency, for experiments.",
+        discussion: """
+            Prints the URL it listens on as its first line, then serves until Ctrl-C or
+            SIGTERM. Every path answers 200 with --bytes of body after --latency; at most
+            --capacity requests are in service at once, the rest wait in arrival order.
+            /status/NNN answers status NNN instead, to try error handling.
+
+            Example:
+              poolbench serve --latency 20ms --capacity 8 &
+              poolbench run http --url http://127.0.0.1:PORT/ --workers 1...32
+            """
+    )
+
+    @Option(help: ArgumentHelp("How long each response is held once in service (0, 20ms, 1.5s).", valueName: "duration"))
+    var latency = "0s"
+
+    @Option(help: ArgumentHelp("At most this many requests in service at once; the rest queue (default: unlimited).", valueName: "k"))
+    var capacity: Int?
+
+    @Option(help: ArgumentHelp("Body size of each response.", valueName: "size"))
+    var bytes = "1KiB"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    func validate() throws {
+        _ = try configuration
+    }
+
+    private var configuration: HTTPTestServer.Configuration {
+        get throws(ValidationError) {
+            guard let seconds = latency == "0" ? 0 : Units.parseDuration(latency), seconds >= 0 else {
+                throw ValidationError("--latency '\(latency)' is not a duration; use a number with a unit, like 20ms or 1.5s.")
+            }
+            if let capacity, capacity < 1 {
+                throw ValidationError("--capacity must be at least 1; got \(capacity). Leave it out for no limit.")
+            }
+            guard let size = Units.parseBytes(bytes), size >= 0, size <= 1 << 30 else {
+                throw ValidationError("--bytes '\(bytes)' is not a size up to 1GiB; use e.g. 0, 4096, 64KiB or 1MiB.")
+            }
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535; got \(port).") }
+            return HTTPTestServer.Configuration(host: host, port: port, latency: seconds, capacity: capacity, bytes: size)
+        }
+    }
+
+    func run() async throws {
+        let server = try HTTPTestServer(configuration)
+        // Unbuffered: a script reading the first line must get it now.
+        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
+        Interrupts.onInterrupt { server.stop() }
+        try await server.waitUntilClosed()
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import PoolBenchKit
+
+/// Finds the knee with few runs instead of sweeping every worker count.
+struct TuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search for the best worker count adaptively; store every probe like a run.",
+        discussion: """
+            Runs 1 worker, then doubles until doubling buys less than --tolerance (or
+            throughput drops), then bisects the bracket; a probe within noise of the cut
+            gets extra runs. Takes one executor; --workers is not used (see --max-workers).
+            Every probe is stored, so `best` and `trend` see them.
+
+            Examples:
+              poolbench tune sleep --duration 20ms --capacity 8
+              poolbench tune http --url http://127.0.0.1:8080/ --tasks 200
+              poolbench tune --job 'python3 fetch.py --workers {workers}' --items 15
+            """
+    )
+
+    @OptionGroup(title: "Sweep") var sweep: SweepOptions
+    @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The largest worker count to try.")
+    var maxWorkers = 256
+
+    @Option(help: ArgumentHelp("How far below the peak the knee may be: 5% or 0.05.", valueName: "fraction"))
+    var tolerance = "5%"
+
+    @Option(help: "Output format: table, json or markdown.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        _ = try executor(for: parameters.spec())
+        _ = try toleranceFraction
+        guard maxWorkers >= 1 else { throw ValidationError("--max-workers must be at least 1; got \(maxWorkers).") }
+        try Self.validate(format, offered: [.table, .json, .markdown])
+    }
+
+    private func executor(for spec: WorkloadSpec) throws(ValidationError) -> ExecutorKind {
+        let executors = try sweep.executors(for: spec)
+        guard executors.count == 1, let executor = executors.first else {
+            throw ValidationError("tune searches one executor at a time; pass one --executor.")
+        }
+        guard !executor.isSingleWorker else {
+            throw ValidationError("sequential always has one worker, so there is nothing to tune; pass another --executor.")
+        }
+        return executor
+    }
+
+    private var toleranceFraction: Double {
+        get throws(ValidationError) {
+            let text = tolerance.trimmingCharacters(in: .whitespaces)
+            let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            guard let value, value >= 0, value < 1 else {
+                throw ValidationError("--tolerance '\(tolerance)' must be a fraction from 0 to below 1, like 5% or 0.05.")
+            }
+            return value
+        }
+    }
+
+    func run() async throws {
+        let spec = try parameters.spec()
+        let executor = try executor(for: spec)
+        let plan = SweepPlan(
+            workload: spec, executors: [executor], workerCounts: [], tasks: sweep.tasks(for: spec),
+            repeats: sweep.repeats, warmups: sweep.warmup
+        )
+        let workload = try spec.makeWorkload()
+        defer { workload.close() }
+        let store = try database.openForWriting()
+        let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
+        let sweepId = session.sweep.id!
+        let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
+        let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
+        let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try toleranceFraction, repeats: sweep.repeats)
+
+        var records: [RunRecord] = []
+        let outcome: KneeSearch.Outcome
+        do {
+            outcome = try await search.run { workers in
+                let point = SweepPoint(executor: executor, workers: workers)
+                let repetition = records.filter { $0.workers == workers }.count
+                if repetition == 0 {
+                    for _ in 0..<plan.warmups {
+                        _ = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: nil)
+                    }
+                }
+                let record = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: repetition)
+                records.append(record!)
+                return record!.throughput
+            }
+        } catch {
+            try? store.finishSweep(id: sweepId, status: .failed)
+            throw error
+        }
+        try store.finishSweep(id: sweepId, status: .completed)
+
+        let samples = records.map { record in
+            Sample(
+                sweepID: sweepId, sweepStartedAt: session.sweep.startedAt, workers: record.workers,
+                throughput: record.throughput, wallSeconds: record.wallSeconds, latencyP50: record.latencyP50,
+                latencyP99: record.latencyP99, cpuSeconds: record.cpuSeconds, tasks: record.tasks
+            )
+        }
+        let recommendation = Knee.recommend(
+            samples, tolerance: search.tolerance, cores: ProcessInfo.processInfo.activeProcessorCount
+        )
+        let report = TuneReport(
+            sweepId: sweepId, workload: spec, executor: executor, probeOrder: outcome.order, runs: records,
+            recommendation: recommendation, fullSweepRuns: maxWorkers * sweep.repeats
+        )
+        try Self.print(report, as: format)
+    }
+}

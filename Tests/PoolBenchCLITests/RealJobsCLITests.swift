@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// `serve`, the http and command workloads, job mode and `tune` through the
+/// built binary. Everything talks to a server the test starts on 127.0.0.1.
+@Suite struct RealJobsCLITests {
+    /// `poolbench serve` on a free port, and the URL it printed first.
+    struct Server {
+        let process: Process
+        let url: String
+
+        init(_ cli: CLI, _ arguments: [String] = []) throws {
+            process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["serve", "--port", "0"] + arguments
+            process.currentDirectoryURL = cli.directory
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != UInt8(ascii: "\n") {
+                line.append(first)
+            }
+            url = String(decoding: line, as: UTF8.self)
+            port = url.split(separator: ":").last.map { String($0.dropLast()) } ?? ""
+            try #require(url.hasPrefix("http://127.0.0.1:"), "serve printed '\(url)' first")
+        }
+
+        let port: String
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    static let quick = ["--warmup", "0", "--repeat", "1"]
+
+    @Test func serveTellsItsURLAndHttpFetchesFromIt() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let server = try Server(cli, ["--capacity", "4"])
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("http://127.0.0.1:") && server.url.hasSuffix("/"))
+        let result = try cli.run(["run", "http", "--url", server.url, "--tasks", "8", "--workers", "1,4"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("failed"), "\(result.stdout)")
+        #expect(result.stdout.contains("http url=\(server.url) timeout=30s"))
+    }
+
+    @Test func failedRequestsAreCountedAndTheSweepCompletes() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let server = try Server(cli)
+        defer { server.stop() }
+        let missing = server.url + "status/404"
+        let result = try cli.run(["run", "http", "--url", missing, "--tasks", "3", "--workers", "1,2"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("6 tasks failed; first error: GET \(missing): status 404"), "\(result.stdout)")
+        let refused = "http://127.0.0.1:1/x"
+        let again = try cli.run(["run", "http", "--url", refused, "--tasks", "2", "--workers", "1"] + Self.quick)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("2 tasks failed; first error: GET \(refused): connection refused"), "\(again.stdout)")
+    }
+
+    @Test func badURLsAndURLFilesAreUsageErrors() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let ftp = try cli.run(["run", "http", "--url", "ftp://127.0.0.1/"])
+        #expect(ftp.status == 64)
+        #expect(ftp.stderr == "Error: --url 'ftp://127.0.0.1/' is not usable: expected an http:// or https:// URL, not ftp://.\n")
+        try "# nothing here\n\n".write(toFile: cli.path("urls.txt"), atomically: true, encoding: .utf8)
+        let empty = try cli.run(["run", "http", "--urls-file", "urls.txt"])
+        #expect(empty.status == 64)
+        #expect(empty.stderr == "Error: --urls-file urls.txt lists no URLs; put one per line (# starts a comment).\n")
+        let missing = try cli.run(["run", "http", "--urls-file", "nope.txt"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr == "Error: cannot read --urls-file nope.txt; check the path.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
+    }
+
+    @Test func serveRefusesAZeroCapacityAndABusyPort() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let zero = try cli.run(["serve", "--capacity", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.stderr == "Error: --capacity must be at least 1; got 0. Leave it out for no limit.\n")
+        let server = try Server(cli)
+        defer { server.stop() }
+        let busy = try cli.run(["serve", "--port", server.port])
+        #expect(busy.status == 1)
+        #expect(busy.stderr.hasPrefix("Error: cannot listen on 127.0.0.1:\(server.port): address already in use."), "\(busy.stderr)")
+        #expect(busy.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func commandRunsDirectlyAndCountsFailures() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let fine = try cli.run(["run", "command", "--tasks", "3", "--workers", "1,2", "--executor", "pool,processes"] + Self.quick + ["--", "echo", "$(touch pwned)", ";", "touch", "pwned"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        #expect(!fine.stdout.contains("failed"), "\(fine.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("pwned")))
+
+        let failing = try cli.run(["run", "command", "--tasks", "2", "--workers", "1"] + Self.quick + ["--", "sh", "-c", "echo oops >&2; exit 2"])
+        #expect(failing.status == 0, "\(failing.stderr)")
+        #expect(failing.stdout.contains("2 tasks failed; first error: 'sh' exited with status 2: oops"), "\(failing.stdout)")
+    }
+
+    @Test func aMissingCommandIsOneLineBeforeTheSweep() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "command", "--", "poolbench-no-such-program", "x"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: cannot run 'poolbench-no-such-program': no executable of that name in PATH. Check the name, or give its full path.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
+        let none = try cli.run(["run"])
+        #expect(none.status == 64)
+        #expect(none.stderr == "Error: missing the workload to run: one of sleep, cpu, file, http, command, or --job 'COMMAND {workers}'.\n")
+    }
+
+    @Test func aJobRunsOncePerRunWithItsWorkerCount() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "--job", "sh -c 'echo {workers} >> out.txt'", "--items", "5", "--workers", "1,3,8"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("job "), "\(result.stdout)")
+        let counts = try String(contentsOfFile: cli.path("out.txt"), encoding: .utf8).split(separator: "\n").sorted()
+        #expect(counts == ["1", "3", "8"])
+        let export = try cli.run(["export"])
+        #expect(export.stdout.contains(",job,"), "\(export.stdout)")
+    }
+
+    @Test func aFailingJobIsRecordedAndTheSweepGoesOn() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "--job", "sh -c 'echo bad {workers} >&2; exit 1'", "--workers", "1,2"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 tasks failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
+        let missing = try cli.run(["run", "--job", "echo hello"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.hasPrefix("Error: --job must contain {workers}"))
+        let both = try cli.run(["run", "sleep", "--job", "echo {workers}"])
+        #expect(both.status == 64)
+    }
+
+    @Test func tuneStoresItsProbesAndAnswers() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["tune", "sleep", "--duration", "1ms", "--capacity", "4", "--tasks", "16", "--max-workers", "16", "--warmup", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Recommended:"), "\(result.stdout)")
+        #expect(result.stdout.contains("Took "), "\(result.stdout)")
+        let history = try cli.run(["history", "--format", "json"])
+        let sweeps = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["sweeps"] as? [[String: Any]]
+        #expect(sweeps?.first?["status"] as? String == "completed")
+        #expect((sweeps?.first?["runs"] as? Int ?? 0) >= 9)
+    }
+}

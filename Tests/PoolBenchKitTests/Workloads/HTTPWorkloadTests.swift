@@ -1,0 +1,110 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import PoolBenchKit
+
+/// The http workload against the in-process server, and the server itself.
+@Suite struct HTTPWorkloadTests {
+    @Test func everyTaskFetchesTheWholeBodyThroughEveryExecutor() async throws {
+        let server = try HTTPTestServer(.init(bytes: 4096))
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 10)
+        defer { workload.close() }
+        for kind in [ExecutorKind.sequential, .pool, .tasks] {
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 12, workers: 4)
+            #expect(result.errorCount == 0, "\(kind): \(result.firstError ?? "")")
+        }
+        #expect(server.statistics.served == 36)
+    }
+
+    @Test func aRefusedConnectionFailsTheTaskWithAShortReason() async throws {
+        let stopped = try HTTPTestServer(.init())
+        let url = stopped.url + "x"
+        stopped.stop()
+        let workload = try HTTPWorkload(urls: [url], timeout: 10)
+        defer { workload.close() }
+        let result = try await PoolExecutor().execute(workload, tasks: 3, workers: 2)
+        #expect(result.errorCount == 3)
+        #expect(result.firstError == "GET \(url): connection refused")
+    }
+
+    @Test func aStatusOutsideTwoHundredsFailsTheTask() async throws {
+        let server = try HTTPTestServer(.init())
+        defer { server.stop() }
+        let url = server.url + "status/404"
+        let workload = try HTTPWorkload(urls: [url, server.url], timeout: 10)
+        defer { workload.close() }
+        for kind in [ExecutorKind.pool, .tasks] {
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 4, workers: 2)
+            #expect(result.errorCount == 2, "tasks 0 and 2 take the 404 URL")
+            #expect(result.firstError == "GET \(url): status 404")
+        }
+    }
+
+    @Test func aSlowResponseTimesOut() async throws {
+        let server = try HTTPTestServer(.init(latency: 5))
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 0.05)
+        defer { workload.close() }
+        for kind in [ExecutorKind.pool, .tasks] {
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 2, workers: 2)
+            #expect(result.errorCount == 2)
+            #expect(result.firstError == "GET \(server.url): timed out after 50ms")
+        }
+    }
+
+    @Test(arguments: ["ftp://example.org/", "http://", "not a url", "/relative/path"])
+    func aURLThatCannotBeFetchedIsRefusedUpFront(url: String) {
+        #expect(HTTPWorkload.problem(with: url) != nil)
+        #expect(throws: WorkloadError.self) { try HTTPWorkload(urls: [url], timeout: 1) }
+    }
+
+    @Test func theSpecRebuildsTheSameWorkload() throws {
+        let spec = WorkloadSpec.http(urls: ["http://127.0.0.1:1/a", "https://127.0.0.1:2/b"], timeout: 2)
+        let workload = try spec.makeWorkload()
+        defer { workload.close() }
+        #expect(workload.spec == spec)
+        #expect(spec.parameterText == "urls=2 first=http://127.0.0.1:1/a timeout=2s")
+    }
+}
+
+@Suite struct HTTPTestServerTests {
+    @Test func neverServesMoreThanItsCapacityAtOnce() async throws {
+        let server = try HTTPTestServer(.init(latency: 0.002, capacity: 3))
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 30)
+        defer { workload.close() }
+        let result = try await PoolExecutor().execute(workload, tasks: 60, workers: 12)
+        #expect(result.errorCount == 0)
+        #expect(server.statistics.served == 60)
+        #expect(server.statistics.mostInService <= 3)
+    }
+
+    @Test func queuedRequestsAreAdmittedInArrivalOrder() {
+        let gate = ServiceGate(capacity: 1)
+        let order = Recorder()
+        gate.enter { order.append(0) }
+        for request in 1...5 { gate.enter { order.append(request) } }
+        #expect(order.values == [0])
+        for _ in 1...5 { gate.leave() }
+        #expect(order.values == [0, 1, 2, 3, 4, 5])
+        #expect(gate.statistics == .init(served: 5, mostInService: 1))
+    }
+
+    @Test func aPortInUseIsOneClearError() throws {
+        let first = try HTTPTestServer(.init())
+        defer { first.stop() }
+        #expect {
+            try HTTPTestServer(.init(port: first.port))
+        } throws: { error in
+            (error as? PoolBenchError).map { "\($0)".hasPrefix("cannot listen on 127.0.0.1:\(first.port): address already in use.") } ?? false
+        }
+    }
+}
+
+/// Collects values from closures that may run on any thread.
+final class Recorder: Sendable {
+    private let storage = Mutex<[Int]>([])
+    func append(_ value: Int) { storage.withLock { $0.append(value) } }
+    var values: [Int] { storage.withLock { $0 } }
+}
