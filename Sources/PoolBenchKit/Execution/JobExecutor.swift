@@ -1,8 +1,10 @@
 /// Job mode's executor: runs the job's whole program once, with the point's
-/// worker count substituted, and reports it as one task whose latency is
-/// the program's wall time. A failing program is that run's one error; the
+/// worker count substituted. A failing program is that run's one error; the
 /// sweep goes on. The task count is the job's items, so the stored
 /// throughput (tasks ÷ wall) is items per second, or runs per second.
+/// No task latency is reported: the program's items are timed only by the
+/// program, and its whole wall time as a "task latency" would mislead
+/// Little's law and the latency percentiles.
 public struct JobExecutor: Executor {
     public var kind: ExecutorKind { .job }
 
@@ -20,7 +22,7 @@ public struct JobExecutor: Executor {
                 failure = String(describing: error)
             }
             let wall = MonotonicClock.seconds(since: start)
-            return ExecutionResult(wallSeconds: wall, latencies: [wall], errorCount: failure == nil ? 0 : 1, firstError: failure)
+            return ExecutionResult(wallSeconds: wall, latencies: [], errorCount: failure == nil ? 0 : 1, firstError: failure)
         }
     }
 }
