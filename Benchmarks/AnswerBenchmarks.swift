@@ -25,7 +25,7 @@ enum AnswerBenchmarks {
         let generation = try clock.measure { try generate(at: path) }
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print(String(format: "history: %@ runs in %@ sweeps, %.0f MB, generated in %.1f s",
-                     grouped(runs), grouped(sweeps), Double(size) / 1e6, seconds(generation)))
+                     Formatting.grouped(runs), Formatting.grouped(sweeps), Double(size) / 1e6, seconds(generation)))
 
         // The commands' defaults: best reads 10 sweeps per series, trend 20.
         let filter = HistoryFilter()
@@ -33,8 +33,8 @@ enum AnswerBenchmarks {
         let store = try HistoryStore.open(path: path, create: false)
         let bestSeries = try store.seriesRuns(matching: filter, newestSweeps: bestLast)
         let trendSeries = try store.seriesRuns(matching: filter, newestSweeps: trendLast)
-        print("series: \(bestSeries.count); runs read: \(grouped(bestSeries.map(\.samples.count).reduce(0, +))) for best, "
-              + "\(grouped(trendSeries.map(\.samples.count).reduce(0, +))) for trend")
+        print("series: \(bestSeries.count); runs read: \(Formatting.grouped(bestSeries.map(\.samples.count).reduce(0, +))) for best, "
+              + "\(Formatting.grouped(trendSeries.map(\.samples.count).reduce(0, +))) for trend")
 
         report("query: seriesRuns, newest \(bestLast) sweeps per series") {
             try store.seriesRuns(matching: filter, newestSweeps: bestLast)
@@ -210,17 +210,5 @@ enum AnswerBenchmarks {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return groups.joined(separator: ",")
     }
 }

@@ -106,26 +106,10 @@ enum ExecutorBenchmarks {
     /// Runs `python_pool.py` beside this file; nil (with a note) when Python
     /// is not there or the script fails.
     private static func pythonWallSeconds(tasks: Int, duration: Double) -> Double? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python_pool.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--tasks", "\(tasks)", "--workers", "\(workers)", "--duration", "\(duration)"]
-        let output = Pipe()
-        process.standardOutput = output
-        do {
-            try process.run()
-        } catch {
-            print("note: cannot run python3 (\(error))")
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         struct Printed: Decodable { let wallSeconds: Double }
-        guard process.terminationStatus == 0, let printed = try? JSONDecoder().decode(Printed.self, from: data) else {
-            print("note: python_pool.py failed (status \(process.terminationStatus))")
-            return nil
-        }
-        return printed.wallSeconds
+        return PythonScript.run(
+            "python_pool.py", ["--tasks", "\(tasks)", "--workers", "\(workers)", "--duration", "\(duration)"], as: Printed.self
+        )?.wallSeconds
     }
 
     private static func printTable(header: [String], rows: [[String]]) {

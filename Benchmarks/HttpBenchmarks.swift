@@ -78,25 +78,10 @@ enum HttpBenchmarks {
     /// Runs `python_http.py` beside this file; nil (with a note) when Python
     /// is not there or the script fails.
     private static func pythonWallSeconds(url: String, tasks: Int, workers: Int) -> Double? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python_http.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--url", url, "--tasks", "\(tasks)", "--workers", "\(workers)"]
-        let output = Pipe()
-        process.standardOutput = output
-        do {
-            try process.run()
-        } catch {
-            print("note: cannot run python3 (\(error))")
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         struct Printed: Decodable { let wallSeconds: Double; let errors: Int }
-        guard process.terminationStatus == 0, let printed = try? JSONDecoder().decode(Printed.self, from: data) else {
-            print("note: python_http.py failed (status \(process.terminationStatus))")
-            return nil
-        }
+        guard let printed = PythonScript.run(
+            "python_http.py", ["--url", url, "--tasks", "\(tasks)", "--workers", "\(workers)"], as: Printed.self
+        ) else { return nil }
         if printed.errors > 0 { print("note: \(printed.errors) Python requests failed") }
         return printed.wallSeconds
     }

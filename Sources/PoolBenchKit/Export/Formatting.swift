@@ -32,7 +32,8 @@ public enum Formatting {
         return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5))
     }
 
-    static func grouped(_ value: Int) -> String {
+    /// `1,234,567`: thousands grouped with commas.
+    public static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))
         var groups: [Substring] = []
         var end = digits.endIndex
