@@ -124,7 +124,7 @@ import Testing
         let result = try cli.run(["best"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("No recommendation yet."))
-        #expect(result.stdout.contains("Next: `poolbench run sleep --duration 20ms --capacity 16 --executor pool --workers 1...32`"))
+        #expect(result.stdout.contains("Next: `poolbench run sleep --duration 20ms --capacity 16 --executor pool --workers 1,2,3,4,6,8,12,16,24,32`"))
     }
 
     // MARK: - trend

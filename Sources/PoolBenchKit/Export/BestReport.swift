@@ -126,7 +126,22 @@ extension SeriesKey {
             guard let equals = pair.firstIndex(of: "=") else { continue }
             parts.append("--\(pair[..<equals]) \(pair[pair.index(after: equals)...])")
         }
-        parts.append("--executor \(executor) --workers \(workers.lowerBound)...\(workers.upperBound)")
+        parts.append("--executor \(executor) --workers \(Self.workerList(workers))")
         return parts.joined(separator: " ")
+    }
+
+    /// A short range as it is (`4...16`); a wide one as a geometric list
+    /// (`32,48,64,96,128`), since every count of `32...128` would be 97 points.
+    static func workerList(_ workers: ClosedRange<Int>) -> String {
+        guard workers.count > 16 else { return "\(workers.lowerBound)...\(workers.upperBound)" }
+        var counts: Set = [workers.upperBound]
+        var count = workers.lowerBound
+        while count <= workers.upperBound {
+            counts.insert(count)
+            let between = Int((Double(count) * 1.5).rounded())
+            if between <= workers.upperBound { counts.insert(between) }
+            count *= 2
+        }
+        return counts.sorted().map(String.init).joined(separator: ",")
     }
 }

@@ -57,7 +57,7 @@ extension AnswersTests {
             #expect(recommendation.nextRange == 8...32)
             let text = try render(report, as: .table)
             #expect(text.contains("no plateau reached"))
-            #expect(text.contains("Next: `poolbench run cpu --size 1000 --executor pool --workers 8...32`"))
+            #expect(text.contains("Next: `poolbench run cpu --size 1000 --executor pool --workers 8,12,16,24,32`"))
             #expect(try jsonObject(report)["answers"].flatMap { ($0 as? [[String: Any]])?.first?["nextRange"] } as? [Int] == [8, 32])
         }
 
@@ -71,7 +71,7 @@ extension AnswersTests {
             let text = try render(report, as: .table)
             #expect(text.contains("No recommendation yet."))
             #expect(text.contains("only 8 workers tested"))
-            #expect(text.contains("Next: `poolbench run sleep --duration 20ms --capacity 16 --executor pool --workers 1...32`"))
+            #expect(text.contains("Next: `poolbench run sleep --duration 20ms --capacity 16 --executor pool --workers 1,2,3,4,6,8,12,16,24,32`"))
             let answer = try #require((try jsonObject(report)["answers"] as? [[String: Any]])?.first)
             #expect(answer["recommendedWorkers"] is NSNull && answer["band"] is NSNull)
         }
@@ -161,5 +161,14 @@ extension AnswersTests {
             let report = try best(history)
             #expect(report.answers.map(\.key.executor) == ["pool"] && report.skippedSequential == 1)
         }
+    }
+}
+
+@Suite struct NextRangeTests {
+    @Test func aShortRangeIsSuggestedAsARangeAndAWideOneAsAGeometricList() {
+        #expect(SeriesKey.workerList(4...16) == "4...16")
+        #expect(SeriesKey.workerList(32...128) == "32,48,64,96,128")
+        #expect(SeriesKey.workerList(1...32) == "1,2,3,4,6,8,12,16,24,32")
+        #expect(SeriesKey.workerList(10...100) == "10,15,20,30,40,60,80,100")
     }
 }
