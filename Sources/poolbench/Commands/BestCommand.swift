@@ -27,17 +27,12 @@ struct BestCommand: ParsableCommand {
     @Option(name: .customLong("last"), help: ArgumentHelp("Answer from each series' newest N sweeps.", valueName: "n"))
     var last = 10
 
-    @Option(help: ArgumentHelp(
-        "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
-        valueName: "fraction"
-    ))
-    var tolerance = "5%"
+    @OptionGroup var tolerance: ToleranceOption
 
     @Option(help: "Output format: table, json or markdown.")
     var format: ReportFormat = .table
 
     func validate() throws {
-        _ = try Self.fraction(tolerance)
         try Self.validate(last: last)
         try Self.validate(format, offered: [.table, .json, .markdown])
     }
@@ -46,22 +41,7 @@ struct BestCommand: ParsableCommand {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let report = BestReport(series: series, tolerance: try Self.fraction(tolerance), newestSweeps: last)
+        let report = BestReport(series: series, tolerance: try tolerance.fraction, newestSweeps: last)
         try Self.print(report, as: format)
-    }
-
-    /// `5%` or `0.05` as 0.05, refused outside (0%, 50%]: a knee further
-    /// than half the peak below it is no knee.
-    static func fraction(_ text: String) throws(ValidationError) -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let isPercentage = trimmed.hasSuffix("%")
-        guard let number = Double(isPercentage ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
-            throw ValidationError("--tolerance '\(text)' is not a number; use a percentage like 5% or a fraction like 0.05.")
-        }
-        let fraction = isPercentage ? number / 100 : number
-        guard fraction > 0, fraction <= 0.5 else {
-            throw ValidationError("--tolerance '\(text)' must be above 0% and at most 50%, e.g. 5% or 0.05.")
-        }
-        return fraction
     }
 }

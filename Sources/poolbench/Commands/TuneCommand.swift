@@ -27,15 +27,13 @@ struct TuneCommand: AsyncParsableCommand {
     @Option(help: "The largest worker count to try.")
     var maxWorkers = 256
 
-    @Option(help: ArgumentHelp("How far below the peak the knee may be: 5% or 0.05.", valueName: "fraction"))
-    var tolerance = "5%"
+    @OptionGroup var tolerance: ToleranceOption
 
     @Option(help: "Output format: table, json or markdown.")
     var format: ReportFormat = .table
 
     func validate() throws {
         _ = try executor(for: parameters.spec())
-        _ = try toleranceFraction
         guard maxWorkers >= 1 else { throw ValidationError("--max-workers must be at least 1; got \(maxWorkers).") }
         try Self.validate(format, offered: [.table, .json, .markdown])
     }
@@ -49,17 +47,6 @@ struct TuneCommand: AsyncParsableCommand {
             throw ValidationError("sequential always has one worker, so there is nothing to tune; pass another --executor.")
         }
         return executor
-    }
-
-    private var toleranceFraction: Double {
-        get throws(ValidationError) {
-            let text = tolerance.trimmingCharacters(in: .whitespaces)
-            let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-            guard let value, value >= 0, value < 1 else {
-                throw ValidationError("--tolerance '\(tolerance)' must be a fraction from 0 to below 1, like 5% or 0.05.")
-            }
-            return value
-        }
     }
 
     func run() async throws {
@@ -76,7 +63,7 @@ struct TuneCommand: AsyncParsableCommand {
         let sweepId = session.sweep.id!
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
         let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
-        let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try toleranceFraction, repeats: sweep.repeats)
+        let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: sweep.repeats)
 
         var records: [RunRecord] = []
         let outcome: KneeSearch.Outcome

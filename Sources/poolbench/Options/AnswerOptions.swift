@@ -15,3 +15,33 @@ extension FilterOptions {
         filter == HistoryFilter() ? .noRunsRecorded(path: store.path) : .noRuns(filters: filter.summary)
     }
 }
+
+/// `--tolerance`: how far below the peak the knee may be, for `best` and `tune`.
+struct ToleranceOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
+        valueName: "fraction"
+    ))
+    var tolerance = "5%"
+
+    func validate() throws {
+        _ = try fraction
+    }
+
+    /// `5%` or `0.05` as 0.05, refused outside (0%, 50%]: a knee further
+    /// than half the peak below it is no knee.
+    var fraction: Double {
+        get throws(ValidationError) {
+            let trimmed = tolerance.trimmingCharacters(in: .whitespaces)
+            let isPercentage = trimmed.hasSuffix("%")
+            guard let number = Double(isPercentage ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
+                throw ValidationError("--tolerance '\(tolerance)' is not a number; use a percentage like 5% or a fraction like 0.05.")
+            }
+            let fraction = isPercentage ? number / 100 : number
+            guard fraction > 0, fraction <= 0.5 else {
+                throw ValidationError("--tolerance '\(tolerance)' must be above 0% and at most 50%, e.g. 5% or 0.05.")
+            }
+            return fraction
+        }
+    }
+}
