@@ -35,12 +35,18 @@ public struct ExecutionResult: Sendable {
     public var errorCount: Int
     /// The first failure's message, like `future.result()` raising.
     public var firstError: String?
+    /// Bytes received by tasks that ran in worker processes, which the
+    /// workload in this process never saw (see `Workload.bytesReceived`).
+    public var workerBytesReceived: Int
 
-    public init(wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?) {
+    public init(
+        wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?, workerBytesReceived: Int = 0
+    ) {
         self.wallSeconds = wallSeconds
         self.latencies = latencies
         self.errorCount = errorCount
         self.firstError = firstError
+        self.workerBytesReceived = workerBytesReceived
     }
 }
 

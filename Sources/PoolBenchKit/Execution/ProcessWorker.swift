@@ -84,6 +84,7 @@ public enum ProcessWorker {
             guard let task = Int(line), task >= 0 else {
                 throw .workerProtocolViolation("expected a task number, got '\(line)'")
             }
+            let bytesBefore = workload.bytesReceived ?? 0
             let start = MonotonicClock.now()
             var failure: String?
             do {
@@ -91,7 +92,10 @@ public enum ProcessWorker {
             } catch {
                 failure = String(describing: error)
             }
-            let reply = WorkerReply(task: task, latency: MonotonicClock.seconds(since: start), failure: failure)
+            let reply = WorkerReply(
+                task: task, latency: MonotonicClock.seconds(since: start),
+                bytesReceived: (workload.bytesReceived ?? 0) - bytesBefore, failure: failure
+            )
             guard WorkerChannel.send(reply.line, to: output) else { return }
         }
     }

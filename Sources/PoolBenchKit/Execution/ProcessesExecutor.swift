@@ -132,7 +132,7 @@ private struct WorkerDispatcher {
             retire(index, because: "sent an unreadable reply '\(line)'", grace: 0)
             return
         }
-        ledger.record(task: reply.task, latency: reply.latency, failure: reply.failure)
+        ledger.record(task: reply.task, latency: reply.latency, bytesReceived: reply.bytesReceived, failure: reply.failure)
         workers[index].task = nil
         sendNextTask(to: index)
     }

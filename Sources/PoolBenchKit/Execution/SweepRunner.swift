@@ -61,10 +61,14 @@ public struct SweepRunner: Sendable {
     private func measure(_ point: SweepPoint, workload: any Workload, tasks: Int) async throws -> Measurement {
         let executor = makeExecutor(point.executor)
         let startedAt = Date()
+        let bytesBefore = workload.bytesReceived
         let before = ResourceUsage.now()
         let result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
         let usage = ResourceUsage.now().since(before)
-        return Measurement(point: point, tasks: tasks, startedAt: startedAt, result: result, usage: usage)
+        let bytesReceived = bytesBefore.map { (workload.bytesReceived ?? $0) - $0 + result.workerBytesReceived }
+        return Measurement(
+            point: point, tasks: tasks, startedAt: startedAt, result: result, usage: usage, bytesReceived: bytesReceived
+        )
     }
 }
 
@@ -75,6 +79,8 @@ struct Measurement {
     var startedAt: Date
     var result: ExecutionResult
     var usage: ResourceUsage
+    /// Nil when the workload does not count what it receives.
+    var bytesReceived: Int?
 
     func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
         let latency = LatencySummary(result.latencies)
@@ -87,7 +93,7 @@ struct Measurement {
             cpuUserSeconds: usage.userSeconds, cpuSystemSeconds: usage.systemSeconds, peakRssBytes: usage.peakRssBytes,
             voluntaryContextSwitches: usage.voluntaryContextSwitches,
             involuntaryContextSwitches: usage.involuntaryContextSwitches,
-            errorCount: result.errorCount, firstError: result.firstError
+            errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init)
         )
     }
 }

@@ -11,6 +11,7 @@ final class TaskLedger: @unchecked Sendable {
     private let latencies: UnsafeMutableBufferPointer<Double>
     private let errorCount = Atomic<Int>(0)
     private let firstError = Mutex<String?>(nil)
+    private let workerBytesReceived = Atomic<Int>(0)
 
     init(tasks: Int) {
         latencies = .allocate(capacity: tasks)
@@ -41,10 +42,12 @@ final class TaskLedger: @unchecked Sendable {
         latencies[task] = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
     }
 
-    /// Records a task that ran elsewhere (in a worker process).
-    func record(task: Int, latency: Double, failure: String?) {
+    /// Records a task that ran elsewhere (in a worker process), with the
+    /// bytes it received there.
+    func record(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?) {
         if let failure { recordFailure(failure) }
         latencies[task] = latency
+        workerBytesReceived.wrappingAdd(bytesReceived, ordering: .relaxed)
     }
 
     private func recordFailure(_ message: String) {
@@ -58,7 +61,8 @@ final class TaskLedger: @unchecked Sendable {
             wallSeconds: wallSeconds,
             latencies: Array(latencies),
             errorCount: errorCount.load(ordering: .relaxed),
-            firstError: firstError.withLock { $0 }
+            firstError: firstError.withLock { $0 },
+            workerBytesReceived: workerBytesReceived.load(ordering: .relaxed)
         )
     }
 }

@@ -3,36 +3,41 @@ import Glibc
 /// The lines the parent and a worker process exchange, one task at a time:
 ///
 ///     parent → worker   <task>\n
-///     worker → parent   ok <task> <latency>\n
-///                       error <task> <latency> <message>\n
+///     worker → parent   ok <task> <latency> <bytes>\n
+///                       error <task> <latency> <bytes> <message>\n
 ///
 /// `latency` is the seconds the task's body took, measured by the worker;
+/// `bytes` what the task received (0 for a workload that counts none);
 /// `message` is the error's description on one line. The parent closing its
 /// end means there are no more tasks.
 struct WorkerReply: Equatable {
     var task: Int
     var latency: Double
+    var bytesReceived: Int
     /// Why the task failed; nil when it succeeded.
     var failure: String?
 
     var line: String {
-        guard let failure else { return "ok \(task) \(latency)\n" }
+        guard let failure else { return "ok \(task) \(latency) \(bytesReceived)\n" }
         let oneLine = failure.map { $0.isNewline ? " " : $0 }
-        return "error \(task) \(latency) \(String(oneLine))\n"
+        return "error \(task) \(latency) \(bytesReceived) \(String(oneLine))\n"
     }
 
-    init(task: Int, latency: Double, failure: String?) {
+    init(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?) {
         self.task = task
         self.latency = latency
+        self.bytesReceived = bytesReceived
         self.failure = failure
     }
 
     init?(line: String) {
-        let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-        guard fields.count >= 3, let task = Int(fields[1]), let latency = Double(fields[2]) else { return nil }
+        let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        guard fields.count >= 4, let task = Int(fields[1]), let latency = Double(fields[2]),
+              let bytes = Int(fields[3]), bytes >= 0
+        else { return nil }
         switch (fields[0], fields.count) {
-        case ("ok", 3): self.init(task: task, latency: latency, failure: nil)
-        case ("error", 4): self.init(task: task, latency: latency, failure: String(fields[3]))
+        case ("ok", 4): self.init(task: task, latency: latency, bytesReceived: bytes, failure: nil)
+        case ("error", 5): self.init(task: task, latency: latency, bytesReceived: bytes, failure: String(fields[4]))
         default: return nil
         }
     }

@@ -131,6 +131,9 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     public var involuntaryContextSwitches: Int64?
     public var errorCount: Int
     public var firstError: String?
+    /// What the run's tasks received (an `http` run's response bodies), in
+    /// bytes; nil for workloads that receive nothing.
+    public var bytesReceived: Int64?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), sweepId: Int64,
@@ -139,7 +142,8 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         latencyP50: Double? = nil, latencyP90: Double? = nil, latencyP99: Double? = nil,
         latencyMax: Double? = nil, cpuUserSeconds: Double? = nil, cpuSystemSeconds: Double? = nil,
         peakRssBytes: Int64? = nil, voluntaryContextSwitches: Int64? = nil,
-        involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil
+        involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil,
+        bytesReceived: Int64? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -164,6 +168,7 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         self.involuntaryContextSwitches = involuntaryContextSwitches
         self.errorCount = errorCount
         self.firstError = firstError
+        self.bytesReceived = bytesReceived
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -18,6 +18,7 @@ public final class HTTPWorkload: Workload {
     public let timeout: Double
     private let client: HTTPClient
     private let closed = Mutex(false)
+    private let received = Atomic<Int>(0)
 
     public init(urls: [String], timeout: Double) throws(WorkloadError) {
         guard !urls.isEmpty else {
@@ -69,6 +70,7 @@ public final class HTTPWorkload: Workload {
         } catch {
             throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
         }
+        count(response.body?.readableBytes ?? 0)
         try Self.check(status: response.status.code, url: url)
     }
 
@@ -77,12 +79,19 @@ public final class HTTPWorkload: Workload {
         let status: UInt
         do {
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: timeAmount)
-            _ = try await response.body.collect(upTo: .max)
+            count(try await response.body.collect(upTo: .max).readableBytes)
             status = response.status.code
         } catch {
             throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
         }
         try Self.check(status: status, url: url)
+    }
+
+    /// Every body's bytes, whatever its status: they crossed the network.
+    public var bytesReceived: Int? { received.load(ordering: .relaxed) }
+
+    private func count(_ bytes: Int) {
+        received.wrappingAdd(bytes, ordering: .relaxed)
     }
 
     /// Shuts the client down: its connections close. Safe to call twice.

@@ -13,10 +13,15 @@ public protocol Workload: Sendable {
     /// temporary directory). Call it once no execution will use the workload
     /// again; calling it twice does nothing. Most workloads hold nothing.
     func close()
+    /// Bytes this workload's tasks have received in this process so far (an
+    /// `http` task's response bodies), or nil for a workload that receives
+    /// none. A run's figure is the difference across it.
+    var bytesReceived: Int? { get }
 }
 
 extension Workload {
     public func close() {}
+    public var bytesReceived: Int? { nil }
 }
 
 /// A workload by name and parameters: what the history stores and what a

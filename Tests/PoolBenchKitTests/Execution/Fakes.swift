@@ -52,14 +52,21 @@ final class CountingWorkload: Workload {
 }
 
 /// Stands in worker "processes" that are threads of this process, serving
-/// `workload` through the real worker loop and channel, so the `processes`
-/// executor can be tested with a fake workload and without the binary.
+/// through the real worker loop and channel, so the `processes` executor can
+/// be tested without the binary: either one given workload (a fake, say), or,
+/// like real workers, a workload each rebuilds from its configuration and
+/// closes at the end.
 final class InProcessWorkerLauncher: WorkerLauncher {
-    private let workload: any Workload
+    private let workload: (any Workload)?
     private let launched = Mutex<[ProcessWorker.Configuration]>([])
 
     init(serving workload: any Workload) {
         self.workload = workload
+    }
+
+    /// Workers that build their workload from the configuration they get.
+    init() {
+        workload = nil
     }
 
     /// The configurations the executor handed to its workers.
@@ -73,7 +80,11 @@ final class InProcessWorkerLauncher: WorkerLauncher {
         let (parentEnd, workerEnd) = (ends[0], ends[1])
         let workload = workload
         let thread = try OSThread.spawn {
-            try? ProcessWorker.serve(workload, input: workerEnd, output: workerEnd)
+            if let workload {
+                try? ProcessWorker.serve(workload, input: workerEnd, output: workerEnd)
+            } else {
+                try? ProcessWorker.serve(configuration, input: workerEnd, output: workerEnd)
+            }
             close(workerEnd)
         }
         return ThreadWorker(channel: parentEnd, thread: thread)

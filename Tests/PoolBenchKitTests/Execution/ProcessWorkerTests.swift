@@ -24,6 +24,8 @@ extension ExecutionTests {
         @Test(arguments: [
             WorkerReply(task: 7, latency: 0.0125, failure: nil),
             WorkerReply(task: 0, latency: 1e-6, failure: "Cannot fsync /tmp/x: I/O error"),
+            WorkerReply(task: 3, latency: 0.5, bytesReceived: 1_048_576, failure: nil),
+            WorkerReply(task: 4, latency: 0.5, bytesReceived: 12, failure: "GET http://127.0.0.1/: status 503"),
         ])
         func aReplySurvivesTheTripThroughItsLine(reply: WorkerReply) {
             #expect(reply.line.hasSuffix("\n"))
@@ -32,10 +34,10 @@ extension ExecutionTests {
 
         @Test func aFailureMessageIsKeptOnOneLine() {
             let reply = WorkerReply(task: 1, latency: 0, failure: "first\nsecond")
-            #expect(reply.line == "error 1 0.0 first second\n")
+            #expect(reply.line == "error 1 0.0 0 first second\n")
         }
 
-        @Test(arguments: ["", "ok", "ok 1", "ok x 0", "ok 1 0 extra", "error 1 0", "done 1 0"])
+        @Test(arguments: ["", "ok", "ok 1", "ok 1 0", "ok x 0 0", "ok 1 0 x", "ok 1 0 -5", "ok 1 0 0 extra", "error 1 0 0", "done 1 0 0"])
         func malformedRepliesAreNotRead(line: String) {
             #expect(WorkerReply(line: line) == nil)
         }

@@ -34,7 +34,7 @@ extension ExecutionTests {
             let pids = directory.appendingPathComponent("pids").path
             let executor = shellWorker("""
                 echo $$ >> '\(pids)'
-                while read task; do echo "$task" >> '\(log)'; echo "ok $task 0.001"; done
+                while read task; do echo "$task" >> '\(log)'; echo "ok $task 0.001 0"; done
                 """)
             let result = try await executor.execute(CountingWorkload(tasks: 40), tasks: 40, workers: 3)
             #expect(try lines(of: "tasks").compactMap(Int.init).sorted() == Array(0..<40))
@@ -52,7 +52,7 @@ extension ExecutionTests {
             let executor = shellWorker("""
                 while read task; do
                   if [ "$task" = 5 ]; then exit 3; fi
-                  echo "ok $task 0"
+                  echo "ok $task 0 0"
                 done
                 """)
             let result = try await executor.execute(CountingWorkload(tasks: 20), tasks: 20, workers: 2)
@@ -72,13 +72,24 @@ extension ExecutionTests {
         @Test func aFailureReportedByTheWorkerIsCountedWithItsMessage() async throws {
             let executor = shellWorker("""
                 while read task; do
-                  if [ "$task" = 2 ]; then echo "error $task 0.5 disk on fire"; else echo "ok $task 0"; fi
+                  if [ "$task" = 2 ]; then echo "error $task 0.5 0 disk on fire"; else echo "ok $task 0 0"; fi
                 done
                 """)
             let result = try await executor.execute(CountingWorkload(tasks: 6), tasks: 6, workers: 2)
             #expect(result.errorCount == 1)
             #expect(result.firstError == "disk on fire")
             #expect(result.latencies[2] == 0.5)
+        }
+
+        @Test func theBytesWorkersReportAreSummedIntoTheResult() async throws {
+            let executor = shellWorker("""
+                while read task; do
+                  if [ "$task" = 3 ]; then echo "error $task 0 7 status 500"; else echo "ok $task 0 $((task * 100))"; fi
+                done
+                """)
+            let result = try await executor.execute(CountingWorkload(tasks: 5), tasks: 5, workers: 2)
+            #expect(result.workerBytesReceived == 0 + 100 + 200 + 7 + 400)
+            #expect(result.errorCount == 1)
         }
 
         @Test func anUnreadableReplyFailsTheTaskAndRetiresTheWorker() async throws {
@@ -102,7 +113,7 @@ extension ExecutionTests {
             let workload = try SleepWorkload(duration: 0, capacity: 2)
             // In-process workers build their workload from the configuration,
             // as real ones do, so they open the shared semaphore by name.
-            let launcher = ConfiguredWorkerLauncher()
+            let launcher = InProcessWorkerLauncher()
             let result = try await ProcessesExecutor(launcher: launcher).execute(workload, tasks: 12, workers: 3)
             #expect(result.errorCount == 0, "\(result.firstError ?? "")")
             let names = Set(launcher.configurations.map(\.sharedSlots))
@@ -112,24 +123,5 @@ extension ExecutionTests {
                 try SharedSlots.open(name: name, capacity: 2)
             }
         }
-    }
-}
-
-/// In-process workers that, like real ones, rebuild their workload from the
-/// configuration the executor hands them.
-final class ConfiguredWorkerLauncher: WorkerLauncher {
-    private let launched = Mutex<[ProcessWorker.Configuration]>([])
-
-    var configurations: [ProcessWorker.Configuration] { launched.withLock { $0 } }
-
-    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker {
-        launched.withLock { $0.append(configuration) }
-        let workload: any Workload
-        do {
-            workload = try configuration.makeWorkload()
-        } catch {
-            throw .invalidWorkerArguments("\(error)")
-        }
-        return try InProcessWorkerLauncher(serving: workload).launch(configuration)
     }
 }

@@ -88,6 +88,33 @@ struct NoWorkload: Workload {
         #expect(Set(runs.map(\.repetition)) == [0, 1])
     }
 
+    @Test func aRunRecordsWhatItsTasksReceivedAndNothingForOtherWorkloads() async throws {
+        let server = try HTTPTestServer(.init(bytes: 512))
+        defer { server.stop() }
+        let http = try HTTPWorkload(urls: [server.url], timeout: 10)
+        defer { http.close() }
+        let store = try HistoryStore.inMemory()
+        let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: []) }
+        let point = SweepPoint(executor: .pool, workers: 2)
+        let httpPlan = SweepPlan(workload: http.spec, executors: [.pool], workerCounts: [2], tasks: 6, repeats: 2, warmups: 1)
+        let sweep = try store.makeSweep()
+        _ = try await runner.runOnce(point, workload: http, plan: httpPlan, sweepId: sweep.id!, repetition: nil)
+        let first = try await runner.runOnce(point, workload: http, plan: httpPlan, sweepId: sweep.id!, repetition: 0)
+        let second = try await runner.runOnce(point, workload: http, plan: httpPlan, sweepId: sweep.id!, repetition: 1)
+        let expected: Int64 = 6 * 512
+        #expect(first?.bytesReceived == expected, "the warm-up's bytes are not this run's")
+        #expect(second?.bytesReceived == expected)
+        #expect(try store.runs(matching: HistoryFilter()).map(\.bytesReceived) == [expected, expected])
+
+        let sleepPlan = SweepPlan(
+            workload: .sleep(duration: 0, capacity: nil), executors: [.pool], workerCounts: [2], tasks: 2, repeats: 1, warmups: 0
+        )
+        let sleep = try await runner.runOnce(
+            point, workload: try SleepWorkload(duration: 0), plan: sleepPlan, sweepId: sweep.id!, repetition: 0
+        )
+        #expect(sleep?.bytesReceived == nil)
+    }
+
     @Test func aRunThatCannotBeCarriedOutMarksTheSweepFailedAndKeepsEarlierRuns() async throws {
         let store = try HistoryStore.inMemory()
         let sweep = try store.makeSweep()

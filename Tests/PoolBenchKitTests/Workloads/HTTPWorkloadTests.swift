@@ -17,6 +17,36 @@ import Testing
         #expect(server.statistics.served == 36)
     }
 
+    @Test func everyBodyByteIsCountedWhicheverExecutorRanTheTask() async throws {
+        let server = try HTTPTestServer(.init(bytes: 1000))
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 10)
+        defer { workload.close() }
+        #expect(workload.bytesReceived == 0)
+        for kind in [ExecutorKind.sequential, .threads, .pool, .dispatch, .tasks] {
+            let before = try #require(workload.bytesReceived)
+            _ = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 7, workers: 3)
+            #expect(workload.bytesReceived == before + 7000, "\(kind)")
+        }
+        // Worker processes rebuild the workload from its spec, count what
+        // their tasks receive and report it with each reply.
+        let before = workload.bytesReceived
+        let result = try await ProcessesExecutor(launcher: InProcessWorkerLauncher()).execute(workload, tasks: 7, workers: 3)
+        #expect(result.errorCount == 0, "\(result.firstError ?? "")")
+        #expect(result.workerBytesReceived == 7000)
+        #expect(workload.bytesReceived == before, "the parent's workload ran none of them")
+    }
+
+    @Test func anErrorStatusStillCountsItsBody() async throws {
+        let server = try HTTPTestServer(.init())
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url + "status/503"], timeout: 10)
+        defer { workload.close() }
+        let result = try await PoolExecutor().execute(workload, tasks: 2, workers: 2)
+        #expect(result.errorCount == 2)
+        #expect(try #require(workload.bytesReceived) > 0)
+    }
+
     @Test func aRefusedConnectionFailsTheTaskWithAShortReason() async throws {
         let stopped = try HTTPTestServer(.init())
         let url = stopped.url + "x"
