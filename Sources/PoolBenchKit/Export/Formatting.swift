@@ -20,6 +20,23 @@ public enum Formatting {
         return String(format: abs(value) >= 100 ? "%.0f" : abs(value) >= 10 ? "%.1f" : "%.2f", value)
     }
 
+    /// A byte count in binary units: `512 B`, `1.5 KiB`, `118 MiB`.
+    public static func bytes(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        var scaled = value
+        var unit = "B"
+        for next in ["KiB", "MiB", "GiB", "TiB"] where abs(scaled) >= 1024 {
+            scaled /= 1024
+            unit = next
+        }
+        return String(format: unit == "B" || abs(scaled) >= 100 ? "%.0f %@" : "%.3g %@", scaled, unit)
+    }
+
+    /// Bytes per second in binary units: `512 B/s`, `1.5 KiB/s`, `118 MiB/s`.
+    public static func byteRate(_ value: Double?) -> String {
+        value == nil ? bytes(value) : bytes(value) + "/s"
+    }
+
     /// `2.00×`
     public static func factor(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "—" }

@@ -24,18 +24,20 @@ public enum HistoryReport: Report {
             if summaries.isEmpty { table.notes = ["No sweeps recorded yet. Record one with `poolbench run WORKLOAD`."] }
             return [table]
         case let .runs(sweep, runs):
+            // Only runs that count received bytes (http) get that column.
+            let showsBytes = runs.contains { $0.bytesReceived != nil }
             var table = Table(columns: [
                 .init("run", .right), .init("started (UTC)"), .init("executor"), .init("workers", .right),
                 .init("rep", .right), .init("tasks", .right), .init("wall", .right), .init("tasks/s", .right),
-                .init("p50", .right), .init("p99", .right), .init("cpu", .right), .init("errors", .right),
-            ])
+                .init("p50", .right), .init("p99", .right), .init("cpu", .right),
+            ] + (showsBytes ? [.init("received", .right)] : []) + [.init("errors", .right)])
             table.rows = runs.map { run in
                 [
                     String(run.id ?? 0), Timestamp.format(run.startedAt), run.executor, String(run.workers),
                     String(run.repetition), String(run.tasks), Formatting.seconds(run.wallSeconds),
                     Formatting.rate(run.throughput), Formatting.seconds(run.latencyP50),
-                    Formatting.seconds(run.latencyP99), Formatting.seconds(run.cpuSeconds), String(run.errorCount),
-                ]
+                    Formatting.seconds(run.latencyP99), Formatting.seconds(run.cpuSeconds),
+                ] + (showsBytes ? [Formatting.bytes(run.bytesReceived.map(Double.init))] : []) + [String(run.errorCount)]
             }
             table.notes = ["Sweep \(sweep.id ?? 0) (\(sweep.status.rawValue)): \(sweep.commandLine)"]
             if let error = runs.first(where: { $0.firstError != nil })?.firstError {

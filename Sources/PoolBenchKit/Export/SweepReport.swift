@@ -17,6 +17,8 @@ public struct SweepReport: Report {
         public var latencyP50: Double?
         public var latencyP99: Double?
         public var cpuSeconds: Double?
+        /// Median bytes received per second, for workloads that count them.
+        public var bytesPerSecond: Double?
         public var errors: Int
         public var fastest: Bool
     }
@@ -50,6 +52,9 @@ public struct SweepReport: Report {
                 latencyP50: Descriptive.median(runs.compactMap(\.latencyP50)),
                 latencyP99: Descriptive.median(runs.compactMap(\.latencyP99)),
                 cpuSeconds: Descriptive.median(runs.compactMap(\.cpuSeconds)),
+                bytesPerSecond: Descriptive.median(runs.compactMap { run in
+                    run.bytesReceived.flatMap { run.wallSeconds > 0 ? Double($0) / run.wallSeconds : nil }
+                }),
                 errors: runs.map(\.errorCount).reduce(0, +), fastest: false
             )
         }
@@ -61,17 +66,20 @@ public struct SweepReport: Report {
     }
 
     public var tables: [Table] {
+        // Only workloads that count received bytes (http) get that column.
+        let showsBytes = rows.contains { $0.bytesPerSecond != nil }
         var table = Table(columns: [
             .init("executor"), .init("workers", .right), .init("runs", .right), .init("wall", .right),
             .init("tasks/s", .right), .init("speed-up", .right), .init("p50", .right), .init("p99", .right),
-            .init("cpu", .right), .init("errors", .right), .init(""),
-        ])
+            .init("cpu", .right),
+        ] + (showsBytes ? [.init("received", .right)] : []) + [.init("errors", .right), .init("")])
         table.rows = rows.map { row in
             [
                 row.executor, String(row.workers), String(row.runs), Formatting.seconds(row.wallSeconds),
                 Formatting.rate(row.throughput), Formatting.factor(row.speedup), Formatting.seconds(row.latencyP50),
-                Formatting.seconds(row.latencyP99), Formatting.seconds(row.cpuSeconds), String(row.errors),
-                row.fastest ? "★ fastest" : "",
+                Formatting.seconds(row.latencyP99), Formatting.seconds(row.cpuSeconds),
+            ] + (showsBytes ? [Formatting.byteRate(row.bytesPerSecond)] : []) + [
+                String(row.errors), row.fastest ? "★ fastest" : "",
             ]
         }
         table.notes = notes

@@ -145,5 +145,29 @@ struct NoWorkload: Workload {
         let text = try TextTableFormatter().format(report)
         #expect(text.contains("★ fastest"))
         #expect(text.contains("1.95×"))
+        #expect(!text.contains("received"), "a sleep sweep receives nothing")
+    }
+
+    @Test func anHTTPSweepShowsWhatItReceivedPerSecond() throws {
+        let runs = [(1, 50.0), (2, 100.0)].map { workers, throughput in
+            var run = RunRecord.fixture(sweepId: 1, workers: workers, throughput: throughput)
+            run.bytesReceived = 100 * 4096  // 100 tasks of 4 KiB, over a wall of 100 ÷ throughput
+            return run
+        }
+        let report = SweepReport(sweepId: 1, workload: .http(urls: ["http://127.0.0.1:8080/"], timeout: 30), tasks: 100, runs: runs)
+        #expect(report.rows.map(\.bytesPerSecond) == [50 * 4096, 100 * 4096])
+        let text = try TextTableFormatter().format(report)
+        #expect(text.contains("received"))
+        #expect(text.contains("200 KiB/s") && text.contains("400 KiB/s"), "\(text)")
+    }
+
+    static let byteRates: [(Double, String)] = [
+        (0, "0 B/s"), (512, "512 B/s"), (1536, "1.5 KiB/s"), (10_240, "10 KiB/s"),
+        (129_394_278.4, "123 MiB/s"), (2_684_354_560, "2.5 GiB/s"),
+    ]
+
+    @Test(arguments: byteRates)
+    func byteRatesReadInBinaryUnits(value: Double, text: String) {
+        #expect(Formatting.byteRate(value) == text)
     }
 }
