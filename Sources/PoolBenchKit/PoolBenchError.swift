@@ -1,8 +1,12 @@
-import Foundation
+import Glibc
 
-/// Every failure poolbench reports to a person: one line saying what went
-/// wrong and what to do next.
+/// Every failure poolbench reports: one line saying what went wrong and what
+/// to do next. Messages of the history and answers start in lower case, as
+/// they follow "Error: "; those of workloads and executions read as
+/// sentences, since a task's stands alone as a run's first error.
 public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
+    // MARK: History and answers
+
     case historyIsDirectory(path: String)
     case historyDirectoryMissing(path: String)
     case historyNotFound(path: String)
@@ -15,12 +19,63 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case noRunsRecorded(path: String)
     case unknownSweepOrLabel(text: String)
     case nothingToCompare(a: String, b: String)
-    case workloadFailed(reason: String)
     case interrupted
     case cannotListen(host: String, port: Int, reason: String)
 
+    // MARK: Executions
+    // Why an execution could not run at all. A task's own failure is never
+    // one of these: it is counted in `ExecutionResult` instead.
+
+    case invalidWorkers(Int)
+    case invalidTasks(Int)
+    case cannotStartThread(errno: Int32)
+    case emptyWorkerCommand
+    case cannotStartWorker(command: String, errno: Int32)
+    case cannotCreateChannel(errno: Int32)
+    case invalidWorkerArguments(String)
+    case workerProtocolViolation(String)
+    case notAJob(workload: String)
+
+    // MARK: Workloads
+    // Why a workload could not be built, or why one of its tasks failed (that
+    // message is kept in the history as the run's first error).
+
+    case invalidParameter(name: String, value: String, expected: String)
+    case cannotCreateTemporaryDirectory(base: String, errno: Int32)
+    case fileOperationFailed(operation: String, path: String, errno: Int32)
+    case shortRead(path: String, expected: Int, actual: Int)
+    case wrongResult(workload: String, expected: String, actual: String)
+    case cannotOpenSharedSlots(name: String, errno: Int32)
+    case requestFailed(url: String, reason: String)
+    case commandNotFound(program: String)
+    case cannotStartCommand(program: String, errno: Int32)
+    case commandFailed(program: String, status: String, firstLine: String?)
+    case jobRunsWholeProgram
+
+    // MARK: Export and import
+    // Each leaves the history and any existing output file as they were.
+
+    case outputDirectoryMissing(path: String)
+    case outputIsDirectory(path: String)
+    case outputIsHistory(path: String)
+    case outputUnwritable(path: String, reason: String)
+    case writeFailed(path: String, reason: String)
+    case importFileNotFound(path: String)
+    case importFileUnreadable(path: String, reason: String)
+    case importFileEmpty(path: String)
+    /// The first line is not the header `export` writes.
+    case notAnExport(path: String, reason: String)
+    /// A row that cannot be imported; `line` is where it starts in the file.
+    case badRow(path: String, line: Int, reason: String)
+    /// A row of a history database being merged that cannot be imported.
+    case badRun(path: String, uuid: String, reason: String)
+    case sourceNotAHistory(path: String)
+    case sourceFromOtherVersion(path: String, version: Int, known: Int)
+    case sourceUnreadable(path: String, reason: String)
+
     public var description: String {
         switch self {
+        // History and answers
         case let .historyIsDirectory(path):
             "\(path) is a directory, not a history file. Pass --db with a file path, e.g. --db \(path)/poolbench.sqlite."
         case let .historyDirectoryMissing(path):
@@ -46,12 +101,99 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
                 + ". List sweeps and their labels with `poolbench history`."
         case let .nothingToCompare(a, b):
             "\(a) and \(b) share no workload, executor and worker count with runs. Compare sweeps of the same workload; `poolbench history` lists them."
-        case let .workloadFailed(reason):
-            "the workload could not start: \(reason)"
         case let .cannotListen(host, port, reason):
             "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
         case .interrupted:
             "interrupted; the runs finished so far are kept."
+        // Executions
+        case let .invalidWorkers(workers):
+            "Workers must be at least 1, not \(workers)."
+        case let .invalidTasks(tasks):
+            "Tasks must be at least 0, not \(tasks)."
+        case let .cannotStartThread(code):
+            "Cannot start a thread: \(Self.text(code)). Try fewer workers."
+        case .emptyWorkerCommand:
+            "The processes executor needs a worker command to launch, and none was given."
+        case let .cannotStartWorker(command, code):
+            "Cannot start the worker process '\(command)': \(Self.text(code))."
+        case let .cannotCreateChannel(code):
+            "Cannot create a channel to a worker process: \(Self.text(code)). Try fewer workers."
+        case let .invalidWorkerArguments(detail):
+            "A worker process got arguments it cannot read (\(detail)); it is started by poolbench, not by hand."
+        case let .workerProtocolViolation(detail):
+            "A worker process and poolbench disagree about their protocol: \(detail)."
+        case let .notAJob(workload):
+            "The job executor runs whole programs given with --job, not the \(workload) workload."
+        // Workloads
+        case let .invalidParameter(name, value, expected):
+            "Invalid \(name) '\(value)': expected \(expected)."
+        case let .cannotCreateTemporaryDirectory(base, code):
+            "Cannot create a temporary directory in \(base): \(Self.text(code)). Set TMPDIR to a writable directory."
+        case let .fileOperationFailed(operation, path, code):
+            "Cannot \(operation) \(path): \(Self.text(code))."
+        case let .shortRead(path, expected, actual):
+            "Read back \(actual) of the \(expected) bytes written to \(path)."
+        case let .wrongResult(workload, expected, actual):
+            "The \(workload) workload computed \(actual) instead of \(expected)."
+        case let .cannotOpenSharedSlots(name, code):
+            "Cannot open the semaphore \(name) that shares the server's slots between worker processes: \(Self.text(code))."
+        case let .requestFailed(url, reason):
+            "GET \(url): \(reason)"
+        case let .commandNotFound(program):
+            program.contains("/")
+                ? "Cannot run '\(program)': no executable file there. Check the path."
+                : "Cannot run '\(program)': no executable of that name in PATH. Check the name, or give its full path."
+        case let .cannotStartCommand(program, code):
+            "Cannot start '\(program)': \(Self.text(code))."
+        case let .commandFailed(program, status, firstLine):
+            "'\(program)' \(status)" + (firstLine.map { ": \($0)" } ?? "")
+        case .jobRunsWholeProgram:
+            "A job runs its whole program once per run, with the job executor; it has no tasks to schedule."
+        // Export and import
+        case let .outputDirectoryMissing(path):
+            "cannot write \(path): its directory does not exist. Create it first, or pass --output with a path in an existing directory."
+        case let .outputIsDirectory(path):
+            "cannot write \(path): it is a directory. Pass --output with a file path, e.g. --output \(path)/history.csv."
+        case let .outputIsHistory(path):
+            "\(path) is the history being exported; writing there would destroy it. Pass --output with another file."
+        case let .outputUnwritable(path, reason):
+            "cannot write \(path): \(reason). Pass --output with a writable path."
+        case let .writeFailed(path, reason):
+            "writing \(path) failed: \(reason); no partial file was left behind."
+        case let .importFileNotFound(path):
+            "\(path) does not exist. Pass a file written by `poolbench export`, or a poolbench history database."
+        case let .importFileUnreadable(path, reason):
+            "cannot read \(path): \(reason)."
+        case let .importFileEmpty(path):
+            "\(path) is empty; nothing was imported. Pass a file written by `poolbench export`."
+        case let .notAnExport(path, reason):
+            "\(path) is not a poolbench export nor an SQLite history (\(reason)); nothing was imported. Pass a file written by `poolbench export`."
+        case let .badRow(path, line, reason):
+            "\(path) line \(line): \(reason); nothing was imported."
+        case let .badRun(path, uuid, reason):
+            "\(path), run \(uuid): \(reason); nothing was imported."
+        case let .sourceNotAHistory(path):
+            "\(path) is an SQLite database but not a poolbench history; nothing was imported and it was left untouched."
+        case let .sourceFromOtherVersion(path, version, known):
+            version > known
+                ? "\(path) was written by a newer poolbench (schema version \(version); this one knows up to \(known)); nothing was imported and it was left untouched. Upgrade poolbench to import it."
+                : "\(path) was written by an older poolbench (schema version \(version); this one is at \(known)); nothing was imported and it was left untouched. Open it once with this poolbench (e.g. `poolbench history --db \(path)`) to upgrade it, then import it."
+        case let .sourceUnreadable(path, reason):
+            "cannot read the history at \(path): \(reason); nothing was imported."
         }
+    }
+
+    /// The C library's text for `code`, e.g. "No such file or directory".
+    static func text(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
+
+extension PoolBenchError {
+    /// Throws unless `workers` is at least 1 and `tasks` at least 0: what
+    /// every executor checks first.
+    static func validate(tasks: Int, workers: Int) throws(PoolBenchError) {
+        guard workers >= 1 else { throw .invalidWorkers(workers) }
+        guard tasks >= 0 else { throw .invalidTasks(tasks) }
     }
 }

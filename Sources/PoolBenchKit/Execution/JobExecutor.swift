@@ -11,8 +11,8 @@ public struct JobExecutor: Executor {
     public init() {}
 
     public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
-        try ExecutionError.validate(tasks: tasks, workers: workers)
-        guard let job = workload as? JobWorkload else { throw ExecutionError.notAJob(workload: workload.spec.name) }
+        try PoolBenchError.validate(tasks: tasks, workers: workers)
+        guard let job = workload as? JobWorkload else { throw PoolBenchError.notAJob(workload: workload.spec.name) }
         return try await BlockingCall.run {
             let start = MonotonicClock.now()
             var failure: String?

@@ -6,7 +6,7 @@ struct OSThread {
     private let handle: pthread_t
 
     /// Starts `body` on a new thread.
-    static func spawn(_ body: @escaping @Sendable () -> Void) throws(ExecutionError) -> OSThread {
+    static func spawn(_ body: @escaping @Sendable () -> Void) throws(PoolBenchError) -> OSThread {
         let context = Unmanaged.passRetained(ThreadContext(body: body)).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { context in

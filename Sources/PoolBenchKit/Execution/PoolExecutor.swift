@@ -14,7 +14,7 @@ public struct PoolExecutor: Executor {
     }
 
     public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
-        try ExecutionError.validate(tasks: tasks, workers: workers)
+        try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         let queue = TaskQueue(count: tasks)
         let threads = threads

@@ -39,7 +39,7 @@ public enum ProcessWorker {
     }
 
     /// The configuration that `arguments(for:)` carried.
-    public static func configuration(fromArguments arguments: [String]) throws(ExecutionError) -> Configuration {
+    public static func configuration(fromArguments arguments: [String]) throws(PoolBenchError) -> Configuration {
         guard arguments.count == 1, let json = arguments.first else {
             throw .invalidWorkerArguments("expected one JSON argument, got \(arguments.count) arguments")
         }
@@ -78,7 +78,7 @@ public enum ProcessWorker {
         try serve(workload, input: input, output: output)
     }
 
-    static func serve(_ workload: any Workload, input: Int32, output: Int32) throws(ExecutionError) {
+    static func serve(_ workload: any Workload, input: Int32, output: Int32) throws(PoolBenchError) {
         var requests = LineBuffer()
         while let line = requests.readLine(from: input) {
             guard let task = Int(line), task >= 0 else {

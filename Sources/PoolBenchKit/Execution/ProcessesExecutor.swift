@@ -28,7 +28,7 @@ public struct ProcessesExecutor: Executor {
     }
 
     public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
-        try ExecutionError.validate(tasks: tasks, workers: workers)
+        try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         guard tasks > 0 else { return ledger.result(wallSeconds: 0) }
         let slots: SharedSlots? = if case let .sleep(_, capacity?) = workload.spec {

@@ -7,7 +7,7 @@ public struct SequentialExecutor: Executor {
     public init() {}
 
     public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
-        try ExecutionError.validate(tasks: tasks, workers: workers)
+        try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         return try await ThreadCache.shared.run {
             let start = MonotonicClock.now()

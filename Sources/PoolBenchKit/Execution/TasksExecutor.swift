@@ -9,7 +9,7 @@ public struct TasksExecutor: Executor {
     public init() {}
 
     public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
-        try ExecutionError.validate(tasks: tasks, workers: workers)
+        try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         let queue = TaskQueue(count: tasks)
         let start = MonotonicClock.now()

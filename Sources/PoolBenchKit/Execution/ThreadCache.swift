@@ -30,7 +30,7 @@ final class ThreadCache: Sendable {
     }
 
     /// Starts `job` on a parked thread, or on a new one when none is parked.
-    func start(_ job: @escaping @Sendable () -> Void) throws(ExecutionError) {
+    func start(_ job: @escaping @Sendable () -> Void) throws(PoolBenchError) {
         if let thread = parked.withLock({ $0.popLast() }) {
             thread.job.withLock { $0 = job }
             thread.wake.signal()

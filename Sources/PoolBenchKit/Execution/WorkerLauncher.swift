@@ -4,7 +4,7 @@ import Glibc
 /// talks to what it returns only through `LaunchedWorker`, so tests can stand
 /// in workers that are not processes.
 protocol WorkerLauncher: Sendable {
-    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker
+    func launch(_ configuration: ProcessWorker.Configuration) throws(PoolBenchError) -> any LaunchedWorker
 }
 
 /// One started worker, seen from the parent.
@@ -21,7 +21,7 @@ protocol LaunchedWorker {
 struct SpawnedWorkerLauncher: WorkerLauncher {
     let command: [String]
 
-    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker {
+    func launch(_ configuration: ProcessWorker.Configuration) throws(PoolBenchError) -> any LaunchedWorker {
         guard let program = command.first else { throw .emptyWorkerCommand }
         // Close-on-exec, so no other worker inherits this channel and keeps
         // it open after the parent closes its end.
@@ -69,7 +69,7 @@ struct SpawnedWorker: LaunchedWorker {
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { return Self.describe(status) }
-            if result < 0 && errno != EINTR { return "could not be waited for (\(ExecutionError.text(errno)))" }
+            if result < 0 && errno != EINTR { return "could not be waited for (\(PoolBenchError.text(errno)))" }
             if MonotonicClock.now() >= deadline { break }
             usleep(pause)
             pause = min(pause * 2, 20_000)

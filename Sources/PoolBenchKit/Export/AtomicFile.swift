@@ -21,7 +21,7 @@ final class AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw ExportError.outputIsDirectory(path: path)
+            throw PoolBenchError.outputIsDirectory(path: path)
         }
         let existingMode: mode_t? = stat(path, &status) == 0 ? status.st_mode & 0o7777 : nil
 
@@ -30,10 +30,10 @@ final class AtomicFile {
         guard descriptor >= 0 else {
             let code = errno
             switch code {
-            case ENOENT: throw ExportError.outputDirectoryMissing(path: path)
+            case ENOENT: throw PoolBenchError.outputDirectoryMissing(path: path)
             case ENOTDIR:
-                throw ExportError.outputUnwritable(path: path, reason: "\(directory) is not a directory")
-            default: throw ExportError.outputUnwritable(path: path, reason: String(cString: strerror(code)))
+                throw PoolBenchError.outputUnwritable(path: path, reason: "\(directory) is not a directory")
+            default: throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(code)))
             }
         }
         if let existingMode { fchmod(descriptor, existingMode) }
@@ -73,7 +73,7 @@ final class AtomicFile {
 
     deinit { discard() }
 
-    private func failure(_ step: String) -> ExportError {
+    private func failure(_ step: String) -> PoolBenchError {
         .writeFailed(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
     }
 

@@ -226,7 +226,7 @@ struct CSVReader {
                 let count = read(descriptor, buffer.baseAddress!, buffer.count)
                 if count >= 0 { return count }
                 if errno != EINTR {
-                    throw ExportError.importFileUnreadable(path: name, reason: String(cString: strerror(errno)))
+                    throw PoolBenchError.importFileUnreadable(path: name, reason: String(cString: strerror(errno)))
                 }
             }
         }

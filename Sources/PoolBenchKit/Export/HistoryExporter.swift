@@ -29,7 +29,7 @@ public struct HistoryExporter {
     /// - Returns: how many runs were written.
     @discardableResult
     public func export(from store: HistoryStore, matching filter: HistoryFilter, toFile path: String) throws -> Int {
-        if AtomicFile.isSameFile(path, store.path) { throw ExportError.outputIsHistory(path: path) }
+        if AtomicFile.isSameFile(path, store.path) { throw PoolBenchError.outputIsHistory(path: path) }
         let file = try AtomicFile(replacing: path)
         do {
             var output = OutputBuffer(descriptor: file.descriptor, name: path)

@@ -21,15 +21,15 @@ public final class ImportSource {
         self.path = path
         var status = stat()
         guard stat(path, &status) == 0 else {
-            if errno == ENOENT { throw ExportError.importFileNotFound(path: path) }
-            throw ExportError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+            if errno == ENOENT { throw PoolBenchError.importFileNotFound(path: path) }
+            throw PoolBenchError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
         guard status.st_mode & S_IFMT != S_IFDIR else {
-            throw ExportError.importFileUnreadable(path: path, reason: "it is a directory")
+            throw PoolBenchError.importFileUnreadable(path: path, reason: "it is a directory")
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw ExportError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+            throw PoolBenchError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
         var header = [UInt8](repeating: 0, count: Self.sqliteHeader.count)
         let count = pread(descriptor, &header, header.count, 0)
@@ -69,12 +69,12 @@ public final class ImportSource {
         var reader = CSVReader(descriptor: descriptor, name: path)
         var header = CSVRecord()
         do {
-            guard try reader.next(into: &header) else { throw ExportError.importFileEmpty(path: path) }
+            guard try reader.next(into: &header) else { throw PoolBenchError.importFileEmpty(path: path) }
             try ExportRowDecoder.checkHeader(header)
         } catch let error as CSVSyntaxError {
-            throw ExportError.notAnExport(path: path, reason: "line \(error.line): \(error.reason)")
+            throw PoolBenchError.notAnExport(path: path, reason: "line \(error.line): \(error.reason)")
         } catch let problem as DecodingProblem {
-            throw ExportError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
+            throw PoolBenchError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
         }
         return CSVFile(
             descriptor: descriptor, reader: reader, decoder: ExportRowDecoder(neutralised: reader.startsWithByteOrderMark)
@@ -95,7 +95,7 @@ public final class ImportSource {
                         try insert(try decoder.decode(record))
                     } catch let problem as DecodingProblem {
                         let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
-                        throw ExportError.badRun(path: path, uuid: uuid, reason: problem.reason)
+                        throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
                     }
                 }
             }
@@ -108,9 +108,9 @@ public final class ImportSource {
                     guard try csv.reader.next(into: &record) else { return }
                     try insert(try csv.decoder.decode(record))
                 } catch let error as CSVSyntaxError {
-                    throw ExportError.badRow(path: path, line: error.line, reason: error.reason)
+                    throw PoolBenchError.badRow(path: path, line: error.line, reason: error.reason)
                 } catch let problem as DecodingProblem {
-                    throw ExportError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
+                    throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
                 }
             }
         }

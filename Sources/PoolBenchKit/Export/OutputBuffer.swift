@@ -95,7 +95,7 @@ public struct OutputBuffer: TextOutputStream {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ExportError.writeFailed(path: name, reason: String(cString: strerror(errno)))
+                    throw PoolBenchError.writeFailed(path: name, reason: String(cString: strerror(errno)))
                 }
                 offset += written
             }

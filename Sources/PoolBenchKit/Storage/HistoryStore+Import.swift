@@ -259,18 +259,18 @@ public final class ForeignHistory: Sendable {
             try reader.read { db in
                 let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
                 guard tables.isSuperset(of: ["migration", "host", "sweep", "run"]) else {
-                    throw ExportError.sourceNotAHistory(path: path)
+                    throw PoolBenchError.sourceNotAHistory(path: path)
                 }
                 let known = Migrator().latestVersion
                 let newest = try Migrator.appliedVersions(db).last ?? 0
                 guard newest == known else {
-                    throw ExportError.sourceFromOtherVersion(path: path, version: newest, known: known)
+                    throw PoolBenchError.sourceFromOtherVersion(path: path, version: newest, known: known)
                 }
             }
         } catch let error as DatabaseError {
             let reason = error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
                 ? "it is not a readable SQLite database" : error.message ?? "\(error.resultCode)"
-            throw ExportError.sourceUnreadable(path: path, reason: reason)
+            throw PoolBenchError.sourceUnreadable(path: path, reason: reason)
         }
         self.path = path
     }

@@ -39,11 +39,11 @@ enum ChildProcess {
     private static let spawning = Mutex(())
 
     /// Runs `arguments` to completion.
-    static func run(_ arguments: [String]) throws(WorkloadError) -> Outcome {
+    static func run(_ arguments: [String]) throws(PoolBenchError) -> Outcome {
         let program = arguments[0]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let (pid, readEnd) = try spawning.withLock { _ throws(WorkloadError) in try spawn(program, argv) }
+        let (pid, readEnd) = try spawning.withLock { _ throws(PoolBenchError) in try spawn(program, argv) }
         let firstLine = readFirstLine(from: readEnd)
         close(readEnd)
         var status: Int32 = 0
@@ -51,7 +51,7 @@ enum ChildProcess {
         return Outcome(failure: describe(status: status), firstErrorLine: firstLine)
     }
 
-    private static func spawn(_ program: String, _ argv: [UnsafeMutablePointer<CChar>?]) throws(WorkloadError) -> (pid_t, Int32) {
+    private static func spawn(_ program: String, _ argv: [UnsafeMutablePointer<CChar>?]) throws(PoolBenchError) -> (pid_t, Int32) {
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { throw .cannotStartCommand(program: program, errno: errno) }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])

@@ -8,7 +8,7 @@ public struct CommandWorkload: Workload {
 
     /// Checks that the program exists and is executable, so a typo fails
     /// once before the sweep instead of once per task.
-    public init(arguments: [String]) throws(WorkloadError) {
+    public init(arguments: [String]) throws(PoolBenchError) {
         guard let program = arguments.first, !program.isEmpty else {
             throw .invalidParameter(name: "command", value: "", expected: "a program to run after --, e.g. -- curl -s URL")
         }
@@ -21,7 +21,7 @@ public struct CommandWorkload: Workload {
     public func runBlocking(task: Int) throws {
         let outcome = try ChildProcess.run(arguments)
         if let failure = outcome.failure {
-            throw WorkloadError.commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine)
+            throw PoolBenchError.commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine)
         }
     }
 
@@ -39,7 +39,7 @@ public struct JobWorkload: Workload {
     public let arguments: [String]
     public let items: Int?
 
-    public init(arguments: [String], items: Int?) throws(WorkloadError) {
+    public init(arguments: [String], items: Int?) throws(PoolBenchError) {
         guard let program = arguments.first, !program.isEmpty else {
             throw .invalidParameter(name: "job", value: "", expected: "a command line, e.g. 'python3 fetch.py --workers {workers}'")
         }
@@ -65,13 +65,13 @@ public struct JobWorkload: Workload {
     }
 
     /// Runs the program once with `workers` substituted; throws when it fails.
-    public func run(workers: Int) throws(WorkloadError) {
+    public func run(workers: Int) throws(PoolBenchError) {
         let outcome = try ChildProcess.run(arguments(workers: workers))
         if let failure = outcome.failure {
             throw .commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine)
         }
     }
 
-    public func runBlocking(task: Int) throws { throw WorkloadError.jobRunsWholeProgram }
-    public func run(task: Int) async throws { throw WorkloadError.jobRunsWholeProgram }
+    public func runBlocking(task: Int) throws { throw PoolBenchError.jobRunsWholeProgram }
+    public func run(task: Int) async throws { throw PoolBenchError.jobRunsWholeProgram }
 }

@@ -7,7 +7,7 @@ public struct CpuWorkload: Workload {
     public let size: Int
     private let expected: UInt64
 
-    public init(size: Int) throws(WorkloadError) {
+    public init(size: Int) throws(PoolBenchError) {
         guard size >= 0 else {
             throw .invalidParameter(name: "size", value: "\(size)", expected: "at least 0")
         }
@@ -21,7 +21,7 @@ public struct CpuWorkload: Workload {
         let sum = Self.sumOfSquares(below: size)
         // Using the sum keeps the loop alive; the check catches a broken loop.
         guard sum == expected else {
-            throw WorkloadError.wrongResult(workload: "cpu", expected: "\(expected)", actual: "\(sum)")
+            throw PoolBenchError.wrongResult(workload: "cpu", expected: "\(expected)", actual: "\(sum)")
         }
     }
 

@@ -14,11 +14,11 @@ public final class FileWorkload: Workload {
     private let payload: [UInt8]
     private let registry: TemporaryResources
 
-    public convenience init(bytes: Int) throws(WorkloadError) {
+    public convenience init(bytes: Int) throws(PoolBenchError) {
         try self.init(bytes: bytes, registry: .shared)
     }
 
-    init(bytes: Int, registry: TemporaryResources) throws(WorkloadError) {
+    init(bytes: Int, registry: TemporaryResources) throws(PoolBenchError) {
         guard bytes >= 0 else {
             throw .invalidParameter(name: "bytes", value: "\(bytes)", expected: "at least 0")
         }
@@ -40,7 +40,7 @@ public final class FileWorkload: Workload {
         try write(to: path)
         let read = try readBack(from: path)
         guard read == bytes else {
-            throw WorkloadError.shortRead(path: path, expected: bytes, actual: read)
+            throw PoolBenchError.shortRead(path: path, expected: bytes, actual: read)
         }
     }
 
@@ -55,7 +55,7 @@ public final class FileWorkload: Workload {
         registry.removeDirectory(directory)
     }
 
-    private func write(to path: String) throws(WorkloadError) {
+    private func write(to path: String) throws(PoolBenchError) {
         let descriptor = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("create", path) }
         defer { Glibc.close(descriptor) }
@@ -72,7 +72,7 @@ public final class FileWorkload: Workload {
     }
 
     /// Reads the file to its end and returns how many bytes it held.
-    private func readBack(from path: String) throws(WorkloadError) -> Int {
+    private func readBack(from path: String) throws(PoolBenchError) -> Int {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("open", path) }
         defer { Glibc.close(descriptor) }
@@ -89,7 +89,7 @@ public final class FileWorkload: Workload {
         }
     }
 
-    private func failure(_ operation: String, _ path: String) -> WorkloadError {
+    private func failure(_ operation: String, _ path: String) -> PoolBenchError {
         .fileOperationFailed(operation: operation, path: path, errno: errno)
     }
 }

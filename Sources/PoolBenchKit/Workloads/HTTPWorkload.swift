@@ -20,7 +20,7 @@ public final class HTTPWorkload: Workload {
     private let closed = Mutex(false)
     private let received = Atomic<Int>(0)
 
-    public init(urls: [String], timeout: Double) throws(WorkloadError) {
+    public init(urls: [String], timeout: Double) throws(PoolBenchError) {
         guard !urls.isEmpty else {
             throw .invalidParameter(name: "url", value: "", expected: "at least one http:// or https:// URL")
         }
@@ -68,7 +68,7 @@ public final class HTTPWorkload: Workload {
             let request = try HTTPClient.Request(url: url, method: .GET)
             response = try client.execute(request: request, deadline: .now() + timeAmount).wait()
         } catch {
-            throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
         }
         count(response.body?.readableBytes ?? 0)
         try Self.check(status: response.status.code, url: url)
@@ -82,7 +82,7 @@ public final class HTTPWorkload: Workload {
             count(try await response.body.collect(upTo: .max).readableBytes)
             status = response.status.code
         } catch {
-            throw WorkloadError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
         }
         try Self.check(status: status, url: url)
     }
@@ -103,7 +103,7 @@ public final class HTTPWorkload: Workload {
         if !wasClosed { try? client.syncShutdown() }
     }
 
-    private static func check(status: UInt, url: String) throws(WorkloadError) {
+    private static func check(status: UInt, url: String) throws(PoolBenchError) {
         guard (200..<300).contains(status) else {
             throw .requestFailed(url: url, reason: "status \(status)")
         }

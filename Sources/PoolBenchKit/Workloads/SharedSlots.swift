@@ -26,7 +26,7 @@ final class SharedSlots: SlotServer, @unchecked Sendable {
 
     /// Creates a fresh semaphore with `capacity` free slots, registered so an
     /// interrupted run unlinks it.
-    static func create(capacity: Int, registry: TemporaryResources = .shared) throws(WorkloadError) -> SharedSlots {
+    static func create(capacity: Int, registry: TemporaryResources = .shared) throws(PoolBenchError) -> SharedSlots {
         let name = "/poolbench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let semaphore = sem_open(name, O_CREAT | O_EXCL, 0o600, UInt32(capacity))
         guard let semaphore, semaphore != SEM_FAILED else {
@@ -37,7 +37,7 @@ final class SharedSlots: SlotServer, @unchecked Sendable {
     }
 
     /// Opens the semaphore another process created.
-    static func open(name: String, capacity: Int) throws(WorkloadError) -> SharedSlots {
+    static func open(name: String, capacity: Int) throws(PoolBenchError) -> SharedSlots {
         let semaphore = sem_open(name, 0)
         guard let semaphore, semaphore != SEM_FAILED else {
             throw .cannotOpenSharedSlots(name: name, errno: errno)

@@ -10,7 +10,7 @@ public struct SleepWorkload: Workload {
 
     /// A sleep, or with `capacity` a server whose slots are served in
     /// arrival order within this process.
-    public init(duration: Double, capacity: Int? = nil) throws(WorkloadError) {
+    public init(duration: Double, capacity: Int? = nil) throws(PoolBenchError) {
         guard duration.isFinite, duration >= 0 else {
             throw .invalidParameter(name: "duration", value: "\(duration)", expected: "a finite number of seconds, at least 0")
         }

@@ -37,7 +37,7 @@ public final class TemporaryResources: Sendable {
 
     /// Creates a fresh, private directory under the system's temporary
     /// directory (`$TMPDIR`, else `/tmp`) and registers it.
-    func makeDirectory(prefix: String) throws(WorkloadError) -> String {
+    func makeDirectory(prefix: String) throws(PoolBenchError) -> String {
         let base = FileManager.default.temporaryDirectory.path
         var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {

@@ -174,7 +174,7 @@ enum CommandCheck {
 
     /// The Kit's sentence, starting lower-case like every usage error.
     static func notFound(_ program: String) -> String {
-        let text = WorkloadError.commandNotFound(program: program).description
+        let text = PoolBenchError.commandNotFound(program: program).description
         return text.prefix(1).lowercased() + text.dropFirst()
     }
 }

@@ -63,7 +63,7 @@ extension ExecutionTests {
         @Test(arguments: ExecutorKind.forTasks)
         func fewerThanOneWorkerIsRejected(kind: ExecutorKind) async throws {
             let workload = CountingWorkload(tasks: 1)
-            await #expect(throws: ExecutionError.invalidWorkers(0)) {
+            await #expect(throws: PoolBenchError.invalidWorkers(0)) {
                 try await makeExecutor(kind, serving: workload).execute(workload, tasks: 1, workers: 0)
             }
         }

@@ -72,7 +72,7 @@ final class InProcessWorkerLauncher: WorkerLauncher {
     /// The configurations the executor handed to its workers.
     var configurations: [ProcessWorker.Configuration] { launched.withLock { $0 } }
 
-    func launch(_ configuration: ProcessWorker.Configuration) throws(ExecutionError) -> any LaunchedWorker {
+    func launch(_ configuration: ProcessWorker.Configuration) throws(PoolBenchError) -> any LaunchedWorker {
         launched.withLock { $0.append(configuration) }
         var ends: [Int32] = [-1, -1]
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)

@@ -17,8 +17,8 @@ extension ExecutionTests {
         }
 
         @Test func argumentsThatAreNotOneConfigurationAreRejected() {
-            #expect(throws: ExecutionError.self) { try ProcessWorker.configuration(fromArguments: []) }
-            #expect(throws: ExecutionError.self) { try ProcessWorker.configuration(fromArguments: ["{\"spec\": 3}"]) }
+            #expect(throws: PoolBenchError.self) { try ProcessWorker.configuration(fromArguments: []) }
+            #expect(throws: PoolBenchError.self) { try ProcessWorker.configuration(fromArguments: ["{\"spec\": 3}"]) }
         }
 
         @Test(arguments: [
@@ -66,7 +66,7 @@ extension ExecutionTests {
             #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
             defer { close(ends[0]); close(ends[1]) }
             #expect(WorkerChannel.send("seven\n", to: ends[0]))
-            #expect(throws: ExecutionError.workerProtocolViolation("expected a task number, got 'seven'")) {
+            #expect(throws: PoolBenchError.workerProtocolViolation("expected a task number, got 'seven'")) {
                 try ProcessWorker.serve(CountingWorkload(tasks: 1), input: ends[1], output: ends[1])
             }
         }

@@ -101,10 +101,10 @@ extension ExecutionTests {
 
         @Test func aWorkerCommandThatCannotStartIsReported() async throws {
             let missing = directory.appendingPathComponent("no-such-worker").path
-            await #expect(throws: ExecutionError.cannotStartWorker(command: missing, errno: ENOENT)) {
+            await #expect(throws: PoolBenchError.cannotStartWorker(command: missing, errno: ENOENT)) {
                 try await ProcessesExecutor(workerCommand: [missing]).execute(CountingWorkload(tasks: 2), tasks: 2, workers: 2)
             }
-            await #expect(throws: ExecutionError.emptyWorkerCommand) {
+            await #expect(throws: PoolBenchError.emptyWorkerCommand) {
                 try await ProcessesExecutor(workerCommand: []).execute(CountingWorkload(tasks: 2), tasks: 2, workers: 2)
             }
         }
@@ -119,7 +119,7 @@ extension ExecutionTests {
             let names = Set(launcher.configurations.map(\.sharedSlots))
             #expect(names.count == 1)
             let name = try #require(names.first ?? nil)
-            #expect(throws: WorkloadError.cannotOpenSharedSlots(name: name, errno: ENOENT)) {
+            #expect(throws: PoolBenchError.cannotOpenSharedSlots(name: name, errno: ENOENT)) {
                 try SharedSlots.open(name: name, capacity: 2)
             }
         }

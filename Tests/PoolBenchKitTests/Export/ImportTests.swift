@@ -154,7 +154,7 @@ import Testing
         let unknown = try replacing(line: 1, of: file, with: { $0 + ",extra" }, in: scratch)
         #expect(importError(unknown, into: store)?.contains("the header has 37 columns, expected 36: 'extra' is unknown") == true)
         let missing = scratch.path("missing.csv")
-        #expect(importError(missing, into: store) == ExportError.importFileNotFound(path: missing).description)
+        #expect(importError(missing, into: store) == PoolBenchError.importFileNotFound(path: missing).description)
         #expect(try store.runs(matching: HistoryFilter()).isEmpty)
     }
 
@@ -218,7 +218,7 @@ import Testing
         }
         try newer.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: ExportError.sourceFromOtherVersion(path: path, version: 9999, known: Migrator().latestVersion)) {
+        #expect(throws: PoolBenchError.sourceFromOtherVersion(path: path, version: 9999, known: Migrator().latestVersion)) {
             try ImportSource(path: path)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
@@ -229,6 +229,6 @@ import Testing
         defer { scratch.remove() }
         let path = scratch.path("other.sqlite")
         try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE note (text TEXT)") }
-        #expect(throws: ExportError.sourceNotAHistory(path: path)) { try ImportSource(path: path) }
+        #expect(throws: PoolBenchError.sourceNotAHistory(path: path)) { try ImportSource(path: path) }
     }
 }

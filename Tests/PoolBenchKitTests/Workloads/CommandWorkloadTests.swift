@@ -20,10 +20,10 @@ import Testing
     }
 
     @Test func aMissingProgramIsRefusedBeforeAnyTaskRuns() {
-        #expect(throws: WorkloadError.commandNotFound(program: "poolbench-no-such-program")) {
+        #expect(throws: PoolBenchError.commandNotFound(program: "poolbench-no-such-program")) {
             try CommandWorkload(arguments: ["poolbench-no-such-program"])
         }
-        #expect(throws: WorkloadError.commandNotFound(program: "/nonexistent/tool")) {
+        #expect(throws: PoolBenchError.commandNotFound(program: "/nonexistent/tool")) {
             try CommandWorkload(arguments: ["/nonexistent/tool"])
         }
     }
@@ -60,11 +60,11 @@ import Testing
     }
 
     @Test func aJobWithoutThePlaceholderIsRefused() {
-        #expect(throws: WorkloadError.self) { try JobWorkload(arguments: ["echo", "hello"], items: nil) }
+        #expect(throws: PoolBenchError.self) { try JobWorkload(arguments: ["echo", "hello"], items: nil) }
     }
 
     @Test func theJobExecutorRefusesOtherWorkloads() async throws {
-        await #expect(throws: ExecutionError.notAJob(workload: "sleep")) {
+        await #expect(throws: PoolBenchError.notAJob(workload: "sleep")) {
             try await JobExecutor().execute(SleepWorkload(duration: 0), tasks: 1, workers: 1)
         }
     }

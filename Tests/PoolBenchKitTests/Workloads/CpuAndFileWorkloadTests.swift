@@ -25,7 +25,7 @@ extension WorkloadTests {
         }
 
         @Test func aNegativeSizeIsRejected() {
-            #expect(throws: WorkloadError.self) { try WorkloadSpec.cpu(size: -1).makeWorkload() }
+            #expect(throws: PoolBenchError.self) { try WorkloadSpec.cpu(size: -1).makeWorkload() }
         }
     }
 
@@ -69,7 +69,7 @@ extension WorkloadTests {
         @Test func aTaskWhoseDirectoryIsGoneFailsWithTheReason() throws {
             let workload = try FileWorkload(bytes: 100, registry: registry)
             workload.close()
-            #expect(throws: WorkloadError.fileOperationFailed(operation: "create", path: workload.directory + "/task-3", errno: ENOENT)) {
+            #expect(throws: PoolBenchError.fileOperationFailed(operation: "create", path: workload.directory + "/task-3", errno: ENOENT)) {
                 try workload.runBlocking(task: 3)
             }
         }
@@ -78,7 +78,7 @@ extension WorkloadTests {
             let workload = try WorkloadSpec.file(bytes: 4096).makeWorkload()
             defer { workload.close() }
             #expect(workload.spec == .file(bytes: 4096))
-            #expect(throws: WorkloadError.self) { try WorkloadSpec.file(bytes: -1).makeWorkload() }
+            #expect(throws: PoolBenchError.self) { try WorkloadSpec.file(bytes: -1).makeWorkload() }
         }
     }
 }

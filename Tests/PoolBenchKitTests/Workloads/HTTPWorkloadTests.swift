@@ -86,7 +86,7 @@ import Testing
     @Test(arguments: ["ftp://example.org/", "http://", "not a url", "/relative/path"])
     func aURLThatCannotBeFetchedIsRefusedUpFront(url: String) {
         #expect(HTTPWorkload.problem(with: url) != nil)
-        #expect(throws: WorkloadError.self) { try HTTPWorkload(urls: [url], timeout: 1) }
+        #expect(throws: PoolBenchError.self) { try HTTPWorkload(urls: [url], timeout: 1) }
     }
 
     @Test func theSpecRebuildsTheSameWorkload() throws {

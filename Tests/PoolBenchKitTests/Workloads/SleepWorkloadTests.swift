@@ -37,7 +37,7 @@ extension WorkloadTests {
 
         @Test(arguments: [WorkloadSpec.sleep(duration: -1, capacity: nil), .sleep(duration: .infinity, capacity: nil), .sleep(duration: 0.01, capacity: 0)])
         func invalidParametersAreRejected(spec: WorkloadSpec) {
-            #expect(throws: WorkloadError.self) { try spec.makeWorkload() }
+            #expect(throws: PoolBenchError.self) { try spec.makeWorkload() }
         }
     }
 
@@ -119,7 +119,7 @@ extension WorkloadTests {
                 created.release()
                 #expect(opened.tryAcquire())
             }
-            #expect(throws: WorkloadError.cannotOpenSharedSlots(name: name, errno: ENOENT)) {
+            #expect(throws: PoolBenchError.cannotOpenSharedSlots(name: name, errno: ENOENT)) {
                 try SharedSlots.open(name: name, capacity: 2)
             }
         }
@@ -128,7 +128,7 @@ extension WorkloadTests {
             let registry = TemporaryResources()
             let slots = try SharedSlots.create(capacity: 1, registry: registry)
             registry.removeAll()
-            #expect(throws: WorkloadError.self) { try SharedSlots.open(name: slots.name, capacity: 1) }
+            #expect(throws: PoolBenchError.self) { try SharedSlots.open(name: slots.name, capacity: 1) }
         }
     }
 }
