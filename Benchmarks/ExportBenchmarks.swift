@@ -68,7 +68,7 @@ enum ExportBenchmarks {
         "run.voluntaryContextSwitches", "run.involuntaryContextSwitches", "run.errorCount", "run.firstError",
         "sweep.uuid", "sweep.status", "sweep.startedAt", "sweep.finishedAt", "sweep.label", "sweep.commandLine",
         "sweep.gitCommit", "sweep.gitBranch", "host.name", "host.os", "host.kernel", "host.cpuModel",
-        "host.logicalCores", "host.memoryBytes", "host.poolbenchVersion",
+        "host.logicalCores", "host.memoryBytes", "host.poolbenchVersion", "run.bytesReceived",
     ]
 
     /// A history of `runCount` runs over four hosts, with labels that need

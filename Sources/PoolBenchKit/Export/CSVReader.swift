@@ -23,27 +23,30 @@ public struct CSVRecord: Equatable, Sendable {
         (0..<count).map { index in withField(index) { String(decoding: $0, as: UTF8.self) } }
     }
 
-    /// Fields `start…` as a record of their own.
-    func suffix(from start: Int) -> CSVRecord {
-        let offset = start == 0 ? 0 : ends[start - 1]
-        var tail = CSVRecord()
-        tail.bytes = Array(bytes[offset...])
-        tail.ends = ends[start...].map { $0 - offset }
-        tail.quoted = Array(quoted[start...])
-        return tail
+    /// Fields `range` as a record of their own.
+    func fields(_ range: Range<Int>) -> CSVRecord {
+        let offset = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+        let end = range.isEmpty ? offset : ends[range.upperBound - 1]
+        var part = CSVRecord()
+        part.bytes = Array(bytes[offset..<end])
+        part.ends = ends[range].map { $0 - offset }
+        part.quoted = Array(quoted[range])
+        return part
     }
 
-    /// Whether fields `start…` are the fields of `tail`, byte for byte.
-    func hasSuffix(from start: Int, equalTo tail: CSVRecord) -> Bool {
-        guard count - start == tail.count else { return false }
-        let offset = start == 0 ? 0 : ends[start - 1]
-        guard bytes.count - offset == tail.bytes.count else { return false }
-        for index in 0..<tail.count where ends[start + index] - offset != tail.ends[index] || quoted[start + index] != tail.quoted[index] {
+    /// Whether fields `range` are the fields of `part`, byte for byte.
+    func hasFields(_ range: Range<Int>, equalTo part: CSVRecord) -> Bool {
+        guard range.upperBound <= count, range.count == part.count else { return false }
+        let offset = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+        let end = range.isEmpty ? offset : ends[range.upperBound - 1]
+        guard end - offset == part.bytes.count else { return false }
+        for index in 0..<part.count
+        where ends[range.lowerBound + index] - offset != part.ends[index] || quoted[range.lowerBound + index] != part.quoted[index] {
             return false
         }
         return bytes.withUnsafeBufferPointer { mine in
-            tail.bytes.withUnsafeBufferPointer { theirs in
-                memcmp(mine.baseAddress! + offset, theirs.baseAddress!, theirs.count) == 0
+            part.bytes.withUnsafeBufferPointer { theirs in
+                theirs.isEmpty || memcmp(mine.baseAddress! + offset, theirs.baseAddress!, theirs.count) == 0
             }
         }
     }

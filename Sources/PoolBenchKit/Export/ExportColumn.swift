@@ -11,7 +11,10 @@
 /// 23 sweepStatus  24 sweepStartedAt  25 sweepFinishedAt  26 label
 /// 27 commandLine  28 gitCommit  29 gitBranch  30 hostName  31 hostOs
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
-/// 36 hostPoolbenchVersion
+/// 36 hostPoolbenchVersion  37 bytesReceived
+///
+/// Files written before a column existed have a shorter header; import reads
+/// them with the missing columns unknown.
 public enum ExportColumn: String, CaseIterable, Sendable {
     case runUuid, startedAt, workload, parameters, executor, workers, tasks, repetition
     case wallSeconds, throughput, latencyP50, latencyP90, latencyP99, latencyMax
@@ -19,6 +22,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case errorCount, firstError
     case sweepUuid, sweepStatus, sweepStartedAt, sweepFinishedAt, label, commandLine, gitCommit, gitBranch
     case hostName, hostOs, hostKernel, hostCpuModel, hostLogicalCores, hostMemoryBytes, hostPoolbenchVersion
+    case bytesReceived
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -54,7 +58,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .sweepFinishedAt: .optionalTime
         case .workers, .tasks, .hostLogicalCores: .integer(minimum: 1)
         case .repetition, .errorCount, .hostMemoryBytes: .integer(minimum: 0)
-        case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches: .optionalInteger
+        case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)
         case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds: .optionalReal
         case .executor: .executor
@@ -69,4 +73,8 @@ public enum ExportColumn: String, CaseIterable, Sendable {
 
     /// The CSV header row's fields, in order.
     public static var header: [String] { allCases.map(\.rawValue) }
+
+    /// How many columns the first exports had (up to `hostPoolbenchVersion`):
+    /// the shortest header import accepts.
+    public static let firstExportCount = hostPoolbenchVersion.index + 1
 }

@@ -6,20 +6,26 @@ import Foundation
 struct ExportRowDecoder {
     /// Whether the file was neutralised, so `'` prefixes come off text.
     var neutralised: Bool
+    /// How many columns each record has: all of them, or fewer in a file
+    /// from before the later columns existed, which are then unknown.
+    var columnCount: Int
 
-    init(neutralised: Bool) {
+    init(neutralised: Bool, columnCount: Int = ExportColumn.allCases.count) {
         self.neutralised = neutralised
+        self.columnCount = columnCount
     }
 
     private static let columns = ExportColumn.allCases
     private static let executors = ExecutorKind.allCases.map(\.rawValue)
     private static let statuses = SweepStatus.allCases.map(\.rawValue)
 
-    /// Checks that `record` is the header `export` writes.
-    static func checkHeader(_ record: CSVRecord) throws {
+    /// Checks that `record` is the header `export` writes, or the shorter
+    /// one an earlier poolbench wrote, and returns how many columns it has.
+    static func checkHeader(_ record: CSVRecord) throws -> Int {
         let found = record.fields
         for (index, expected) in ExportColumn.header.enumerated() {
             guard index < found.count else {
+                if index >= ExportColumn.firstExportCount { return found.count }
                 throw DecodingProblem("the header has \(found.count) columns, expected \(columns.count): it ends before '\(expected)'")
             }
             guard found[index] == expected else {
@@ -29,25 +35,33 @@ struct ExportRowDecoder {
         guard found.count == columns.count else {
             throw DecodingProblem("the header has \(found.count) columns, expected \(columns.count): '\(Self.shown(found[columns.count]))' is unknown")
         }
+        return found.count
     }
 
-    /// The columns from `sweepUuid` on (the sweep's and host's) repeat for
-    /// every run of a sweep; when their bytes match the previous row's, its
-    /// checked values are reused instead of decoded again.
-    private static let repeatedStart = ExportColumn.sweepUuid.index
+    /// The sweep's and host's columns repeat for every run of a sweep; when
+    /// their bytes match the previous row's, its checked values are reused
+    /// instead of decoded again.
+    private static let repeatedColumns = ExportColumn.sweepUuid.index..<ExportColumn.firstExportCount
     private var repeated: (record: CSVRecord, values: ArraySlice<ExportValues.Value>)?
 
     mutating func decode(_ record: CSVRecord) throws -> ExportValues {
-        guard record.count == Self.columns.count else {
+        guard record.count == columnCount else {
             throw DecodingProblem(
-                "\(record.count) \(record.count == 1 ? "field" : "fields"), but the header has \(Self.columns.count); a field holding a comma must be quoted"
+                "\(record.count) \(record.count == 1 ? "field" : "fields"), but the header has \(columnCount); a field holding a comma must be quoted"
             )
         }
         var values: [ExportValues.Value] = []
         values.reserveCapacity(Self.columns.count)
-        let reuse = repeated.map { record.hasSuffix(from: Self.repeatedStart, equalTo: $0.record) } ?? false
+        let reuse = repeated.map { record.hasFields(Self.repeatedColumns, equalTo: $0.record) } ?? false
         for (index, column) in Self.columns.enumerated() {
-            if reuse && index >= Self.repeatedStart { break }
+            if reuse && Self.repeatedColumns.contains(index) {
+                if index == Self.repeatedColumns.lowerBound { values.append(contentsOf: repeated!.values) }
+                continue
+            }
+            guard index < columnCount else {
+                values.append(.null)
+                continue
+            }
             let value = try record.withField(index) { bytes throws -> ExportValues.Value in
                 do {
                     return try decode(bytes, quoted: record.quoted[index], as: column.kind)
@@ -57,10 +71,8 @@ struct ExportRowDecoder {
             }
             values.append(value)
         }
-        if reuse {
-            values.append(contentsOf: repeated!.values)
-        } else {
-            repeated = (record.suffix(from: Self.repeatedStart), values[Self.repeatedStart...])
+        if !reuse {
+            repeated = (record.fields(Self.repeatedColumns), values[Self.repeatedColumns])
         }
         return ExportValues(values)
     }

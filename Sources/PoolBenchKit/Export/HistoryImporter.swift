@@ -68,16 +68,17 @@ public final class ImportSource {
     private static func openCSV(descriptor: Int32, path: String) throws -> CSVFile {
         var reader = CSVReader(descriptor: descriptor, name: path)
         var header = CSVRecord()
+        let columnCount: Int
         do {
             guard try reader.next(into: &header) else { throw PoolBenchError.importFileEmpty(path: path) }
-            try ExportRowDecoder.checkHeader(header)
+            columnCount = try ExportRowDecoder.checkHeader(header)
         } catch let error as CSVSyntaxError {
             throw PoolBenchError.notAnExport(path: path, reason: "line \(error.line): \(error.reason)")
         } catch let problem as DecodingProblem {
             throw PoolBenchError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
         }
         return CSVFile(
-            descriptor: descriptor, reader: reader, decoder: ExportRowDecoder(neutralised: reader.startsWithByteOrderMark)
+            descriptor: descriptor, reader: reader, decoder: ExportRowDecoder(neutralised: reader.startsWithByteOrderMark, columnCount: columnCount)
         )
     }
 

@@ -125,6 +125,7 @@ extension ExportColumn {
         case .hostLogicalCores: "host.logicalCores"
         case .hostMemoryBytes: "host.memoryBytes"
         case .hostPoolbenchVersion: "host.poolbenchVersion"
+        case .bytesReceived: "run.bytesReceived"
         }
     }
 }
