@@ -201,7 +201,7 @@ import Testing
         (["best", "--tolerance", "5"], "Error: --tolerance '5' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "lots"], "Error: --tolerance 'lots' is not a number; use a percentage like 5% or a fraction like 0.05.\n"),
         (["best", "--last", "0"], "Error: --last must be at least 1; got 0.\n"),
-        (["trend", "--format", "csv"], "Error: --format csv is not offered here; use one of: table, json, markdown.\n"),
+        (["trend", "--format", "csv"], "Error: The value 'csv' is invalid for '--format <format>': use one of: table, json, markdown.\n"),
     ])
     func badOptionsAreUsageErrors(arguments: [String], message: String) throws {
         let cli = try CLI()

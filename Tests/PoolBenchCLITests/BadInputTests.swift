@@ -17,7 +17,16 @@ import Testing
         (["--tasks", "0"], "--tasks must be at least 1"),
         (["--duration", "soon"], "--duration 'soon' is not a duration"),
         (["--size", "10"], "--size applies to the cpu workload, not sleep"),
-        (["--format", "csv"], "--format csv is not offered here"),
+        (["--format", "csv"], "The value 'csv' is invalid for '--format <format>': use one of: table, json, markdown."),
+        (["--format", "xml"], "The value 'xml' is invalid for '--format <format>': use one of: table, json, markdown."),
+        (["--tasks", "-1"], "--tasks must be at least 1; got -1."),
+        (["--tasks", "abc"], "The value 'abc' is invalid for '--tasks <tasks>': expected a whole number, e.g. 8."),
+        (["--repeat", "-2"], "--repeat must be at least 1; got -2."),
+        (["--warmup", "-1"], "--warmup must be 0 or more; got -1."),
+        (["--capacity", "-2"], "--capacity must be at least 1; got -2."),
+        (["--duration", "-5ms"], "--duration '-5ms' is not a duration"),
+        (["--duration", "1e30s"], "--duration '1e30s' is longer than a day; use at most 24h."),
+        (["--duration", "25h"], "--duration '25h' is longer than a day; use at most 24h."),
     ])
     func badSweepOptionsAreUsageErrors(arguments: [String], message: String) throws {
         let cli = try CLI()

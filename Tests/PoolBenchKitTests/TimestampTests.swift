@@ -25,6 +25,17 @@ import Testing
         #expect(Timestamp.format(try #require(Timestamp.parse(text))) == stored)
     }
 
+    @Test(arguments: [
+        ("2026-11-21", "2026-11-21T23:59:59.999Z"),
+        ("2026-11-21T08:05", "2026-11-21T08:05:59.999Z"),
+        ("2026-11-21 08:05:09", "2026-11-21T08:05:09.999Z"),
+        ("2026-11-21T08:05:09.5Z", "2026-11-21T08:05:09.500Z"),
+        ("2026-12-31", "2026-12-31T23:59:59.999Z"),
+    ])
+    func anUpperBoundTakesInTheWholePeriodItNames(text: String, end: String) throws {
+        #expect(Timestamp.format(try #require(Timestamp.parseEnd(text))) == end)
+    }
+
     @Test(arguments: ["", "yesterday", "2026-13-01", "2026-02-31", "2026-11-21T25:00", "2026-11-21T08:05:09.", "2026-11-21x"])
     func nonsenseIsRejected(text: String) {
         #expect(Timestamp.parse(text) == nil)

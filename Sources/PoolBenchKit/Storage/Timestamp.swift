@@ -20,6 +20,22 @@ public enum Timestamp {
     /// `2026-11-21`, `2026-11-21T23:29`, `2026-11-21 23:29:21`, with an
     /// optional `Z`; all are UTC. Nil when the text is none of these.
     public static func parse(_ text: String) -> Date? {
+        parsePeriod(text)?.start
+    }
+
+    /// The last stored millisecond of the period `text` names: all of
+    /// 2026-11-21 for `2026-11-21`, all of that minute for `2026-11-21T08:05`.
+    /// An upper bound people type means "up to and including" that period.
+    public static func parseEnd(_ text: String) -> Date? {
+        guard let (start, length) = parsePeriod(text) else { return nil }
+        // Half a millisecond short of the next period, so `format`, which
+        // rounds down, writes its last millisecond.
+        return length > 0 ? start.addingTimeInterval(length - 0.0005) : start
+    }
+
+    /// When the period `text` names starts, and how many seconds it lasts
+    /// (0 for a time given to the fraction of a second).
+    private static func parsePeriod(_ text: String) -> (start: Date, length: Double)? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let body = trimmed.hasSuffix("Z") ? String(trimmed.dropLast()) : trimmed
         let scanner = Array(body.utf8)
@@ -40,20 +56,21 @@ public enum Timestamp {
         else { return nil }
         var hour = 0, minute = 0, second = 0, millis = 0
         var index = 10
+        var length = 86_400.0
         if scanner.count > 10 {
             guard separator(10, "T "), let h = digits(11, 2), separator(13, ":"), let m = digits(14, 2),
                   h < 24, m < 60
             else { return nil }
-            (hour, minute, index) = (h, m, 16)
+            (hour, minute, index, length) = (h, m, 16, 60)
             if scanner.count > 16 {
                 guard separator(16, ":"), let s = digits(17, 2), s < 61 else { return nil }
-                (second, index) = (s, 19)
+                (second, index, length) = (s, 19, 1)
                 if scanner.count > 19 {
                     guard separator(19, "."), scanner.count > 20 else { return nil }
                     let fraction = scanner.count - 20
                     guard fraction <= 9, let f = digits(20, fraction) else { return nil }
                     millis = f * 1000 / Int(pow(10.0, Double(fraction)))
-                    index = scanner.count
+                    (index, length) = (scanner.count, 0)
                 }
             }
         }
@@ -68,6 +85,6 @@ public enum Timestamp {
         let seconds = timegm(&parts)
         // timegm normalises 31 February into March; refuse such dates.
         guard parts.tm_mday == Int32(day) else { return nil }
-        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+        return (Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000), length)
     }
 }

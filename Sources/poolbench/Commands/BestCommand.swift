@@ -29,12 +29,11 @@ struct BestCommand: ParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOption
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
 
     func validate() throws {
         try Self.validate(last: last)
-        try Self.validate(format, offered: [.table, .json, .markdown])
     }
 
     func run() throws {

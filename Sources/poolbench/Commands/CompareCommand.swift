@@ -23,12 +23,8 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
-
-    func validate() throws {
-        try Self.validate(format, offered: [.table, .json, .markdown])
-    }
 
     func run() throws {
         let store = try database.openForReading()

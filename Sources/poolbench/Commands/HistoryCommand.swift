@@ -9,12 +9,8 @@ struct HistoryCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table or json.", transform: Parsers.format(offering: [.table, .json]))
     var format: ReportFormat = .table
-
-    func validate() throws {
-        try Self.validate(format, offered: [.table, .json])
-    }
 
     func run() throws {
         let store = try database.openForReading()
@@ -22,7 +18,7 @@ struct HistoryCommand: ParsableCommand {
             guard let sweep = try store.sweep(id: id) else { throw PoolBenchError.unknownSweep(id: id) }
             try Self.print(HistoryReport.runs(sweep, try store.runs(matching: filters.filter)), as: format)
         } else {
-            try Self.print(HistoryReport.sweeps(try store.sweeps(matching: filters.filter)), as: format)
+            try Self.print(HistoryReport.sweeps(try store.sweeps(matching: filters.filter), matching: filters.filter), as: format)
         }
     }
 }

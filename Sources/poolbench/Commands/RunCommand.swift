@@ -26,12 +26,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
 
     func validate() throws {
         _ = try sweep.executors(for: parameters.spec())
-        try Self.validate(format, offered: [.table, .json, .markdown])
     }
 
     func run() async throws {

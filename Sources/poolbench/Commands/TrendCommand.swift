@@ -29,11 +29,10 @@ struct TrendCommand: ParsableCommand {
     @Flag(help: "Exit with status 3 when the newest sweep of any series regressed.")
     var failOnRegression = false
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
 
     func validate() throws {
-        try Self.validate(format, offered: [.table, .json, .markdown])
         try Self.validate(last: last)
     }
 

@@ -13,6 +13,12 @@ struct DatabaseOptions: ParsableArguments {
     )
     var path: String?
 
+    func validate() throws {
+        // SQLite reads an empty name as a private temporary database: a
+        // sweep would be recorded nowhere.
+        if path?.isEmpty == true { throw ValidationError("--db needs a file path, e.g. --db poolbench.sqlite.") }
+    }
+
     /// The path the user chose, through the flag or the environment.
     var resolvedPath: String {
         if let path { return path }

@@ -20,13 +20,17 @@ struct SweepOptions: ParsableArguments {
     )
     var workerSpec = "1,2,4,8,16,32"
 
-    @Option(help: "Tasks per run.")
+    @Option(parsing: .unconditional, help: "Tasks per run.", transform: Parsers.wholeNumber)
     var tasks: Int = 100
 
-    @Option(name: .customLong("repeat"), help: "Measured runs per point.")
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Measured runs per point.", transform: Parsers.wholeNumber)
     var repeats: Int = 3
 
-    @Option(help: "Unrecorded warm-up runs per point, before the measured ones.")
+    @Option(
+        parsing: .unconditional,
+        help: "Unrecorded warm-up runs per point, before the measured ones.",
+        transform: Parsers.wholeNumber
+    )
     var warmup: Int = 1
 
     @Option(help: "A label to file the sweep under, e.g. a commit or an experiment name.")

@@ -25,19 +25,34 @@ struct WorkloadOptions: ParsableArguments {
     )
     var job: String?
 
-    @Option(help: ArgumentHelp("job: items one run of the job processes, for throughput in items/s (default: runs/s).", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("job: items one run of the job processes, for throughput in items/s (default: runs/s).", valueName: "n"),
+        transform: Parsers.wholeNumber
+    )
     var items: Int?
 
-    @Option(help: ArgumentHelp("sleep: how long each task waits (10ms, 1.5s).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("sleep: how long each task waits (10ms, 1.5s).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("sleep: simulate a server with this many slots served in arrival order.", valueName: "k"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("sleep: simulate a server with this many slots served in arrival order.", valueName: "k"),
+        transform: Parsers.wholeNumber
+    )
     var capacity: Int?
 
-    @Option(help: ArgumentHelp("cpu: sum the squares of 0..<size in each task (default 1000000).", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("cpu: sum the squares of 0..<size in each task (default 1000000).", valueName: "n"),
+        transform: Parsers.wholeNumber
+    )
     var size: Int?
 
-    @Option(help: ArgumentHelp("file: bytes each task writes, fsyncs and reads back (default 64KiB).", valueName: "size"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("file: bytes each task writes, fsyncs and reads back (default 64KiB).", valueName: "size")
+    )
     var bytes: String?
 
     @Option(name: .customLong("url"), help: ArgumentHelp("http: a URL to GET; repeat for several, taken round robin.", valueName: "url"))
@@ -46,7 +61,10 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("http: a file of URLs, one per line; blank lines and # comments are skipped.", valueName: "path"))
     var urlsFile: String?
 
-    @Option(help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration")
+    )
     var timeout: String?
 
     /// The workload named, or the job, with these parameters; or a sentence
@@ -160,6 +178,9 @@ struct WorkloadOptions: ParsableArguments {
     private static func duration(_ text: String, flag: String) throws(ValidationError) -> Double {
         guard let seconds = Units.parseDuration(text) else {
             throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 10ms or 1.5s.")
+        }
+        guard seconds <= SleepWorkload.longestDuration else {
+            throw ValidationError("\(flag) '\(text)' is longer than a day; use at most 24h.")
         }
         return seconds
     }
