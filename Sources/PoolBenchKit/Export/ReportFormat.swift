@@ -88,8 +88,9 @@ public struct CSVTableFormatter: ReportFormatter {
     }
 }
 
-/// JSON for machines: camelCase keys in a stable order, numbers as numbers,
-/// durations in seconds, times as ISO 8601 UTC.
+/// JSON for machines: camelCase keys in a stable order, every key present
+/// (`null` when unknown), numbers as numbers, durations in seconds, times as
+/// ISO 8601 UTC.
 public struct JSONReportFormatter: ReportFormatter {
     public init() {}
 
@@ -103,7 +104,7 @@ public struct JSONReportFormatter: ReportFormatter {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"
         )
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(ExplicitNulls(report)), as: UTF8.self) + "\n"
     }
 }
 
