@@ -109,12 +109,47 @@ import Testing
         #expect((sweep?["runs"] as? Int ?? 0) >= stored)
     }
 
-    @Test func anEmptyHistoryListsNothingAndSaysHowToStart() throws {
+    @Test func aFilterThatMatchesNothingSaysSoRatherThanThatTheHistoryIsEmpty() throws {
         let cli = try CLI()
         defer { cli.remove() }
         try cli.run(Self.quick + ["--workers", "1", "--repeat", "1", "--label", "x"])
         let result = try cli.run(["history", "--label", "nothing-here"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("No sweeps recorded yet"))
+        #expect(result.stdout.contains("No sweeps match --label nothing-here. Leave out a filter to see more."))
+    }
+
+    @Test func historyFiltersNarrowTheSweepsAndADateAloneTakesInTheWholeDay() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try cli.run(Self.quick + ["--workers", "1", "--repeat", "1", "--label", "a"])
+        try cli.run(Self.quick + ["--workers", "1", "--repeat", "1", "--label", "b", "--executor", "threads"])
+        func labels(_ filters: [String]) throws -> [String] {
+            let result = try cli.run(["history", "--format", "json"] + filters)
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return (object?["sweeps"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }.sorted()
+        }
+        #expect(try labels([]) == ["a", "b"])
+        #expect(try labels(["--label", "b"]) == ["b"])
+        #expect(try labels(["--executor", "pool"]) == ["a"])
+        #expect(try labels(["--workload", "cpu"]) == [])
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        #expect(try labels(["--since", today, "--until", today]) == ["a", "b"])
+        #expect(try labels(["--until", "2000-01-01"]) == [])
+    }
+
+    @Test func historyJSONHasTheSameKeysWhetherOrNotAFieldIsKnown() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try cli.run(Self.quick + ["--workers", "1", "--repeat", "1"])
+        try cli.run(Self.quick + ["--workers", "1", "--repeat", "1", "--label", "labelled"])
+        let result = try cli.run(["history", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let sweeps = try #require(object?["sweeps"] as? [[String: Any]])
+        #expect(sweeps.count == 2)
+        #expect(Set(sweeps[0].keys) == Set(sweeps[1].keys))
+        for key in ["id", "uuid", "status", "startedAt", "finishedAt", "label", "commandLine", "gitCommit", "gitBranch", "host", "runs"] {
+            #expect(sweeps.allSatisfy { $0.keys.contains(key) }, "\(key)")
+        }
+        #expect(sweeps.contains { $0["label"] is NSNull })
     }
 }

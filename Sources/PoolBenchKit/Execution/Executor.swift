@@ -24,6 +24,12 @@ public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
 
     /// `sequential` has one worker whatever the sweep asks for.
     public var isSingleWorker: Bool { self == .sequential }
+
+    /// Where the executor named `name` goes in a listing: from the simplest
+    /// (sequential) to the most elaborate, as declared; unknown names last.
+    public static func listingRank(of name: String) -> Int {
+        ExecutorKind(rawValue: name).flatMap { allCases.firstIndex(of: $0) } ?? allCases.count
+    }
 }
 
 /// What one execution observed: wall time from first submission to last

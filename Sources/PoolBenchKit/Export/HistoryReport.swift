@@ -2,12 +2,13 @@ import Foundation
 
 /// What `history` prints: the sweeps matching a filter, or one sweep's runs.
 public enum HistoryReport: Report {
-    case sweeps([SweepListing])
+    /// The sweeps that `filter` matched; the filter words the empty case.
+    case sweeps([SweepListing], matching: HistoryFilter = HistoryFilter())
     case runs(SweepRecord, [RunRecord])
 
     public var tables: [Table] {
         switch self {
-        case let .sweeps(summaries):
+        case let .sweeps(summaries, filter):
             var table = Table(columns: [
                 .init("id", .right), .init("started (UTC)"), .init("label"), .init("workload"),
                 .init("executors"), .init("points", .right), .init("runs", .right), .init("errors", .right),
@@ -21,7 +22,13 @@ public enum HistoryReport: Report {
                     String(summary.errors), summary.sweep.status.rawValue,
                 ]
             }
-            if summaries.isEmpty { table.notes = ["No sweeps recorded yet. Record one with `poolbench run WORKLOAD`."] }
+            if summaries.isEmpty {
+                table.notes = [
+                    filter == HistoryFilter()
+                        ? "No sweeps recorded yet. Record one with `poolbench run WORKLOAD`."
+                        : "No sweeps match \(filter.summary). Leave out a filter to see more.",
+                ]
+            }
             return [table]
         case let .runs(sweep, runs):
             // Only runs that count received bytes (http) get that column.
@@ -50,7 +57,7 @@ public enum HistoryReport: Report {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case let .sweeps(summaries): try container.encode(SweepsJSON(sweeps: summaries.map(SweepJSON.init)))
+        case let .sweeps(summaries, _): try container.encode(SweepsJSON(sweeps: summaries.map(SweepJSON.init)))
         case let .runs(sweep, runs): try container.encode(RunsJSON(sweep: sweep, runs: runs))
         }
     }

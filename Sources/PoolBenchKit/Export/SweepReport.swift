@@ -12,8 +12,12 @@ public struct SweepReport: Report {
         public var wallSeconds: Double
         public var throughput: Double
         /// Median throughput ÷ the baseline's: the same executor at one
-        /// worker, else `sequential`; nil when neither was measured.
+        /// worker, else `sequential`, else the same executor at the fewest
+        /// workers measured (`speedupBaselineWorkers` says which).
         public var speedup: Double?
+        /// The worker count `speedup` is measured against: 1 unless the
+        /// sweep measured neither one worker nor `sequential`.
+        public var speedupBaselineWorkers: Int?
         public var latencyP50: Double?
         public var latencyP99: Double?
         public var cpuSeconds: Double?
@@ -42,13 +46,20 @@ public struct SweepReport: Report {
             groups[point].flatMap { Descriptive.median($0.map(\.throughput)) }
         }
         let sequential = medianThroughput(SweepPoint(executor: .sequential, workers: 1))
+        let fewest = Dictionary(groups.keys.map { ($0.executor, $0.workers) }, uniquingKeysWith: min)
+        func baseline(for executor: ExecutorKind) -> (throughput: Double, workers: Int)? {
+            if let one = medianThroughput(SweepPoint(executor: executor, workers: 1)) ?? sequential { return (one, 1) }
+            guard let workers = fewest[executor] else { return nil }
+            return medianThroughput(SweepPoint(executor: executor, workers: workers)).map { ($0, workers) }
+        }
         var rows = groups.map { point, runs in
             let throughput = Descriptive.median(runs.map(\.throughput)) ?? 0
-            let baseline = medianThroughput(SweepPoint(executor: point.executor, workers: 1)) ?? sequential
+            let baseline = baseline(for: point.executor)
             return Row(
                 executor: point.executor.rawValue, workers: point.workers, runs: runs.count,
                 wallSeconds: Descriptive.median(runs.map(\.wallSeconds)) ?? 0, throughput: throughput,
-                speedup: baseline.flatMap { $0 > 0 ? throughput / $0 : nil },
+                speedup: baseline.flatMap { $0.throughput > 0 ? throughput / $0.throughput : nil },
+                speedupBaselineWorkers: baseline?.workers,
                 latencyP50: Descriptive.median(runs.compactMap(\.latencyP50)),
                 latencyP99: Descriptive.median(runs.compactMap(\.latencyP99)),
                 cpuSeconds: Descriptive.median(runs.compactMap(\.cpuSeconds)),
@@ -58,7 +69,10 @@ public struct SweepReport: Report {
                 errors: runs.map(\.errorCount).reduce(0, +), fastest: false
             )
         }
-        rows.sort { ($0.executor, $0.workers) < ($1.executor, $1.workers) }
+        // Executors from the simplest (sequential) to the most elaborate.
+        rows.sort {
+            (ExecutorKind.listingRank(of: $0.executor), $0.workers) < (ExecutorKind.listingRank(of: $1.executor), $1.workers)
+        }
         if let best = rows.indices.max(by: { rows[$0].throughput < rows[$1].throughput }) {
             rows[best].fastest = true
         }
@@ -88,10 +102,14 @@ public struct SweepReport: Report {
 
     /// Plain sentences under the table: the verdict a person came for.
     var notes: [String] {
-        var notes = ["Sweep \(sweepId): \(workload) \(parameters), \(tasks) tasks per run; medians over runs; speed-up against one worker."]
+        let baselines = Set(rows.compactMap(\.speedupBaselineWorkers))
+        let against = baselines.subtracting([1]).isEmpty ? "one worker" : "each executor's fewest workers (no one-worker run)"
+        var notes = ["Sweep \(sweepId): \(workload) \(parameters), \(tasks) tasks per run; medians over runs; speed-up against \(against)."]
         if let best = rows.first(where: \.fastest) {
             var sentence = "Fastest: \(best.executor) with \(best.workers) worker\(best.workers == 1 ? "" : "s"), \(Formatting.seconds(best.wallSeconds)) per run"
-            if let speedup = best.speedup { sentence += ", \(Formatting.factor(speedup)) the throughput of one worker" }
+            if let speedup = best.speedup, let workers = best.speedupBaselineWorkers {
+                sentence += ", \(Formatting.factor(speedup)) the throughput of \(workers == 1 ? "one worker" : "\(workers) workers")"
+            }
             notes.append(sentence + ".")
         }
         let errors = rows.map(\.errors).reduce(0, +)

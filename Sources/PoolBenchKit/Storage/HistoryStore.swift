@@ -175,9 +175,11 @@ extension HistoryStore {
         try writer.read { db in
             let request: SQLRequest<Row> = """
                 SELECT sweep.*, host.name AS hostName,
-                    (SELECT group_concat(DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END)
-                        FROM run WHERE run.sweepId = sweep.id) AS workloads,
-                    (SELECT group_concat(DISTINCT executor) FROM run WHERE run.sweepId = sweep.id) AS executors,
+                    (SELECT group_concat(name, char(31)) FROM (
+                        SELECT DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END AS name
+                        FROM run WHERE run.sweepId = sweep.id)) AS workloads,
+                    (SELECT group_concat(executor, char(31)) FROM (
+                        SELECT DISTINCT executor FROM run WHERE run.sweepId = sweep.id)) AS executors,
                     (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id) AS points,
                     (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id) AS runs,
                     (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id) AS errors
@@ -185,12 +187,16 @@ extension HistoryStore {
                 WHERE \(filter.sweepConditions())
                 ORDER BY sweep.startedAt, sweep.id
                 """
+            // Lists joined with the unit separator: parameters may hold commas.
+            func list(_ text: String?) -> [String] {
+                text?.split(separator: "\u{1F}").map(String.init) ?? []
+            }
             return try request.fetchAll(db).map { row in
                 SweepListing(
                     sweep: try SweepRecord(row: row),
                     hostName: row["hostName"],
-                    workloads: (row["workloads"] as String?)?.split(separator: ",").map(String.init) ?? [],
-                    executors: (row["executors"] as String?)?.split(separator: ",").map(String.init) ?? [],
+                    workloads: list(row["workloads"]).sorted(),
+                    executors: list(row["executors"]).sorted { (ExecutorKind.listingRank(of: $0), $0) < (ExecutorKind.listingRank(of: $1), $1) },
                     points: row["points"],
                     runs: row["runs"],
                     errors: row["errors"]

@@ -42,9 +42,22 @@ import Testing
         let summary = try #require(try store.sweeps(matching: HistoryFilter()).first)
         #expect(summary.points == 3)
         #expect(summary.runs == 6)
-        #expect(summary.executors.sorted() == ["pool", "tasks"])
+        #expect(summary.executors == ["pool", "tasks"])
         #expect(summary.workloads == ["sleep duration=10ms"])
         #expect(summary.hostName == "bench-1")
+    }
+
+    @Test func aSweepListsItsExecutorsSimplestFirstAndParametersHoldingCommasWhole() throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        for executor in ["tasks", "sequential", "pool"] {
+            var run = RunRecord.fixture(sweepId: sweep.id!, workload: "job", executor: executor)
+            run.parameters = "command='fetch --workers {workers} --sizes 1,2,4'"
+            try store.save(run)
+        }
+        let summary = try #require(try store.sweeps(matching: HistoryFilter()).first)
+        #expect(summary.executors == ["sequential", "pool", "tasks"])
+        #expect(summary.workloads == ["job command='fetch --workers {workers} --sizes 1,2,4'"])
     }
 
     @Test func filtersNarrowRunsAndSweeps() throws {

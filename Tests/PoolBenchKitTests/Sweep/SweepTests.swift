@@ -148,6 +148,25 @@ struct NoWorkload: Workload {
         #expect(!text.contains("received"), "a sleep sweep receives nothing")
     }
 
+    @Test func withoutAOneWorkerRunTheSpeedUpIsAgainstTheFewestWorkersAndSaysSo() throws {
+        let runs = [(4, 100.0), (8, 150.0), (16, 160.0)].map { workers, throughput in
+            RunRecord.fixture(sweepId: 1, workers: workers, throughput: throughput)
+        }
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: nil), tasks: 100, runs: runs)
+        #expect(report.rows.map(\.speedup) == [1, 1.5, 1.6])
+        #expect(report.rows.map(\.speedupBaselineWorkers) == [4, 4, 4])
+        #expect(report.notes[0].hasSuffix("speed-up against each executor's fewest workers (no one-worker run)."))
+        #expect(report.notes[1] == "Fastest: pool with 16 workers, 625ms per run, 1.60× the throughput of 4 workers.", "\(report.notes)")
+    }
+
+    @Test func rowsGoFromTheSimplestExecutorToTheMostElaborate() {
+        let runs = [("tasks", 2), ("pool", 2), ("sequential", 1), ("dispatch", 2), ("threads", 2)].map { executor, workers in
+            RunRecord.fixture(sweepId: 1, executor: executor, workers: workers, throughput: 100)
+        }
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: nil), tasks: 100, runs: runs)
+        #expect(report.rows.map(\.executor) == ["sequential", "threads", "pool", "dispatch", "tasks"])
+    }
+
     @Test func anHTTPSweepShowsWhatItReceivedPerSecond() throws {
         let runs = [(1, 50.0), (2, 100.0)].map { workers, throughput in
             var run = RunRecord.fixture(sweepId: 1, workers: workers, throughput: throughput)
