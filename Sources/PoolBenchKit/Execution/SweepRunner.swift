@@ -40,7 +40,7 @@ public struct SweepRunner: Sendable {
                 )
             }
         } catch {
-            try? store.finishSweep(id: sweepID, status: .failed)
+            _ = try? store.finishSweep(id: sweepID, status: .failed)
             throw error
         }
         try store.finishSweep(id: sweepID, status: .completed)

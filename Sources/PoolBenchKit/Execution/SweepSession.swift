@@ -19,9 +19,12 @@ public struct SweepSession: Sendable {
             )
         )
         Interrupts.onInterrupt {
-            try? store.finishSweep(id: sweep.id!, status: .interrupted)
+            let marked = (try? store.finishSweep(id: sweep.id!, status: .interrupted)) ?? false
             TemporaryResources.removeAll()
-            FileHandle.standardError.write(Data("\nInterrupted: sweep \(sweep.id!) is marked interrupted; its finished runs are kept.\n".utf8))
+            let message = marked
+                ? "sweep \(sweep.id!) is marked interrupted; its finished runs are kept."
+                : "sweep \(sweep.id!) had already finished; all its runs are kept."
+            FileHandle.standardError.write(Data("\nInterrupted: \(message)\n".utf8))
         }
         return SweepSession(store: store, sweep: sweep)
     }

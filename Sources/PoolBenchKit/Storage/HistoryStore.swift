@@ -140,13 +140,16 @@ extension HistoryStore {
     }
 
     /// Marks how a sweep ended. Only a `running` sweep changes, so a sweep
-    /// already marked interrupted is never overwritten as completed.
-    public func finishSweep(id: Int64, status: SweepStatus, at date: Date = Date()) throws {
+    /// already marked interrupted is never overwritten as completed; the
+    /// result says whether this call was the one that marked it.
+    @discardableResult
+    public func finishSweep(id: Int64, status: SweepStatus, at date: Date = Date()) throws -> Bool {
         try writer.write { db in
             try db.execute(
                 sql: "UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'",
                 arguments: [status.rawValue, Timestamp.format(date), id]
             )
+            return db.changesCount > 0
         }
     }
 }

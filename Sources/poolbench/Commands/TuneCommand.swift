@@ -29,13 +29,12 @@ struct TuneCommand: AsyncParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOption
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
 
     func validate() throws {
         _ = try executor(for: parameters.spec())
         guard maxWorkers >= 1 else { throw ValidationError("--max-workers must be at least 1; got \(maxWorkers).") }
-        try Self.validate(format, offered: [.table, .json, .markdown])
     }
 
     private func executor(for spec: WorkloadSpec) throws(ValidationError) -> ExecutorKind {
@@ -81,7 +80,7 @@ struct TuneCommand: AsyncParsableCommand {
                 return record!.throughput
             }
         } catch {
-            try? store.finishSweep(id: sweepId, status: .failed)
+            _ = try? store.finishSweep(id: sweepId, status: .failed)
             throw error
         }
         try store.finishSweep(id: sweepId, status: .completed)

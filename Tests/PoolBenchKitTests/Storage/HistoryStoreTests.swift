@@ -26,8 +26,8 @@ import Testing
     @Test func aSweepAlreadyInterruptedIsNeverMarkedCompleted() throws {
         let store = try HistoryStore.inMemory()
         let sweep = try store.makeSweep()
-        try store.finishSweep(id: sweep.id!, status: .interrupted)
-        try store.finishSweep(id: sweep.id!, status: .completed)
+        #expect(try store.finishSweep(id: sweep.id!, status: .interrupted), "the first mark is this call's")
+        #expect(try !store.finishSweep(id: sweep.id!, status: .completed), "a later one changes nothing")
         #expect(try store.sweep(id: sweep.id!)?.status == .interrupted)
     }
 
