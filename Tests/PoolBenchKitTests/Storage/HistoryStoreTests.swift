@@ -93,7 +93,13 @@ import Testing
         let (versions, mode) = try store.writer.read { db in
             (try Int.fetchAll(db, sql: "SELECT version FROM migration"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
-        #expect(versions == EmbeddedMigrations.all.map(\.version))
+        // Against the files in migrations/, so one left out of the build is caught.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("migrations").path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(!files.isEmpty)
+        #expect(versions == files.compactMap { Int($0.prefix { $0.isNumber }) })
         #expect(mode == "wal")
     }
 

@@ -20,7 +20,8 @@ extension WorkloadTests {
             let workload = try CpuWorkload(size: 100_000)
             try workload.runBlocking(task: 0)
             try await workload.run(task: 1)
-            #expect(CpuWorkload.sumOfSquares(below: 100_000) == CpuWorkload.sumOfSquares(below: 100_000))
+            // 99,999 × 100,000 × 199,999 ÷ 6, which fits in 64 bits.
+            #expect(CpuWorkload.sumOfSquares(below: 100_000) == 333_328_333_350_000)
             #expect(workload.spec == .cpu(size: 100_000))
         }
 
