@@ -12,12 +12,12 @@ import Testing
         #expect(Units.parseDuration(text) == nil)
     }
 
-    @Test(arguments: [("512", 512), ("64KiB", 65536), ("1MiB", 1_048_576), ("1.5MB", 1_500_000), ("2K", 2048)])
+    @Test(arguments: [("512", 512), ("64KiB", 65536), ("1MiB", 1_048_576), ("1.5MB", 1_500_000), ("2K", 2048), ("0.5KiB", 512)])
     func sizesParse(text: String, bytes: Int) {
         #expect(Units.parseBytes(text) == bytes)
     }
 
-    @Test(arguments: ["", "KiB", "-5", "lots", "1e40GiB"])
+    @Test(arguments: ["", "KiB", "-5", "lots", "1e40GiB", "1.5", "0.3KiB"])
     func badSizesAreRejected(text: String) {
         #expect(Units.parseBytes(text) == nil)
     }

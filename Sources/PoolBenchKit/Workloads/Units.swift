@@ -40,7 +40,8 @@ public enum Units {
         }
         guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
         let bytes = (value * scale).rounded()
-        guard bytes < Double(Int.max) else { return nil }
+        // `1.5MB` is a whole number of bytes; `1.5` is not, and `0.3KiB` neither.
+        guard bytes < Double(Int.max), abs(value * scale - bytes) <= 1e-9 * max(1, bytes) else { return nil }
         return Int(bytes)
     }
 
