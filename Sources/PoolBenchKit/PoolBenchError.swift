@@ -158,12 +158,14 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) is the history being exported; writing there would destroy it. Pass --output with another file."
         case let .outputUnwritable(path, reason):
             "cannot write \(path): \(reason). Pass --output with a writable path."
+        case let .writeFailed(path, reason) where path == OutputBuffer.standardOutputName:
+            "writing to \(path) failed: \(reason); what was written so far is incomplete. Pass --output FILE to write a file instead."
         case let .writeFailed(path, reason):
             "writing \(path) failed: \(reason); no partial file was left behind."
         case let .importFileNotFound(path):
             "\(path) does not exist. Pass a file written by `poolbench export`, or a poolbench history database."
         case let .importFileUnreadable(path, reason):
-            "cannot read \(path): \(reason)."
+            "cannot read \(path): \(reason). Pass a file written by `poolbench export`, or a poolbench history database."
         case let .importFileEmpty(path):
             "\(path) is empty; nothing was imported. Pass a file written by `poolbench export`."
         case let .notAnExport(path, reason):
@@ -177,7 +179,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .sourceFromOtherVersion(path, version, known):
             version > known
                 ? "\(path) was written by a newer poolbench (schema version \(version); this one knows up to \(known)); nothing was imported and it was left untouched. Upgrade poolbench to import it."
-                : "\(path) was written by an older poolbench (schema version \(version); this one is at \(known)); nothing was imported and it was left untouched. Open it once with this poolbench (e.g. `poolbench history --db \(path)`) to upgrade it, then import it."
+                : "\(path) was written by an older poolbench (schema version \(version); this one is at \(known)); nothing was imported and it was left untouched. Upgrade a copy of it by opening the copy once with this poolbench (e.g. `poolbench history --db COPY`), then import the copy."
         case let .sourceUnreadable(path, reason):
             "cannot read the history at \(path): \(reason); nothing was imported."
         }

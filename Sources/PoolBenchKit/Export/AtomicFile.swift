@@ -30,7 +30,9 @@ final class AtomicFile {
         guard descriptor >= 0 else {
             let code = errno
             switch code {
-            case ENOENT: throw PoolBenchError.outputDirectoryMissing(path: path)
+            // ENOENT also comes from places such as /proc that exist but
+            // take no new files; only a missing directory gets that advice.
+            case ENOENT where stat(directory, &status) != 0: throw PoolBenchError.outputDirectoryMissing(path: path)
             case ENOTDIR:
                 throw PoolBenchError.outputUnwritable(path: path, reason: "\(directory) is not a directory")
             default: throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(code)))

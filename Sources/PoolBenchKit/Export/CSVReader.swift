@@ -92,6 +92,10 @@ struct CSVReader {
     private(set) var recordLine = 0
     /// Whether the input started with a UTF-8 byte order mark (skipped).
     private(set) var startsWithByteOrderMark = false
+    /// Whether the last record returned ended at the end of the input with
+    /// no line break: RFC 4180 allows it, but it is also how a file cut off
+    /// in its last field looks.
+    private(set) var recordEndedWithoutLineBreak = false
     private var started = false
 
     private enum State {
@@ -128,6 +132,7 @@ struct CSVReader {
                     case .fieldStart, .unquoted: record.endField(quoted: false)
                     case .afterClosingQuote: record.endField(quoted: true)
                     }
+                    recordEndedWithoutLineBreak = true
                     return true
                 }
             }

@@ -78,7 +78,10 @@ public struct CSVExportFormatter: ExportRowFormatter {
         let last = text.last ?? first
         var needsQuotes = first == .space || first == .tab || last == .space || last == .tab
         if !needsQuotes {
-            for byte in text where byte == .comma || byte == .quote || byte == .lineFeed || byte == .carriageReturn {
+            // A spreadsheet set to split on semicolons would start a new
+            // cell after one, perhaps with a formula: quoted, it stays text.
+            let semicolon = neutralise ? UInt8(ascii: ";") : .comma
+            for byte in text where byte == .comma || byte == .quote || byte == .lineFeed || byte == .carriageReturn || byte == semicolon {
                 needsQuotes = true
                 break
             }

@@ -202,9 +202,21 @@ struct ExportRowDecoder {
         (16, UInt8(ascii: ":")), (19, UInt8(ascii: ".")), (23, UInt8(ascii: "Z")),
     ]
 
-    /// A value as messages show it: at most 40 characters, line breaks visible.
+    /// A value as messages show it: at most 40 characters, line breaks and
+    /// other control characters escaped so that a binary file cannot drive
+    /// the terminal.
     static func shown(_ value: String) -> String {
-        let flat = value.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        var flat = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\r": flat += "\\r"
+            case "\n": flat += "\\n"
+            case "\t": flat += "\\t"
+            case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value):
+                flat += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: flat.unicodeScalars.append(scalar)
+            }
+        }
         return flat.count > 40 ? String(flat.prefix(40)) + "…" : flat
     }
 

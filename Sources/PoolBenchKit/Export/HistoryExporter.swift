@@ -17,7 +17,7 @@ public struct HistoryExporter {
     /// - Returns: how many runs were written.
     @discardableResult
     public func exportToStandardOutput(from store: HistoryStore, matching filter: HistoryFilter) throws -> Int {
-        var output = OutputBuffer(descriptor: STDOUT_FILENO, name: "standard output")
+        var output = OutputBuffer(descriptor: STDOUT_FILENO, name: OutputBuffer.standardOutputName)
         let count = try export(from: store, matching: filter, to: &output)
         try output.flush()
         return count

@@ -107,6 +107,14 @@ public final class ImportSource {
             while true {
                 do {
                     guard try csv.reader.next(into: &record) else { return }
+                    // Export ends every row with CRLF, so a last row without
+                    // one was most likely cut off, perhaps mid-number.
+                    if csv.reader.recordEndedWithoutLineBreak {
+                        throw CSVSyntaxError(
+                            line: csv.reader.recordLine,
+                            reason: "the last row has no line break at its end, so the file looks truncated (export ends every row with one); if it is complete, add a line break at its end"
+                        )
+                    }
                     try insert(try csv.decoder.decode(record))
                 } catch let error as CSVSyntaxError {
                     throw PoolBenchError.badRow(path: path, line: error.line, reason: error.reason)

@@ -9,6 +9,8 @@ public struct OutputBuffer: TextOutputStream {
     private let descriptor: Int32
     /// Names the destination in error messages.
     private let name: String
+    /// The name errors give standard output, which has no file to leave untouched.
+    static let standardOutputName = "standard output"
 
     public init(descriptor: Int32, name: String) {
         self.descriptor = descriptor

@@ -80,6 +80,11 @@ import Testing
         #expect(label("''-x", neutralising) == "'''-x")
     }
 
+    @Test func aSemicolonIsQuotedSoASpreadsheetSplittingOnThemStartsNoFormulaCell() {
+        #expect(label("x;=cmd|' /C calc'!A0", neutralising) == "\"x;=cmd|' /C calc'!A0\"")
+        #expect(label("a;b", raw) == "a;b", "raw output quotes only what RFC 4180 asks")
+    }
+
     @Test func rawExportsLeaveFormulaLikeTextAsItIs() {
         #expect(label("=1+1", raw) == "=1+1")
         #expect(label("-1", raw) == "-1")

@@ -142,6 +142,25 @@ import Testing
         #expect(try exported(copy) == before)
     }
 
+    @Test func aFileCutOffInItsLastFieldIsRefusedRatherThanImportedWithAShortenedValue() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let (_, file) = try exportedFile(in: scratch)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes.removeLast(3)  // the last row's CRLF and the byte before it
+        let cut = scratch.path("cut.csv")
+        try bytes.write(to: URL(fileURLWithPath: cut))
+        let lines = bytes.split(separator: UInt8(ascii: "\n")).count
+        let store = try HistoryStore.inMemory()
+        let error = try #require(importError(cut, into: store))
+        #expect(error.hasPrefix("\(cut) line \(lines): the last row has no line break at its end, so the file looks truncated"), "\(error)")
+        #expect(try store.runs(matching: HistoryFilter()).isEmpty)
+    }
+
+    @Test func controlCharactersInARefusedValueAreShownEscaped() {
+        #expect(ExportRowDecoder.shown("a\u{0}b\u{1B}[2Jc\td") == "a\\u{0}b\\u{1b}[2Jc\\td")
+    }
+
     @Test func aFileThatIsNotAnExportIsRefusedBeforeAnythingIsRead() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
