@@ -26,12 +26,15 @@ public enum Knee {
 
     /// Recommends a worker count for the runs of one series.
     ///
-    /// 1. Each tested worker count is summarised by the median of its runs.
+    /// 1. Each tested worker count is summarised by the median of its runs;
+    ///    the peak is the count with the highest median. It is always the
+    ///    measured one: a model only proposes where the knee is.
     /// 2. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
     ///    are fitted; those with R² ≥ 0.9 that the repeat runs do not
-    ///    contradict (`contradictsRuns`) are good, and the good one with the
-    ///    smaller residual variance SS_res/(n − p) answers. Otherwise — or
-    ///    with no good fit — the measured medians answer.
+    ///    contradict (`contradictsRuns`) and whose knee the medians bear out
+    ///    (`kneeShortfall`) are good, and the good one with the smaller
+    ///    residual variance SS_res/(n − p) answers. Otherwise — or with no
+    ///    good fit — the measured medians answer.
     /// 3. The knee is `kneeIndex` of the answering curve evaluated at the
     ///    tested counts only, so a fitted optimum between or beyond tested
     ///    counts is snapped to a tested one: never outside the tested range.
@@ -64,10 +67,10 @@ public enum Knee {
         }
 
         let x = workers.map(Double.init)
-        let choice = chooseFit(x, groups: groups, medians: medians)
+        let choice = chooseFit(x, groups: groups, medians: medians, tolerance: tolerance)
         let curve = choice.fit.map { fit in x.map(fit.throughput(atWorkers:)) } ?? medians
         guard let knee = kneeIndex(of: curve, tolerance: tolerance),
-              let peak = curve.indices.max(by: { curve[$0] < curve[$1] }) else {
+              let peak = medians.indices.max(by: { medians[$0] < medians[$1] }) else {
             return insufficient(answer, tested: nil)
         }
 
@@ -80,14 +83,16 @@ public enum Knee {
         answer.recommendedWorkers = workers[knee]
         answer.band = min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
         answer.peakWorkers = workers[peak]
-        answer.peakThroughput = curve[peak]
-        answer.kneeThroughput = curve[knee]
-        if curve[peak] > 0 { answer.fractionOfPeak = curve[knee] / curve[peak] }
-        answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak])
+        answer.peakThroughput = medians[peak]
+        answer.kneeThroughput = medians[knee]
+        if medians[peak] > 0 { answer.fractionOfPeak = medians[knee] / medians[peak] }
+        if knee <= peak { answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak]) }
         answer.method = choice.fit.map { $0.model == .saturation ? .saturation : .universalScalability } ?? .measured
         answer.fit = choice.fit
         if let fit = choice.fit {
             for i in answer.points.indices { answer.points[i].modelThroughput = fit.throughput(atWorkers: x[i]) }
+            answer.modelPeakWorkers = fit.peakWorkers
+            answer.modelPeakThroughput = fit.peakWorkers.map(fit.throughput(atWorkers:))
         }
         answer.plateauReached = knee < workers.count - 1
         answer.reason = choice.reason
@@ -101,7 +106,7 @@ public enum Knee {
 
     /// The fit that answers, if any, and why.
     private static func chooseFit(
-        _ workers: [Double], groups: [[Double]], medians: [Double]
+        _ workers: [Double], groups: [[Double]], medians: [Double], tolerance: Double
     ) -> (fit: ScalingFit?, reason: String) {
         let eligible = groups.filter { $0.count >= runsForFit }.count
         guard eligible >= countsForFit else {
@@ -113,10 +118,18 @@ public enum Knee {
             ScalingFit.saturation(workers: workers, throughput: medians),
         ].compactMap { $0 }
         let closeEnough = fits.filter { $0.rSquared >= goodFit }
-        let good = closeEnough.filter { !contradictsRuns($0, workers, groups: groups, medians: medians) }
+        let consistent = closeEnough.filter { !contradictsRuns($0, workers, groups: groups, medians: medians) }
+        let shortfalls = consistent.compactMap { fit in
+            kneeShortfall(fit, workers, medians: medians, tolerance: tolerance).map { (fit: fit, phrase: $0) }
+        }
+        let good = consistent.filter { fit in !shortfalls.contains { $0.fit == fit } }
+        let setAside = shortfalls.map(\.phrase).joined(separator: ", and ")
         guard let best = good.min(by: {
             $0.residualVariance(workers, medians) < $1.residualVariance(workers, medians)
         }) else {
+            if !shortfalls.isEmpty {
+                return (nil, "\(setAside): the medians contradict the model there")
+            }
             if !closeEnough.isEmpty {
                 let names = closeEnough.map { name($0.model) }.joined(separator: " and ")
                 let verb = closeEnough.count == 1 ? "fit misses" : "fits miss"
@@ -125,8 +138,28 @@ public enum Knee {
             let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
             return (nil, "no good fit (\(scores); need \(goodFit))")
         }
-        return (best, "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
-            + "on \(workers.count) worker counts; knee snapped to a tested count")
+        var reason = "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
+            + "on \(workers.count) worker counts; knee snapped to a tested count"
+        if !shortfalls.isEmpty { reason += "; set aside: \(setAside)" }
+        return (best, reason)
+    }
+
+    /// Why a fit's knee is not borne out by the runs, or `nil` when it is:
+    /// its knee's measured median must lie within `tolerance` of the
+    /// highest measured median, as the knee rule promises.
+    ///
+    /// A fit can pass R² and the lack-of-fit test yet put its knee where the
+    /// runs are plainly slower: with wide run-to-run spread the saturation
+    /// model's corner can land on a count that measured 89% of the fastest,
+    /// and answering from it would recommend a count the user's own runs
+    /// show to cost more than the tolerance.
+    static func kneeShortfall(_ fit: ScalingFit, _ workers: [Double], medians: [Double], tolerance: Double) -> String? {
+        guard let knee = kneeIndex(of: workers.map(fit.throughput(atWorkers:)), tolerance: tolerance),
+              let peak = medians.indices.max(by: { medians[$0] < medians[$1] }), medians[peak] > 0 else { return nil }
+        let fraction = medians[knee] / medians[peak]
+        guard medians[knee] < medians[peak] - tolerance * abs(medians[peak]) else { return nil }
+        return "the \(name(fit.model)) fit's knee, \(Int(workers[knee])) workers, measured "
+            + "\(Int((fraction * 100).rounded(.down)))% of the fastest point (\(Int(workers[peak])) workers)"
     }
 
     /// A lack-of-fit test against the repeat runs: does the model miss the

@@ -63,8 +63,8 @@ extension BestReport {
             if let peakWorkers = recommendation.peakWorkers {
                 notes.append(
                     "Peak: \(peakWorkers) worker\(peakWorkers == 1 ? "" : "s"), "
-                        + "\(Formatting.rate(recommendation.peakThroughput)) tasks/s"
-                        + (recommendation.fit == nil ? "." : " by the model.")
+                        + "\(Formatting.rate(recommendation.peakThroughput)) tasks/s measured"
+                        + (modelPeakPhrase(recommendation).map { "; \($0)" } ?? "") + "."
                 )
             }
         } else {
@@ -77,6 +77,15 @@ extension BestReport {
         if let priors = priorsLine(recommendation.priors, cores: answer.logicalCores) { notes.append(priors) }
         notes.append(sourceLine(answer))
         return notes
+    }
+
+    /// `the USL model peaks at 96.5 workers, 1,870 tasks/s`: the model's
+    /// view beside the measured peak, which is what the answer stands on.
+    static func modelPeakPhrase(_ recommendation: KneeRecommendation) -> String? {
+        guard let fit = recommendation.fit, let workers = recommendation.modelPeakWorkers else { return nil }
+        let verb = fit.model == .saturation ? "levels off at" : "peaks at"
+        return "the \(methodName(recommendation.method)) \(verb) \(decimal(workers)) workers, "
+            + "\(Formatting.rate(recommendation.modelPeakThroughput)) tasks/s"
     }
 
     static func methodName(_ method: KneeMethod) -> String {
@@ -176,7 +185,8 @@ extension BestReport {
 
         enum Key: String, CodingKey {
             case workload, parameters, executor, host, logicalCores, recommendedWorkers, band, peakWorkers
-            case peakThroughput, kneeThroughput, fractionOfPeak, fewerWorkersFraction, tradeOff, method, reason
+            case peakThroughput, modelPeakWorkers, modelPeakThroughput, kneeThroughput, fractionOfPeak
+            case fewerWorkersFraction, tradeOff, method, reason
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
         }
@@ -193,6 +203,8 @@ extension BestReport {
             try c.encode(r.band, forKey: .band)
             try c.encode(r.peakWorkers, forKey: .peakWorkers)
             try c.encode(r.peakThroughput, forKey: .peakThroughput)
+            try c.encode(r.modelPeakWorkers, forKey: .modelPeakWorkers)
+            try c.encode(r.modelPeakThroughput, forKey: .modelPeakThroughput)
             try c.encode(r.kneeThroughput, forKey: .kneeThroughput)
             try c.encode(r.fractionOfPeak, forKey: .fractionOfPeak)
             try c.encode(r.fewerWorkersFraction, forKey: .fewerWorkersFraction)

@@ -81,6 +81,36 @@ extension AnalysisTests {
             #expect(answer.tradeOffPhrase == "8 workers: the peak throughput")
         }
 
+        @Test("On the golden curve with ±20% runs the peak is the measured 72, and the saturation fit's knee at 36 is set aside")
+        func measuredPeakAndContradictedKnee() {
+            // Runs at 0.8, 1 and 1.2 times codahale/usl's values, so the medians
+            // are those values: 72 is fastest at 1,853 and 36 measures only 89% of it.
+            let golden: [Int: Double] = [1: 65, 18: 996, 36: 1652, 72: 1853, 108: 1829, 144: 1775, 216: 1702]
+            let samples = golden.flatMap { workers, median in
+                [0.8, 1.0, 1.2].map { sample(workers: workers, throughput: median * $0) }
+            }
+            let answer = Knee.recommend(samples)
+            #expect(answer.peakWorkers == 72 && answer.peakThroughput == 1853)
+            #expect(answer.recommendedWorkers == 72 && answer.kneeThroughput == 1853)
+            #expect(answer.method != .saturation)
+            #expect(answer.reason.contains("the saturation fit's knee, 36 workers, measured 89% of the fastest point (72 workers)"))
+            #expect(answer.tradeOffPhrase == "72 workers: the peak throughput")
+        }
+
+        @Test("A fit answers with the measured peak, and its own peak kept beside it")
+        func modelPeakBesideMeasuredPeak() {
+            // A 16-slot server measured to 48 workers, exactly: the corner is
+            // at 16, and 40 workers happened to measure 1% faster than the rest.
+            var medians = Dictionary(uniqueKeysWithValues: (1...48).map { ($0, Double(min($0, 16)) * 50) })
+            medians[40] = 808
+            let answer = Knee.recommend(runs(medians))
+            #expect(answer.method == .saturation && answer.recommendedWorkers == 16)
+            #expect(answer.peakWorkers == 40 && answer.peakThroughput == 808)
+            #expect(answer.kneeThroughput == 800)
+            #expect(answer.modelPeakWorkers.map { abs($0 - 16) < 0.5 } == true)
+            #expect(answer.tradeOffPhrase == "16 workers: 99% of peak throughput with 60% fewer workers than 40")
+        }
+
         @Test("No runs, or one worker count, say what to run instead of recommending")
         func insufficientData() {
             let empty = Knee.recommend([])
