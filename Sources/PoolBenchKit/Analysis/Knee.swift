@@ -94,7 +94,9 @@ public enum Knee {
             answer.modelPeakWorkers = fit.peakWorkers
             answer.modelPeakThroughput = fit.peakWorkers.map(fit.throughput(atWorkers:))
         }
-        answer.plateauReached = knee < workers.count - 1
+        let last = workers.count - 1
+        answer.plateauReached = knee < last
+            && (peak < last || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })
         answer.reason = choice.reason
         if !answer.plateauReached {
             answer.nextRange = largest...(4 * largest)
@@ -104,14 +106,16 @@ public enum Knee {
         return answer
     }
 
-    /// The fit that answers, if any, and why.
+    /// The fit that answers, if any, and why; and every fit the repeat runs
+    /// accept (R² ≥ `goodFit`, not `contradictsRuns`), whether or not its
+    /// knee answered, to judge the plateau by.
     private static func chooseFit(
         _ workers: [Double], groups: [[Double]], medians: [Double], tolerance: Double
-    ) -> (fit: ScalingFit?, reason: String) {
+    ) -> (fit: ScalingFit?, reason: String, consistent: [ScalingFit]) {
         let eligible = groups.filter { $0.count >= runsForFit }.count
         guard eligible >= countsForFit else {
             return (nil, "a fit needs \(countsForFit) worker counts with "
-                + "\(runsForFit)+ runs each, found \(eligible)")
+                + "\(runsForFit)+ runs each, found \(eligible)", [])
         }
         let fits = [
             ScalingFit.universalScalability(workers: workers, throughput: medians),
@@ -128,20 +132,20 @@ public enum Knee {
             $0.residualVariance(workers, medians) < $1.residualVariance(workers, medians)
         }) else {
             if !shortfalls.isEmpty {
-                return (nil, "\(setAside): the medians contradict the model there")
+                return (nil, "\(setAside): the medians contradict the model there", consistent)
             }
             if !closeEnough.isEmpty {
                 let names = closeEnough.map { name($0.model) }.joined(separator: " and ")
                 let verb = closeEnough.count == 1 ? "fit misses" : "fits miss"
-                return (nil, "the \(names) \(verb) the medians by more than the repeat runs' own spread allows")
+                return (nil, "the \(names) \(verb) the medians by more than the repeat runs' own spread allows", [])
             }
             let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
-            return (nil, "no good fit (\(scores); need \(goodFit))")
+            return (nil, "no good fit (\(scores); need \(goodFit))", [])
         }
         var reason = "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
             + "on \(workers.count) worker counts; knee snapped to a tested count"
         if !shortfalls.isEmpty { reason += "; set aside: \(setAside)" }
-        return (best, reason)
+        return (best, reason, consistent)
     }
 
     /// Why a fit's knee is not borne out by the runs, or `nil` when it is:
@@ -198,6 +202,19 @@ public enum Knee {
         let z = NormalDistribution.quantile(1 - lackOfFitAlpha)
         let critical = k * pow(1 - 2 / (9 * k) + z * (2 / (9 * k)).squareRoot(), 3)
         return chiSquare > critical
+    }
+
+    /// Whether a fit places its peak (USL N*) or capacity (saturation K)
+    /// clearly inside the tested range: at most (1 − tolerance) × the largest
+    /// tested count. Only then may a curve whose fastest median is at the
+    /// largest count be called a plateau — noise on a flat top. A USL with
+    /// κ = 0 never peaks, and a saturation capacity at the largest count is
+    /// a straight line, so neither vouches for a plateau. A fit set aside by
+    /// `kneeShortfall` still may: the same noisy top that lifted the fastest
+    /// median above its knee's is what this judges.
+    static func peaksInside(_ fit: ScalingFit, largest: Int, tolerance: Double) -> Bool {
+        guard let peak = fit.peakWorkers else { return false }
+        return peak <= (1 - tolerance) * Double(largest)
     }
 
     private static func refit(_ fit: ScalingFit, _ workers: [Double], _ medians: [Double]) -> ScalingFit? {

@@ -56,11 +56,14 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// Number of runs the answer used.
     public var runs: Int
     public var tolerance: Double
-    /// False when the knee is the largest tested count: throughput was still
-    /// climbing and a larger count might do better. Judged by the knee, not
-    /// by where the maximum fell: on a flat plateau noise often puts the
-    /// maximum at the largest count, yet the counts before it within
-    /// tolerance show the plateau was reached.
+    /// False when the knee is the largest tested count, or when the fastest
+    /// measured count is the largest: throughput may still be climbing and a
+    /// larger count might do better. A knee below the largest count is not
+    /// enough on its own — a straight line 1…40 has its knee at 38.
+    /// The one exception: a fit the repeat runs accept puts its peak or
+    /// capacity clearly inside the tested range (`Knee.peaksInside`), since
+    /// on a flat plateau noise often puts the fastest median at the largest
+    /// count.
     public var plateauReached: Bool
     /// Worker counts worth running next: up to 4× the largest when no
     /// plateau was reached, a first sweep when data is missing.

@@ -111,6 +111,31 @@ extension AnalysisTests {
             #expect(answer.tradeOffPhrase == "16 workers: 99% of peak throughput with 60% fewer workers than 40")
         }
 
+        @Test("A straight line to 40 workers reaches no plateau, though its knee is 38, and the next range is suggested")
+        func linearCurveHasNoPlateau() {
+            let answer = Knee.recommend(runs(Dictionary(uniqueKeysWithValues: (1...40).map { ($0, 25 * Double($0)) })))
+            #expect(answer.method != .measured, "a fit answers, and finds no peak inside the range")
+            #expect(answer.recommendedWorkers == 38 && answer.peakWorkers == 40)
+            #expect(!answer.plateauReached)
+            #expect(answer.nextRange == 40...160)
+            #expect(answer.reason.contains("no plateau reached: throughput still rising at 40 workers, try up to 160"))
+        }
+
+        @Test("A flat top whose fastest median falls at the largest count is a plateau when the fit's capacity is well inside")
+        func plateauWithTheFastestAtTheLargest() {
+            var medians = Dictionary(uniqueKeysWithValues: (1...32).map { ($0, Double(min($0, 16)) * 50) })
+            medians[32] = 806
+            let answer = Knee.recommend(runs(medians))
+            #expect(answer.method == .saturation && answer.recommendedWorkers == 16 && answer.peakWorkers == 32)
+            #expect(answer.plateauReached && answer.nextRange == nil)
+
+            // The same curve from the medians alone (two runs per count, too few
+            // for a fit) cannot tell the flat top from a climb, and says so.
+            let measured = Knee.recommend(runs(medians, runs: 2))
+            #expect(measured.method == .measured && measured.recommendedWorkers == 16)
+            #expect(!measured.plateauReached && measured.nextRange == 32...128)
+        }
+
         @Test("No runs, or one worker count, say what to run instead of recommending")
         func insufficientData() {
             let empty = Knee.recommend([])
