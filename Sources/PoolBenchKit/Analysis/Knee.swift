@@ -62,6 +62,9 @@ public enum Knee {
             },
             priors: priors
         )
+        if !usable.isEmpty && usable.allSatisfy(\.failedEntirely) {
+            return allFailed(answer, usable)
+        }
         guard workers.count >= 2, let largest = workers.last else {
             return insufficient(answer, tested: workers.first)
         }
@@ -224,6 +227,21 @@ public enum Knee {
         case .saturation:
             ScalingFit.saturation(workers: workers, throughput: medians)
         }
+    }
+
+    /// Every run failed: there is no curve to read a knee from, and the
+    /// cure is in the error, not in another worker count.
+    private static func allFailed(_ answer: KneeRecommendation, _ runs: [Sample]) -> KneeRecommendation {
+        var answer = answer
+        answer.method = .allRunsFailed
+        answer.priors = SanityPriors()
+        answer.firstError = runs.lazy.compactMap(\.firstError).first
+        let which = runs.count == 1 ? "the one run" : "every one of the \(runs.count) runs"
+        let error = answer.firstError.flatMap { $0.split(separator: "\n").first }.map { "first error: \($0)" }
+            ?? "no error message was recorded"
+        answer.reason = "\(which) failed, so there is no throughput to compare (\(error)); "
+            + "fix what the error says, check with a small run, then measure again"
+        return answer
     }
 
     private static func insufficient(_ answer: KneeRecommendation, tested: Int?) -> KneeRecommendation {

@@ -8,6 +8,8 @@ public enum KneeMethod: String, Sendable, Hashable, Codable {
     case measured
     /// Not enough runs to recommend anything; `reason` says what to run.
     case insufficientData
+    /// Every run failed: nothing to recommend; `reason` gives the first error.
+    case allRunsFailed
 }
 
 /// One tested worker count as `best` saw it.
@@ -50,6 +52,8 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     public var modelPeakWorkers: Double?
     /// The model's throughput at `modelPeakWorkers`, tasks/s.
     public var modelPeakThroughput: Double?
+    /// The first run's error message when every run failed, else `nil`.
+    public var firstError: String?
     public var method: KneeMethod
     /// Why this method answered, in a short sentence for humans.
     public var reason: String

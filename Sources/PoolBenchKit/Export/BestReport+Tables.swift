@@ -54,6 +54,10 @@ extension BestReport {
 
     static func notes(_ answer: Answer) -> [String] {
         let recommendation = answer.recommendation
+        // One line says it all: which count is best is moot until runs succeed.
+        guard recommendation.method != .allRunsFailed else {
+            return ["No recommendation: \(recommendation.reason).", sourceLine(answer)]
+        }
         var notes: [String] = []
         if let workers = recommendation.recommendedWorkers, let band = recommendation.band {
             var line = "Recommended: \(workers) worker\(workers == 1 ? "" : "s"), band \(band.lowerBound)…\(band.upperBound)"
@@ -94,6 +98,7 @@ extension BestReport {
         case .saturation: "saturation model"
         case .measured: "measured medians"
         case .insufficientData: "not enough data"
+        case .allRunsFailed: "every run failed"
         }
     }
 
@@ -186,7 +191,7 @@ extension BestReport {
         enum Key: String, CodingKey {
             case workload, parameters, executor, host, logicalCores, recommendedWorkers, band, peakWorkers
             case peakThroughput, modelPeakWorkers, modelPeakThroughput, kneeThroughput, fractionOfPeak
-            case fewerWorkersFraction, tradeOff, method, reason
+            case fewerWorkersFraction, tradeOff, method, reason, firstError
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
         }
@@ -211,6 +216,7 @@ extension BestReport {
             try c.encode(r.tradeOffPhrase, forKey: .tradeOff)
             try c.encode(r.method, forKey: .method)
             try c.encode(r.reason, forKey: .reason)
+            try c.encode(r.firstError, forKey: .firstError)
             try c.encode(r.plateauReached, forKey: .plateauReached)
             try c.encode(r.nextRange, forKey: .nextRange)
             try c.encode(r.nextRange.map { answer.key.runCommand(workers: $0) }, forKey: .nextCommand)

@@ -136,6 +136,42 @@ extension AnalysisTests {
             #expect(!measured.plateauReached && measured.nextRange == 32...128)
         }
 
+        /// A run all of whose tasks failed, as recorded now: no throughput.
+        func failed(workers: Int, error: String = "connection refused") -> Sample {
+            Sample(
+                sweepID: 1, sweepStartedAt: Date(timeIntervalSince1970: 0), workers: workers, throughput: 0,
+                wallSeconds: 0.002, latencyP50: 0.001, latencyP99: 0.001, cpuSeconds: nil, tasks: 100,
+                errorCount: 100, firstError: error
+            )
+        }
+
+        @Test("When every run failed nothing is recommended, and the reason gives the first error and what to do")
+        func everyRunFailed() {
+            let samples = [1, 2, 4, 8].flatMap { n in (0..<3).map { _ in failed(workers: n, error: "http: \(n) refused") } }
+            let answer = Knee.recommend(samples)
+            #expect(answer.method == .allRunsFailed)
+            #expect(answer.recommendedWorkers == nil && answer.band == nil && answer.peakWorkers == nil)
+            #expect(answer.nextRange == nil && answer.firstError == "http: 1 refused")
+            #expect(answer.reason == "every one of the 12 runs failed, so there is no throughput to compare "
+                + "(first error: http: 1 refused); fix what the error says, check with a small run, then measure again")
+            #expect(answer.priors.littlesLawWorkers == nil)
+
+            // Recorded before throughput counted only successes: tasks ÷ wall, yet every task failed.
+            var old = failed(workers: 2)
+            old.throughput = 50_000
+            #expect(Knee.recommend([failed(workers: 1), old]).method == .allRunsFailed)
+        }
+
+        @Test("Runs with some failures still answer: only a series where every run failed is refused")
+        func someFailuresStillAnswer() {
+            var samples = runs([1: 50, 2: 98, 4: 190, 8: 370, 16: 380])
+            samples.append(failed(workers: 32))
+            samples[0].errorCount = 3
+            let answer = Knee.recommend(samples)
+            #expect(answer.method == .measured && answer.recommendedWorkers == 8 && answer.peakWorkers == 16)
+            #expect(answer.firstError == nil)
+        }
+
         @Test("No runs, or one worker count, say what to run instead of recommending")
         func insufficientData() {
             let empty = Knee.recommend([])

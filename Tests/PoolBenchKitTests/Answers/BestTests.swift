@@ -171,6 +171,35 @@ extension AnswersTests {
             #expect(json["peakWorkers"] as? Int == 16 && (json["modelPeakWorkers"] as? Double).map { abs($0 - 16) < 1e-9 } == true)
         }
 
+        @Test("A series whose every run failed gets one line: that they failed, the first error and what to do")
+        func everyRunFailed() throws {
+            let store = try HistoryStore.inMemory()
+            let sweep = try store.makeSweep()
+            for workers in [1, 2, 4, 8] {
+                for repetition in 0..<3 {
+                    var run = RunRecord.fixture(sweepId: sweep.id!, workers: workers, repetition: repetition, throughput: 0)
+                    run.wallSeconds = 0.003
+                    run.errorCount = run.tasks
+                    run.firstError = "connection refused: http://127.0.0.1:9/"
+                    try store.save(run)
+                }
+            }
+            try store.finishSweep(id: sweep.id!, status: .completed)
+            let report = BestReport(series: try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10), newestSweeps: 10)
+            let recommendation = try #require(report.answers.first?.recommendation)
+            #expect(recommendation.method == .allRunsFailed && recommendation.recommendedWorkers == nil)
+            let text = try render(report, as: .table)
+            let lines = text.split(separator: "\n")
+            #expect(lines.filter { $0.contains("failed") }.count == 1, "\(text)")
+            #expect(lines.contains { $0 == "No recommendation: every one of the 12 runs failed, so there is no throughput "
+                + "to compare (first error: connection refused: http://127.0.0.1:9/); fix what the error says, check with "
+                + "a small run, then measure again." })
+            #expect(!text.contains("★") && !text.contains("Method:") && !text.contains("Next:"))
+            let json = try #require((try jsonObject(report)["answers"] as? [[String: Any]])?.first)
+            #expect(json["method"] as? String == "allRunsFailed" && json["recommendedWorkers"] is NSNull)
+            #expect(json["firstError"] as? String == "connection refused: http://127.0.0.1:9/")
+        }
+
         @Test("The sequential baseline gets no answer of its own")
         func sequentialIsSkipped() throws {
             var history = try SyntheticHistory(seed: 11)
