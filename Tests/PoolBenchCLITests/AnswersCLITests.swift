@@ -198,6 +198,10 @@ import Testing
     @Test(arguments: [
         (["best", "--tolerance", "60%"], "Error: --tolerance '60%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "0"], "Error: --tolerance '0' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
+        (["best", "--tolerance", "0%"], "Error: --tolerance '0%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
+        (["best", "--tolerance", "51%"], "Error: --tolerance '51%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
+        (["best", "--tolerance", "-5%"], "Error: --tolerance '-5%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
+        (["tune", "sleep", "--tolerance", "-5%"], "Error: --tolerance '-5%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "5"], "Error: --tolerance '5' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "lots"], "Error: --tolerance 'lots' is not a number; use a percentage like 5% or a fraction like 0.05.\n"),
         (["best", "--last", "0"], "Error: --last must be at least 1; got 0.\n"),

@@ -26,12 +26,15 @@ public enum Knee {
 
     /// Recommends a worker count for the runs of one series.
     ///
-    /// 1. Each tested worker count is summarised by the median of its runs.
+    /// 1. Each tested worker count is summarised by the median of its runs;
+    ///    the peak is the count with the highest median. It is always the
+    ///    measured one: a model only proposes where the knee is.
     /// 2. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
     ///    are fitted; those with R² ≥ 0.9 that the repeat runs do not
-    ///    contradict (`contradictsRuns`) are good, and the good one with the
-    ///    smaller residual variance SS_res/(n − p) answers. Otherwise — or
-    ///    with no good fit — the measured medians answer.
+    ///    contradict (`contradictsRuns`) and whose knee the medians bear out
+    ///    (`kneeShortfall`) are good, and the good one with the smaller
+    ///    residual variance SS_res/(n − p) answers. Otherwise — or with no
+    ///    good fit — the measured medians answer.
     /// 3. The knee is `kneeIndex` of the answering curve evaluated at the
     ///    tested counts only, so a fitted optimum between or beyond tested
     ///    counts is snapped to a tested one: never outside the tested range.
@@ -59,15 +62,18 @@ public enum Knee {
             },
             priors: priors
         )
+        if !usable.isEmpty && usable.allSatisfy(\.failedEntirely) {
+            return allFailed(answer, usable)
+        }
         guard workers.count >= 2, let largest = workers.last else {
             return insufficient(answer, tested: workers.first)
         }
 
         let x = workers.map(Double.init)
-        let choice = chooseFit(x, groups: groups, medians: medians)
+        let choice = chooseFit(x, groups: groups, medians: medians, tolerance: tolerance)
         let curve = choice.fit.map { fit in x.map(fit.throughput(atWorkers:)) } ?? medians
         guard let knee = kneeIndex(of: curve, tolerance: tolerance),
-              let peak = curve.indices.max(by: { curve[$0] < curve[$1] }) else {
+              let peak = medians.indices.max(by: { medians[$0] < medians[$1] }) else {
             return insufficient(answer, tested: nil)
         }
 
@@ -80,16 +86,20 @@ public enum Knee {
         answer.recommendedWorkers = workers[knee]
         answer.band = min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
         answer.peakWorkers = workers[peak]
-        answer.peakThroughput = curve[peak]
-        answer.kneeThroughput = curve[knee]
-        if curve[peak] > 0 { answer.fractionOfPeak = curve[knee] / curve[peak] }
-        answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak])
+        answer.peakThroughput = medians[peak]
+        answer.kneeThroughput = medians[knee]
+        if medians[peak] > 0 { answer.fractionOfPeak = medians[knee] / medians[peak] }
+        if knee <= peak { answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak]) }
         answer.method = choice.fit.map { $0.model == .saturation ? .saturation : .universalScalability } ?? .measured
         answer.fit = choice.fit
         if let fit = choice.fit {
             for i in answer.points.indices { answer.points[i].modelThroughput = fit.throughput(atWorkers: x[i]) }
+            answer.modelPeakWorkers = fit.peakWorkers
+            answer.modelPeakThroughput = fit.peakWorkers.map(fit.throughput(atWorkers:))
         }
-        answer.plateauReached = knee < workers.count - 1
+        let last = workers.count - 1
+        answer.plateauReached = knee < last
+            && (peak < last || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })
         answer.reason = choice.reason
         if !answer.plateauReached {
             answer.nextRange = largest...(4 * largest)
@@ -99,34 +109,64 @@ public enum Knee {
         return answer
     }
 
-    /// The fit that answers, if any, and why.
+    /// The fit that answers, if any, and why; and every fit the repeat runs
+    /// accept (R² ≥ `goodFit`, not `contradictsRuns`), whether or not its
+    /// knee answered, to judge the plateau by.
     private static func chooseFit(
-        _ workers: [Double], groups: [[Double]], medians: [Double]
-    ) -> (fit: ScalingFit?, reason: String) {
+        _ workers: [Double], groups: [[Double]], medians: [Double], tolerance: Double
+    ) -> (fit: ScalingFit?, reason: String, consistent: [ScalingFit]) {
         let eligible = groups.filter { $0.count >= runsForFit }.count
         guard eligible >= countsForFit else {
             return (nil, "a fit needs \(countsForFit) worker counts with "
-                + "\(runsForFit)+ runs each, found \(eligible)")
+                + "\(runsForFit)+ runs each, found \(eligible)", [])
         }
         let fits = [
             ScalingFit.universalScalability(workers: workers, throughput: medians),
             ScalingFit.saturation(workers: workers, throughput: medians),
         ].compactMap { $0 }
         let closeEnough = fits.filter { $0.rSquared >= goodFit }
-        let good = closeEnough.filter { !contradictsRuns($0, workers, groups: groups, medians: medians) }
+        let consistent = closeEnough.filter { !contradictsRuns($0, workers, groups: groups, medians: medians) }
+        let shortfalls = consistent.compactMap { fit in
+            kneeShortfall(fit, workers, medians: medians, tolerance: tolerance).map { (fit: fit, phrase: $0) }
+        }
+        let good = consistent.filter { fit in !shortfalls.contains { $0.fit == fit } }
+        let setAside = shortfalls.map(\.phrase).joined(separator: ", and ")
         guard let best = good.min(by: {
             $0.residualVariance(workers, medians) < $1.residualVariance(workers, medians)
         }) else {
+            if !shortfalls.isEmpty {
+                return (nil, "\(setAside): the medians contradict the model there", consistent)
+            }
             if !closeEnough.isEmpty {
                 let names = closeEnough.map { name($0.model) }.joined(separator: " and ")
                 let verb = closeEnough.count == 1 ? "fit misses" : "fits miss"
-                return (nil, "the \(names) \(verb) the medians by more than the repeat runs' own spread allows")
+                return (nil, "the \(names) \(verb) the medians by more than the repeat runs' own spread allows", [])
             }
             let scores = fits.map { "\(name($0.model)) R² \(rounded($0.rSquared))" }.joined(separator: ", ")
-            return (nil, "no good fit (\(scores); need \(goodFit))")
+            return (nil, "no good fit (\(scores); need \(goodFit))", [])
         }
-        return (best, "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
-            + "on \(workers.count) worker counts; knee snapped to a tested count")
+        var reason = "\(name(best.model)) fit, R² \(rounded(best.rSquared)) ≥ \(goodFit), "
+            + "on \(workers.count) worker counts; knee snapped to a tested count"
+        if !shortfalls.isEmpty { reason += "; set aside: \(setAside)" }
+        return (best, reason, consistent)
+    }
+
+    /// Why a fit's knee is not borne out by the runs, or `nil` when it is:
+    /// its knee's measured median must lie within `tolerance` of the
+    /// highest measured median, as the knee rule promises.
+    ///
+    /// A fit can pass R² and the lack-of-fit test yet put its knee where the
+    /// runs are plainly slower: with wide run-to-run spread the saturation
+    /// model's corner can land on a count that measured 89% of the fastest,
+    /// and answering from it would recommend a count the user's own runs
+    /// show to cost more than the tolerance.
+    static func kneeShortfall(_ fit: ScalingFit, _ workers: [Double], medians: [Double], tolerance: Double) -> String? {
+        guard let knee = kneeIndex(of: workers.map(fit.throughput(atWorkers:)), tolerance: tolerance),
+              let peak = medians.indices.max(by: { medians[$0] < medians[$1] }), medians[peak] > 0 else { return nil }
+        let fraction = medians[knee] / medians[peak]
+        guard medians[knee] < medians[peak] - tolerance * abs(medians[peak]) else { return nil }
+        return "the \(name(fit.model)) fit's knee, \(Int(workers[knee])) workers, measured "
+            + "\(Int((fraction * 100).rounded(.down)))% of the fastest point (\(Int(workers[peak])) workers)"
     }
 
     /// A lack-of-fit test against the repeat runs: does the model miss the
@@ -167,6 +207,19 @@ public enum Knee {
         return chiSquare > critical
     }
 
+    /// Whether a fit places its peak (USL N*) or capacity (saturation K)
+    /// clearly inside the tested range: at most (1 − tolerance) × the largest
+    /// tested count. Only then may a curve whose fastest median is at the
+    /// largest count be called a plateau — noise on a flat top. A USL with
+    /// κ = 0 never peaks, and a saturation capacity at the largest count is
+    /// a straight line, so neither vouches for a plateau. A fit set aside by
+    /// `kneeShortfall` still may: the same noisy top that lifted the fastest
+    /// median above its knee's is what this judges.
+    static func peaksInside(_ fit: ScalingFit, largest: Int, tolerance: Double) -> Bool {
+        guard let peak = fit.peakWorkers else { return false }
+        return peak <= (1 - tolerance) * Double(largest)
+    }
+
     private static func refit(_ fit: ScalingFit, _ workers: [Double], _ medians: [Double]) -> ScalingFit? {
         switch fit.model {
         case .universalScalability:
@@ -174,6 +227,21 @@ public enum Knee {
         case .saturation:
             ScalingFit.saturation(workers: workers, throughput: medians)
         }
+    }
+
+    /// Every run failed: there is no curve to read a knee from, and the
+    /// cure is in the error, not in another worker count.
+    private static func allFailed(_ answer: KneeRecommendation, _ runs: [Sample]) -> KneeRecommendation {
+        var answer = answer
+        answer.method = .allRunsFailed
+        answer.priors = SanityPriors()
+        answer.firstError = runs.lazy.compactMap(\.firstError).first
+        let which = runs.count == 1 ? "the one run" : "every one of the \(runs.count) runs"
+        let error = answer.firstError.flatMap { $0.split(separator: "\n").first }.map { "first error: \($0)" }
+            ?? "no error message was recorded"
+        answer.reason = "\(which) failed, so there is no throughput to compare (\(error)); "
+            + "fix what the error says, check with a small run, then measure again"
+        return answer
     }
 
     private static func insufficient(_ answer: KneeRecommendation, tested: Int?) -> KneeRecommendation {

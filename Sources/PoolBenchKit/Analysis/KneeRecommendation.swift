@@ -8,6 +8,8 @@ public enum KneeMethod: String, Sendable, Hashable, Codable {
     case measured
     /// Not enough runs to recommend anything; `reason` says what to run.
     case insufficientData
+    /// Every run failed: nothing to recommend; `reason` gives the first error.
+    case allRunsFailed
 }
 
 /// One tested worker count as `best` saw it.
@@ -32,28 +34,40 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// The 5th–95th percentile of the knee over bootstrap resamples, widened
     /// if needed to contain `recommendedWorkers`. Both ends are tested counts.
     public var band: ClosedRange<Int>?
-    /// The tested worker count with the highest throughput, by the method
-    /// that answered (model or measured medians).
+    /// The tested worker count with the highest median throughput — always
+    /// measured, whichever method answered, so it agrees with the runs.
     public var peakWorkers: Int?
-    /// Throughput at `peakWorkers`, tasks/s, by the method that answered.
+    /// The median throughput at `peakWorkers`, tasks/s.
     public var peakThroughput: Double?
-    /// Throughput at `recommendedWorkers`, tasks/s, by the method that answered.
+    /// The median throughput at `recommendedWorkers`, tasks/s.
     public var kneeThroughput: Double?
     /// kneeThroughput / peakThroughput: what the knee keeps of the peak.
     public var fractionOfPeak: Double?
-    /// 1 − recommendedWorkers / peakWorkers: the share of workers the knee saves.
+    /// 1 − recommendedWorkers / peakWorkers: the share of workers the knee
+    /// saves; `nil` when a fitted knee lies above the measured peak.
     public var fewerWorkersFraction: Double?
+    /// Where the answering model puts its own peak (USL N*, saturation K),
+    /// beside the measured one; `nil` without a fit or when the model never
+    /// peaks (USL with κ = 0). May lie between or beyond tested counts.
+    public var modelPeakWorkers: Double?
+    /// The model's throughput at `modelPeakWorkers`, tasks/s.
+    public var modelPeakThroughput: Double?
+    /// The first run's error message when every run failed, else `nil`.
+    public var firstError: String?
     public var method: KneeMethod
     /// Why this method answered, in a short sentence for humans.
     public var reason: String
     /// Number of runs the answer used.
     public var runs: Int
     public var tolerance: Double
-    /// False when the knee is the largest tested count: throughput was still
-    /// climbing and a larger count might do better. Judged by the knee, not
-    /// by where the maximum fell: on a flat plateau noise often puts the
-    /// maximum at the largest count, yet the counts before it within
-    /// tolerance show the plateau was reached.
+    /// False when the knee is the largest tested count, or when the fastest
+    /// measured count is the largest: throughput may still be climbing and a
+    /// larger count might do better. A knee below the largest count is not
+    /// enough on its own — a straight line 1…40 has its knee at 38.
+    /// The one exception: a fit the repeat runs accept puts its peak or
+    /// capacity clearly inside the tested range (`Knee.peaksInside`), since
+    /// on a flat plateau noise often puts the fastest median at the largest
+    /// count.
     public var plateauReached: Bool
     /// Worker counts worth running next: up to 4× the largest when no
     /// plateau was reached, a first sweep when data is missing.
@@ -70,8 +84,9 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     public var tradeOffPhrase: String? {
         guard let workers = recommendedWorkers, let peakWorkers, let fraction = fractionOfPeak else { return nil }
         let noun = workers == 1 ? "worker" : "workers"
+        guard workers != peakWorkers else { return "\(workers) \(noun): the peak throughput" }
         guard workers < peakWorkers, let fewer = fewerWorkersFraction else {
-            return "\(workers) \(noun): the peak throughput"
+            return "\(workers) \(noun): \(percent(fraction))% of the peak throughput measured at \(peakWorkers)"
         }
         return "\(workers) \(noun): \(percent(fraction))% of peak throughput "
             + "with \(percent(fewer))% fewer workers than \(peakWorkers)"

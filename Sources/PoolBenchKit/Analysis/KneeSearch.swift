@@ -5,7 +5,9 @@
 /// 1. Baseline: `repeats` runs at 1 worker.
 /// 2. Doubling: probe 2N while N < `maxWorkers` (the last probe clamped to
 ///    it); stop as soon as doubling buys less than `tolerance`, i.e.
-///    median(2N) < (1 + tolerance)·median(N) — a throughput drop included.
+///    median(2N) < (1 + tolerance)·median(N) — a throughput drop included —
+///    or nothing succeeded at 2N (median 0), where 0 < 0 would not stop it
+///    and a failing job would be probed up to `maxWorkers`.
 /// 3. Bisection: with peak = the largest probed median and
 ///    cut = (1 − tolerance)·peak, the knee is the smallest probed count whose
 ///    median reaches the cut. Probe the midpoint between it and the largest
@@ -57,7 +59,7 @@ public struct KneeSearch: Sendable {
             let next = min(2 * current, maxWorkers)
             try await probe(next)
             defer { current = next }
-            if median(next) < (1 + tolerance) * median(current) { break }
+            if median(next) <= 0 || median(next) < (1 + tolerance) * median(current) { break }
         }
 
         while true {

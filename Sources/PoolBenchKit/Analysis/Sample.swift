@@ -11,7 +11,7 @@ public struct Sample: Sendable, Hashable {
     /// Orders sweeps in time.
     public var sweepStartedAt: Date
     public var workers: Int
-    /// Tasks per second.
+    /// Tasks per second that succeeded.
     public var throughput: Double
     public var wallSeconds: Double
     /// Median task latency in seconds.
@@ -21,6 +21,9 @@ public struct Sample: Sendable, Hashable {
     /// User plus system CPU seconds of the whole run.
     public var cpuSeconds: Double?
     public var tasks: Int
+    /// Tasks that failed, and the first one's message.
+    public var errorCount: Int
+    public var firstError: String?
 
     public init(
         sweepID: Int64,
@@ -31,7 +34,9 @@ public struct Sample: Sendable, Hashable {
         latencyP50: Double?,
         latencyP99: Double?,
         cpuSeconds: Double?,
-        tasks: Int
+        tasks: Int,
+        errorCount: Int = 0,
+        firstError: String? = nil
     ) {
         self.sweepID = sweepID
         self.sweepStartedAt = sweepStartedAt
@@ -42,5 +47,14 @@ public struct Sample: Sendable, Hashable {
         self.latencyP99 = latencyP99
         self.cpuSeconds = cpuSeconds
         self.tasks = tasks
+        self.errorCount = errorCount
+        self.firstError = firstError
+    }
+
+    /// Whether nothing the run did succeeded: it has errors and either no
+    /// throughput or as many errors as tasks. The second test catches runs
+    /// recorded when throughput still counted failed tasks.
+    public var failedEntirely: Bool {
+        errorCount > 0 && (throughput <= 0 || errorCount >= tasks)
     }
 }

@@ -39,6 +39,9 @@ public struct ExecutionResult: Sendable {
     /// Seconds each task's body took, indexed by task; failed tasks included.
     public var latencies: [Double]
     public var errorCount: Int
+    /// Tasks that did not succeed, for throughput: `errorCount` where each
+    /// task fails on its own; every item of a job whose program failed.
+    public var failedTasks: Int
     /// The first failure's message, like `future.result()` raising.
     public var firstError: String?
     /// Bytes received by tasks that ran in worker processes, which the
@@ -46,11 +49,13 @@ public struct ExecutionResult: Sendable {
     public var workerBytesReceived: Int
 
     public init(
-        wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?, workerBytesReceived: Int = 0
+        wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?, workerBytesReceived: Int = 0,
+        failedTasks: Int? = nil
     ) {
         self.wallSeconds = wallSeconds
         self.latencies = latencies
         self.errorCount = errorCount
+        self.failedTasks = failedTasks ?? errorCount
         self.firstError = firstError
         self.workerBytesReceived = workerBytesReceived
     }

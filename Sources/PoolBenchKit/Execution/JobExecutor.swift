@@ -1,7 +1,9 @@
 /// Job mode's executor: runs the job's whole program once, with the point's
 /// worker count substituted. A failing program is that run's one error; the
 /// sweep goes on. The task count is the job's items, so the stored
-/// throughput (tasks ÷ wall) is items per second, or runs per second.
+/// throughput (succeeded tasks ÷ wall) is items per second, or runs per
+/// second — and 0 for a failed run, since poolbench cannot tell which of
+/// the program's items it finished.
 /// No task latency is reported: the program's items are timed only by the
 /// program, and its whole wall time as a "task latency" would mislead
 /// Little's law and the latency percentiles.
@@ -22,7 +24,10 @@ public struct JobExecutor: Executor {
                 failure = String(describing: error)
             }
             let wall = MonotonicClock.seconds(since: start)
-            return ExecutionResult(wallSeconds: wall, latencies: [], errorCount: failure == nil ? 0 : 1, firstError: failure)
+            return ExecutionResult(
+                wallSeconds: wall, latencies: [], errorCount: failure == nil ? 0 : 1, firstError: failure,
+                failedTasks: failure == nil ? 0 : tasks
+            )
         }
     }
 }

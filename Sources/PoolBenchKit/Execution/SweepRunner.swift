@@ -82,13 +82,17 @@ struct Measurement {
     /// Nil when the workload does not count what it receives.
     var bytesReceived: Int?
 
+    /// Throughput counts tasks that succeeded: a run against an unreachable
+    /// URL fails every task fast, and tasks ÷ wall would make it the
+    /// fastest point of the sweep.
     func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
         let latency = LatencySummary(result.latencies)
+        let succeeded = max(tasks - result.failedTasks, 0)
         return RunRecord(
             sweepId: sweepId, workload: workload.name, parameters: workload.parameterText,
             executor: point.executor.rawValue, workers: point.workers, tasks: tasks, repetition: repetition,
             startedAt: startedAt, wallSeconds: result.wallSeconds,
-            throughput: result.wallSeconds > 0 ? Double(tasks) / result.wallSeconds : 0,
+            throughput: result.wallSeconds > 0 ? Double(succeeded) / result.wallSeconds : 0,
             latencyP50: latency?.p50, latencyP90: latency?.p90, latencyP99: latency?.p99, latencyMax: latency?.max,
             cpuUserSeconds: usage.userSeconds, cpuSystemSeconds: usage.systemSeconds, peakRssBytes: usage.peakRssBytes,
             voluntaryContextSwitches: usage.voluntaryContextSwitches,

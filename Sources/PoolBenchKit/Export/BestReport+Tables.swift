@@ -54,6 +54,10 @@ extension BestReport {
 
     static func notes(_ answer: Answer) -> [String] {
         let recommendation = answer.recommendation
+        // One line says it all: which count is best is moot until runs succeed.
+        guard recommendation.method != .allRunsFailed else {
+            return ["No recommendation: \(recommendation.reason).", sourceLine(answer)]
+        }
         var notes: [String] = []
         if let workers = recommendation.recommendedWorkers, let band = recommendation.band {
             var line = "Recommended: \(workers) worker\(workers == 1 ? "" : "s"), band \(band.lowerBound)…\(band.upperBound)"
@@ -63,8 +67,8 @@ extension BestReport {
             if let peakWorkers = recommendation.peakWorkers {
                 notes.append(
                     "Peak: \(peakWorkers) worker\(peakWorkers == 1 ? "" : "s"), "
-                        + "\(Formatting.rate(recommendation.peakThroughput)) tasks/s"
-                        + (recommendation.fit == nil ? "." : " by the model.")
+                        + "\(Formatting.rate(recommendation.peakThroughput)) tasks/s measured"
+                        + (modelPeakPhrase(recommendation).map { "; \($0)" } ?? "") + "."
                 )
             }
         } else {
@@ -79,12 +83,22 @@ extension BestReport {
         return notes
     }
 
+    /// `the USL model peaks at 96.5 workers, 1,870 tasks/s`: the model's
+    /// view beside the measured peak, which is what the answer stands on.
+    static func modelPeakPhrase(_ recommendation: KneeRecommendation) -> String? {
+        guard let fit = recommendation.fit, let workers = recommendation.modelPeakWorkers else { return nil }
+        let verb = fit.model == .saturation ? "levels off at" : "peaks at"
+        return "the \(methodName(recommendation.method)) \(verb) \(decimal(workers)) workers, "
+            + "\(Formatting.rate(recommendation.modelPeakThroughput)) tasks/s"
+    }
+
     static func methodName(_ method: KneeMethod) -> String {
         switch method {
         case .universalScalability: "Universal Scalability Law"
         case .saturation: "saturation model"
         case .measured: "measured medians"
         case .insufficientData: "not enough data"
+        case .allRunsFailed: "every run failed"
         }
     }
 
@@ -176,7 +190,8 @@ extension BestReport {
 
         enum Key: String, CodingKey {
             case workload, parameters, executor, host, logicalCores, recommendedWorkers, band, peakWorkers
-            case peakThroughput, kneeThroughput, fractionOfPeak, fewerWorkersFraction, tradeOff, method, reason
+            case peakThroughput, modelPeakWorkers, modelPeakThroughput, kneeThroughput, fractionOfPeak
+            case fewerWorkersFraction, tradeOff, method, reason, firstError
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
         }
@@ -193,12 +208,15 @@ extension BestReport {
             try c.encode(r.band, forKey: .band)
             try c.encode(r.peakWorkers, forKey: .peakWorkers)
             try c.encode(r.peakThroughput, forKey: .peakThroughput)
+            try c.encode(r.modelPeakWorkers, forKey: .modelPeakWorkers)
+            try c.encode(r.modelPeakThroughput, forKey: .modelPeakThroughput)
             try c.encode(r.kneeThroughput, forKey: .kneeThroughput)
             try c.encode(r.fractionOfPeak, forKey: .fractionOfPeak)
             try c.encode(r.fewerWorkersFraction, forKey: .fewerWorkersFraction)
             try c.encode(r.tradeOffPhrase, forKey: .tradeOff)
             try c.encode(r.method, forKey: .method)
             try c.encode(r.reason, forKey: .reason)
+            try c.encode(r.firstError, forKey: .firstError)
             try c.encode(r.plateauReached, forKey: .plateauReached)
             try c.encode(r.nextRange, forKey: .nextRange)
             try c.encode(r.nextRange.map { answer.key.runCommand(workers: $0) }, forKey: .nextCommand)

@@ -13,7 +13,8 @@ public struct TrendOutput: Report {
         public var workers: Int
         public var host: String
         public var report: TrendReport
-        /// The metrics whose regression the newest sweep revealed.
+        /// The metrics whose regression the series group's newest sweep
+        /// revealed; empty when that sweep did not measure this count.
         public var regressedAtNewest: [TrendMetric]
     }
 
@@ -38,8 +39,8 @@ public struct TrendOutput: Report {
     /// Sorted by workload, parameters, executor, host.
     public var drifts: [Drift]
 
-    /// Whether the newest sweep of any series regressed: a throughput drop
-    /// or p99 rise flagged at that sweep, alone or pooled with the one
+    /// Whether the newest sweep of any series group regressed: a throughput
+    /// drop or p99 rise flagged at that sweep, alone or pooled with the one
     /// before it. What `--fail-on-regression` exits 3 for. Older
     /// regressions are shown but do not fail: the build that caused them
     /// has already failed, and the window restarted at the new level.
@@ -59,10 +60,14 @@ public struct TrendOutput: Report {
         drifts = analysed.map(\.drift)
     }
 
+    /// "Newest" is the newest sweep of the whole series group (workload ×
+    /// executor × host), not of each worker count: when later sweeps measured
+    /// only other counts, a count's last regression is old news, fixed or
+    /// not, and must not keep failing CI.
     static func series(_ runs: SeriesRuns) -> [Series] {
-        Dictionary(grouping: runs.samples, by: \.workers).sorted { $0.key < $1.key }.map { workers, samples in
+        let newest = runs.sweeps.last?.id
+        return Dictionary(grouping: runs.samples, by: \.workers).sorted { $0.key < $1.key }.map { workers, samples in
             let report = Trend.analyze(samples)
-            let newest = report.sweeps.last?.sweepID
             let regressed = report.changes
                 .filter { $0.direction == .regression && $0.detectedAtSweepID == newest }
                 .map(\.metric)

@@ -53,7 +53,8 @@ public struct TuneReport: Report, Sendable {
             "Took \(runs) runs at \(probeOrder.count) worker counts (probed \(probeOrder.map(String.init).joined(separator: ", "))); "
                 + "a full sweep would take \(fullSweepRuns)."
         )
-        if errors > 0 {
+        // When every run failed the recommendation's line already gave the first error.
+        if errors > 0 && recommendation.method != .allRunsFailed {
             notes.append("\(errors) task\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
         }
         table.notes = notes

@@ -130,7 +130,7 @@ extension HistoryStore {
         return try writer.read { db in
             let request: SQLRequest<Row> = """
                 SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                    cpuUserSeconds, cpuSystemSeconds, tasks, workload, parameters, executor
+                    cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, workload, parameters, executor
                 FROM run WHERE sweepId IN \(Array(stamps.keys))
                 ORDER BY workload, parameters, executor, sweepId, workers, id
                 """
@@ -138,7 +138,7 @@ extension HistoryStore {
             let cursor = try Row.fetchCursor(db, request)
             while let row = try cursor.next() {
                 guard let stamp = stamps[row[0]] else { continue }
-                let key = SeriesKey(workload: row[9], parameters: row[10], executor: row[11])
+                let key = SeriesKey(workload: row[11], parameters: row[12], executor: row[13])
                 groups[key, default: []].append(Self.sample(row, stamp))
             }
             return groups.keys.sorted().map { ($0, groups[$0, default: []]) }
@@ -219,7 +219,7 @@ extension HistoryStore {
         let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, $0) })
         let request: SQLRequest<Row> = """
             SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                cpuUserSeconds, cpuSystemSeconds, tasks
+                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError
             FROM run
             WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
                 AND sweepId IN \(sweeps.map(\.id))
@@ -234,15 +234,29 @@ extension HistoryStore {
         return bySweep.flatMap { $0 }
     }
 
-    /// A `Sample` from the first nine columns of the queries above, read by
-    /// index: sweepId, workers, throughput, wallSeconds, latencyP50,
-    /// latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks.
+    /// A `Sample` from the first eleven columns of the queries above, read
+    /// by index: sweepId, workers, throughput, wallSeconds, latencyP50,
+    /// latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks, errorCount,
+    /// firstError.
     private static func sample(_ row: Row, _ sweep: SweepStamp) -> Sample {
         let user: Double? = row[6], system: Double? = row[7]
         return Sample(
             sweepID: sweep.id, sweepStartedAt: sweep.startedAt, workers: row[1], throughput: row[2],
             wallSeconds: row[3], latencyP50: row[4], latencyP99: row[5],
-            cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: row[8]
+            cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: row[8], errorCount: row[9],
+            firstError: row[10]
+        )
+    }
+}
+
+extension Sample {
+    /// The statistics' view of a stored run of a sweep that started at
+    /// `sweepStartedAt`, for answering from runs just measured (`tune`).
+    public init(_ run: RunRecord, sweepStartedAt: Date) {
+        self.init(
+            sweepID: run.sweepId, sweepStartedAt: sweepStartedAt, workers: run.workers, throughput: run.throughput,
+            wallSeconds: run.wallSeconds, latencyP50: run.latencyP50, latencyP99: run.latencyP99,
+            cpuSeconds: run.cpuSeconds, tasks: run.tasks, errorCount: run.errorCount, firstError: run.firstError
         )
     }
 }

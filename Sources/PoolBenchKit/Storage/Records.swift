@@ -118,7 +118,9 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     public var repetition: Int
     public var startedAt: Date
     public var wallSeconds: Double
-    /// Tasks per second: tasks ÷ wall seconds.
+    /// Tasks per second that succeeded: (tasks − failed) ÷ wall seconds, so
+    /// a run whose tasks all failed has 0. (Runs recorded before this rule
+    /// counted failed tasks too.)
     public var throughput: Double
     public var latencyP50: Double?
     public var latencyP90: Double?

@@ -13,6 +13,11 @@ struct BestCommand: ParsableCommand {
             more of its worker counts show a throughput change point, as `poolbench trend`
             finds them. --since and --until choose sweeps by their start.
 
+            trend reads 20 sweeps by default, best 10, and each finds change points only
+            within what it reads: a change in the first sweep or two of best's window has
+            too few runs before it to be significant there, so the two can disagree on
+            where the curve last moved. Pass the same --last to both to compare them.
+
             Examples:
               poolbench best
               poolbench best --workload sleep --tolerance 10%

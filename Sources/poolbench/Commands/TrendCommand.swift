@@ -10,7 +10,8 @@ struct TrendCommand: ParsableCommand {
             throughput and p99 latency, oldest to newest. A sweep is a change when its runs
             differ from those since the last change both significantly (Mann–Whitney,
             p < 0.01) and by more than max(5%, 2 × noise). Each series shows its newest
-            --last sweeps; --since and --until choose sweeps by their start.
+            --last sweeps; --since and --until choose sweeps by their start. best reads
+            10 by default and may place the last change elsewhere (see `best --help`).
 
             With --fail-on-regression the report is printed and the exit status is 3 when
             the newest sweep of any series revealed a regression, for CI.

@@ -85,13 +85,7 @@ struct TuneCommand: AsyncParsableCommand {
         }
         try store.finishSweep(id: sweepId, status: .completed)
 
-        let samples = records.map { record in
-            Sample(
-                sweepID: sweepId, sweepStartedAt: session.sweep.startedAt, workers: record.workers,
-                throughput: record.throughput, wallSeconds: record.wallSeconds, latencyP50: record.latencyP50,
-                latencyP99: record.latencyP99, cpuSeconds: record.cpuSeconds, tasks: record.tasks
-            )
-        }
+        let samples = records.map { Sample($0, sweepStartedAt: session.sweep.startedAt) }
         let recommendation = Knee.recommend(
             samples, tolerance: search.tolerance, cores: ProcessInfo.processInfo.activeProcessorCount
         )

@@ -18,10 +18,15 @@ extension FilterOptions {
 
 /// `--tolerance`: how far below the peak the knee may be, for `best` and `tune`.
 struct ToleranceOption: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
-        valueName: "fraction"
-    ))
+    /// Unconditional, so `-5%` reaches `fraction` and gets its message
+    /// rather than being taken for a flag and reported as a missing value.
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "How far below the peak the recommendation may be: 5% or 0.05; above 0% and at most 50%.",
+            valueName: "fraction"
+        )
+    )
     var tolerance = "5%"
 
     func validate() throws {

@@ -24,6 +24,22 @@ extension AnalysisTests {
             #expect(first != other)
         }
 
+        @Test("Seed 7 on two small groups gives these literal resampled medians and band")
+        func literalResamples() {
+            // Worked by hand for the first resample: SplitMix64 from 7 gives
+            // 0x63CBE1E459320DD7, 0x044C3CD7F43C661C, 0xE6984080BAB12A02;
+            // Lemire's ⌊z·3 / 2⁶⁴⌋ turns them into indices 1, 0, 2, so the
+            // first group is redrawn as [2, 1, 3] with median 2. The rest
+            // came from an independent Python SplitMix64 + Lemire, and every
+            // median is one the groups can produce (a value, or the mean of
+            // two for the even-sized group).
+            let medians = Bootstrap.resampledMedians(of: [[1, 2, 3], [10, 20, 30, 40]], resamples: 6, seed: 7) { $0 }
+            #expect(medians == [[2, 20], [1, 40], [3, 30], [2, 30], [3, 20], [2, 20]])
+            let second = Bootstrap.resampledMedians(of: [[1, 2, 3], [10, 20, 30, 40]], resamples: 6, seed: 7) { Int($0[1]) }
+            // Sorted 20 20 20 30 30 40: positions ⌊5·0.05⌋ = 0 and ⌈5·0.95⌉ = 5.
+            #expect(Bootstrap.percentileBand(second) == 20...40)
+        }
+
         @Test("An empty group yields a NaN median instead of a crash")
         func emptyGroup() {
             let medians = Bootstrap.resampledMedians(of: [[], [2, 4]], resamples: 3, seed: 0) { $0 }

@@ -42,6 +42,14 @@ import Testing
         #expect(outcome.order == [1, 2, 4, 8, 16, 20, 18, 19])
     }
 
+    @Test func stopsDoublingWhenNothingSucceeds() async throws {
+        // Every run failed, so throughput is 0 everywhere: 0 < 1.05 × 0 is
+        // false, and without the check the search would double up to 256.
+        let (outcome, runs) = try await search(KneeSearch(maxWorkers: 256)) { _, _ in 0 }
+        #expect(outcome.order == [1, 2])
+        #expect(runs == 6)
+    }
+
     @Test func addsRunsOnlyWhereAProbeIsWithinNoiseOfTheCut() async throws {
         // ±3% alternating noise around a capacity-8 curve: the probes near
         // the cut (7 and 8 against a cut at 95% of the peak) get more runs.

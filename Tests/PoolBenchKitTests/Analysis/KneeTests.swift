@@ -81,6 +81,97 @@ extension AnalysisTests {
             #expect(answer.tradeOffPhrase == "8 workers: the peak throughput")
         }
 
+        @Test("On the golden curve with ±20% runs the peak is the measured 72, and the saturation fit's knee at 36 is set aside")
+        func measuredPeakAndContradictedKnee() {
+            // Runs at 0.8, 1 and 1.2 times codahale/usl's values, so the medians
+            // are those values: 72 is fastest at 1,853 and 36 measures only 89% of it.
+            let golden: [Int: Double] = [1: 65, 18: 996, 36: 1652, 72: 1853, 108: 1829, 144: 1775, 216: 1702]
+            let samples = golden.flatMap { workers, median in
+                [0.8, 1.0, 1.2].map { sample(workers: workers, throughput: median * $0) }
+            }
+            let answer = Knee.recommend(samples)
+            #expect(answer.peakWorkers == 72 && answer.peakThroughput == 1853)
+            #expect(answer.recommendedWorkers == 72 && answer.kneeThroughput == 1853)
+            #expect(answer.method != .saturation)
+            #expect(answer.reason.contains("the saturation fit's knee, 36 workers, measured 89% of the fastest point (72 workers)"))
+            #expect(answer.tradeOffPhrase == "72 workers: the peak throughput")
+        }
+
+        @Test("A fit answers with the measured peak, and its own peak kept beside it")
+        func modelPeakBesideMeasuredPeak() {
+            // A 16-slot server measured to 48 workers, exactly: the corner is
+            // at 16, and 40 workers happened to measure 1% faster than the rest.
+            var medians = Dictionary(uniqueKeysWithValues: (1...48).map { ($0, Double(min($0, 16)) * 50) })
+            medians[40] = 808
+            let answer = Knee.recommend(runs(medians))
+            #expect(answer.method == .saturation && answer.recommendedWorkers == 16)
+            #expect(answer.peakWorkers == 40 && answer.peakThroughput == 808)
+            #expect(answer.kneeThroughput == 800)
+            #expect(answer.modelPeakWorkers.map { abs($0 - 16) < 0.5 } == true)
+            #expect(answer.tradeOffPhrase == "16 workers: 99% of peak throughput with 60% fewer workers than 40")
+        }
+
+        @Test("A straight line to 40 workers reaches no plateau, though its knee is 38, and the next range is suggested")
+        func linearCurveHasNoPlateau() {
+            let answer = Knee.recommend(runs(Dictionary(uniqueKeysWithValues: (1...40).map { ($0, 25 * Double($0)) })))
+            #expect(answer.method != .measured, "a fit answers, and finds no peak inside the range")
+            #expect(answer.recommendedWorkers == 38 && answer.peakWorkers == 40)
+            #expect(!answer.plateauReached)
+            #expect(answer.nextRange == 40...160)
+            #expect(answer.reason.contains("no plateau reached: throughput still rising at 40 workers, try up to 160"))
+        }
+
+        @Test("A flat top whose fastest median falls at the largest count is a plateau when the fit's capacity is well inside")
+        func plateauWithTheFastestAtTheLargest() {
+            var medians = Dictionary(uniqueKeysWithValues: (1...32).map { ($0, Double(min($0, 16)) * 50) })
+            medians[32] = 806
+            let answer = Knee.recommend(runs(medians))
+            #expect(answer.method == .saturation && answer.recommendedWorkers == 16 && answer.peakWorkers == 32)
+            #expect(answer.plateauReached && answer.nextRange == nil)
+
+            // The same curve from the medians alone (two runs per count, too few
+            // for a fit) cannot tell the flat top from a climb, and says so.
+            let measured = Knee.recommend(runs(medians, runs: 2))
+            #expect(measured.method == .measured && measured.recommendedWorkers == 16)
+            #expect(!measured.plateauReached && measured.nextRange == 32...128)
+        }
+
+        /// A run all of whose tasks failed, as recorded now: no throughput.
+        func failed(workers: Int, error: String = "connection refused") -> Sample {
+            Sample(
+                sweepID: 1, sweepStartedAt: Date(timeIntervalSince1970: 0), workers: workers, throughput: 0,
+                wallSeconds: 0.002, latencyP50: 0.001, latencyP99: 0.001, cpuSeconds: nil, tasks: 100,
+                errorCount: 100, firstError: error
+            )
+        }
+
+        @Test("When every run failed nothing is recommended, and the reason gives the first error and what to do")
+        func everyRunFailed() {
+            let samples = [1, 2, 4, 8].flatMap { n in (0..<3).map { _ in failed(workers: n, error: "http: \(n) refused") } }
+            let answer = Knee.recommend(samples)
+            #expect(answer.method == .allRunsFailed)
+            #expect(answer.recommendedWorkers == nil && answer.band == nil && answer.peakWorkers == nil)
+            #expect(answer.nextRange == nil && answer.firstError == "http: 1 refused")
+            #expect(answer.reason == "every one of the 12 runs failed, so there is no throughput to compare "
+                + "(first error: http: 1 refused); fix what the error says, check with a small run, then measure again")
+            #expect(answer.priors.littlesLawWorkers == nil)
+
+            // Recorded before throughput counted only successes: tasks ÷ wall, yet every task failed.
+            var old = failed(workers: 2)
+            old.throughput = 50_000
+            #expect(Knee.recommend([failed(workers: 1), old]).method == .allRunsFailed)
+        }
+
+        @Test("Runs with some failures still answer: only a series where every run failed is refused")
+        func someFailuresStillAnswer() {
+            var samples = runs([1: 50, 2: 98, 4: 190, 8: 370, 16: 380])
+            samples.append(failed(workers: 32))
+            samples[0].errorCount = 3
+            let answer = Knee.recommend(samples)
+            #expect(answer.method == .measured && answer.recommendedWorkers == 8 && answer.peakWorkers == 16)
+            #expect(answer.firstError == nil)
+        }
+
         @Test("No runs, or one worker count, say what to run instead of recommending")
         func insufficientData() {
             let empty = Knee.recommend([])

@@ -9,12 +9,19 @@ extension AnalysisTests {
             let workers: [Double] = [1, 18, 36, 72, 108, 144, 216]
             let throughput: [Double] = [65, 996, 1652, 1853, 1829, 1775, 1702]
             let fit = try #require(ScalingFit.universalScalability(workers: workers, throughput: throughput))
-            #expect(isClose(fit.sigma, 0.02773, tolerance: 0.01))
-            #expect(isClose(fit.kappa, 0.0001043, tolerance: 0.01))
-            #expect(isClose(fit.lambda, 89.99, tolerance: 0.01))
-            #expect(isClose(fit.peakWorkers, 96, tolerance: 0.01))
+            #expect(relative(fit.sigma, 0.02773, tolerance: 0.01))
+            #expect(relative(fit.kappa, 0.0001043, tolerance: 0.01))
+            #expect(relative(fit.lambda, 89.99, tolerance: 0.01))
+            #expect(relative(fit.peakWorkers, 96, tolerance: 0.01))
             // scipy's curve_fit on the same data: R² = 0.98961.
             #expect(isClose(fit.rSquared, 0.98961, tolerance: 1e-4))
+        }
+
+        @Test("The golden comparison is relative: a κ twice too large fails it, as the absolute floor would not")
+        func goldenComparisonIsRelative() {
+            #expect(!relative(2 * 0.0001043, 0.0001043, tolerance: 0.01))
+            #expect(isClose(2 * 0.0001043, 0.0001043, tolerance: 0.01), "why isClose cannot check κ")
+            #expect(relative(96.5, 96, tolerance: 0.01) && !relative(98, 96, tolerance: 0.01))
         }
 
         @Test("The USL fit recovers exact parameters and keeps σ within its bounds")

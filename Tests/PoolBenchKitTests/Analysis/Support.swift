@@ -14,6 +14,13 @@ func isClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-12) -> Bool {
     return abs(a - b) <= tolerance * max(abs(b), 1)
 }
 
+/// |a − b| ≤ tolerance · |b|: purely relative, for golden values far below
+/// 1 (κ ≈ 10⁻⁴), where `isClose`'s absolute floor would accept anything.
+func relative(_ a: Double?, _ b: Double, tolerance: Double) -> Bool {
+    guard let a else { return false }
+    return abs(a - b) <= tolerance * abs(b)
+}
+
 /// Synthetic runs for the acceptance tests: deterministic for a seed.
 struct SyntheticRuns {
     var generator: SeededGenerator

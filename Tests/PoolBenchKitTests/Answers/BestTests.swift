@@ -89,10 +89,12 @@ extension AnswersTests {
             #expect(answer.level.changedWorkers.count >= 8 && answer.level.changedWorkers.allSatisfy { $0 > 8 })
             #expect(answer.sweepsRead == 14)
 
-            // Pooled with the old level, the medians above 8 workers sit at the old
-            // plateau and the knee falls back to 8: the restriction is what answers.
+            // Pooled with the old level, the medians above 8 workers sit near the
+            // old plateau and the knee falls back towards 8 (11 here: the noisy
+            // top sets the saturation fit's knee at 8 aside, and the USL answers):
+            // the restriction is what answers 16.
             let pooled = Knee.recommend(try history.store.seriesRuns(matching: HistoryFilter(), newestSweeps: 20)[0].samples)
-            #expect(pooled.recommendedWorkers == 8)
+            #expect((8...11).contains(pooled.recommendedWorkers ?? 0), "\(pooled.reason)")
         }
 
         @Test("Across executors best picks the fewest workers within tolerance of the highest peak")
@@ -141,7 +143,10 @@ extension AnswersTests {
         @Test("The JSON carries the promised keys, numbers as numbers")
         func jsonKeys() throws {
             var history = try SyntheticHistory(seed: 10)
-            try history.sweep(workers: Array(1...24), curve: capacity(16))
+            // 1% noise: at 3% the fastest of the nine plateau medians can sit
+            // more than the tolerance above the knee's, and the measured
+            // medians answer instead of the saturation fit this test expects.
+            try history.sweep(workers: Array(1...24), noise: 0.01, curve: capacity(16))
             let json = try jsonObject(try best(history, tolerance: 0.1))
             #expect(json["tolerance"] as? Double == 0.1)
             let answer = try #require((json["answers"] as? [[String: Any]])?.first)
@@ -152,6 +157,47 @@ extension AnswersTests {
             #expect(answer["executor"] as? String == "pool" && answer["method"] as? String == "saturation")
             #expect((answer["band"] as? [Int])?.count == 2 && answer["runs"] as? Int == 72)
             #expect(answer["peakThroughput"] is Double)
+        }
+
+        @Test("The peak line gives the measured peak, with the model's own peak beside it")
+        func measuredPeakLine() throws {
+            var history = try SyntheticHistory(seed: 12)
+            try history.sweep(workers: Array(1...24), noise: 0, curve: capacity(16))
+            let answer = try #require(try best(history).answers.first)
+            #expect(answer.recommendation.method == .saturation)
+            let text = try render(try best(history), as: .table)
+            #expect(text.contains("Peak: 16 workers, 800 tasks/s measured; the saturation model levels off at 16.0 workers, 800 tasks/s."), "\(text)")
+            let json = try #require((try jsonObject(try best(history))["answers"] as? [[String: Any]])?.first)
+            #expect(json["peakWorkers"] as? Int == 16 && (json["modelPeakWorkers"] as? Double).map { abs($0 - 16) < 1e-9 } == true)
+        }
+
+        @Test("A series whose every run failed gets one line: that they failed, the first error and what to do")
+        func everyRunFailed() throws {
+            let store = try HistoryStore.inMemory()
+            let sweep = try store.makeSweep()
+            for workers in [1, 2, 4, 8] {
+                for repetition in 0..<3 {
+                    var run = RunRecord.fixture(sweepId: sweep.id!, workers: workers, repetition: repetition, throughput: 0)
+                    run.wallSeconds = 0.003
+                    run.errorCount = run.tasks
+                    run.firstError = "connection refused: http://127.0.0.1:9/"
+                    try store.save(run)
+                }
+            }
+            try store.finishSweep(id: sweep.id!, status: .completed)
+            let report = BestReport(series: try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10), newestSweeps: 10)
+            let recommendation = try #require(report.answers.first?.recommendation)
+            #expect(recommendation.method == .allRunsFailed && recommendation.recommendedWorkers == nil)
+            let text = try render(report, as: .table)
+            let lines = text.split(separator: "\n")
+            #expect(lines.filter { $0.contains("failed") }.count == 1, "\(text)")
+            #expect(lines.contains { $0 == "No recommendation: every one of the 12 runs failed, so there is no throughput "
+                + "to compare (first error: connection refused: http://127.0.0.1:9/); fix what the error says, check with "
+                + "a small run, then measure again." })
+            #expect(!text.contains("★") && !text.contains("Method:") && !text.contains("Next:"))
+            let json = try #require((try jsonObject(report)["answers"] as? [[String: Any]])?.first)
+            #expect(json["method"] as? String == "allRunsFailed" && json["recommendedWorkers"] is NSNull)
+            #expect(json["firstError"] as? String == "connection refused: http://127.0.0.1:9/")
         }
 
         @Test("The sequential baseline gets no answer of its own")

@@ -3,17 +3,17 @@ import Testing
 @testable import PoolBenchKit
 
 /// A deterministic executor: every task "takes" `taskSeconds`, and wall
-/// time is ⌈tasks ÷ workers⌉ of them. Task 0 fails when `failFirst`.
+/// time is ⌈tasks ÷ workers⌉ of them. The first `failing` tasks fail.
 struct FakeExecutor: Executor {
     var kind: ExecutorKind
     var taskSeconds = 0.01
-    var failFirst = false
+    var failing = 0
 
     func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         let rounds = (tasks + workers - 1) / workers
         return ExecutionResult(
             wallSeconds: Double(rounds) * taskSeconds, latencies: Array(repeating: taskSeconds, count: tasks),
-            errorCount: failFirst ? 1 : 0, firstError: failFirst ? "task 0: boom" : nil
+            errorCount: min(failing, tasks), firstError: failing > 0 ? "task 0: boom" : nil
         )
     }
 }
@@ -86,6 +86,37 @@ struct NoWorkload: Workload {
         #expect(ten.latencyP50 == 0.01)
         #expect(ten.parameters == "duration=10ms")
         #expect(Set(runs.map(\.repetition)) == [0, 1])
+    }
+
+    @Test func throughputCountsOnlyTheTasksThatSucceeded() async throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        let plan = SweepPlan(
+            workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool], workerCounts: [10],
+            tasks: 10, repeats: 1, warmups: 0
+        )
+        let point = SweepPoint(executor: .pool, workers: 10)
+        func run(failing: Int) async throws -> RunRecord? {
+            try await SweepRunner(store: store) { FakeExecutor(kind: $0, failing: failing) }
+                .runOnce(point, workload: NoWorkload(), plan: plan, sweepId: sweep.id!, repetition: 0)
+        }
+        let some = try #require(try await run(failing: 4))
+        #expect(some.throughput == 600, "6 of 10 tasks in 10 ms")
+        #expect(some.errorCount == 4 && some.wallSeconds == 0.01)
+        let all = try #require(try await run(failing: 10))
+        #expect(all.throughput == 0 && all.errorCount == 10 && all.firstError == "task 0: boom")
+    }
+
+    @Test func aFailedJobRunHasNoThroughputThoughItCountsOneError() async throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        let job = try JobWorkload(arguments: ["sh", "-c", "echo cannot reach {workers} >&2; exit 1"], items: 10)
+        let plan = SweepPlan(workload: job.spec, executors: [.job], workerCounts: [2], tasks: 10, repeats: 1, warmups: 0)
+        let run = try #require(try await SweepRunner(store: store) { $0.makeExecutor(workerCommand: []) }.runOnce(
+            SweepPoint(executor: .job, workers: 2), workload: job, plan: plan, sweepId: sweep.id!, repetition: 0
+        ))
+        #expect(run.throughput == 0 && run.errorCount == 1 && run.tasks == 10)
+        #expect(run.firstError?.contains("cannot reach 2") == true, "\(run.firstError ?? "no error")")
     }
 
     @Test func aRunRecordsWhatItsTasksReceivedAndNothingForOtherWorkloads() async throws {
