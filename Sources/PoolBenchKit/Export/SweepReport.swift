@@ -73,7 +73,8 @@ public struct SweepReport: Report {
         rows.sort {
             (ExecutorKind.listingRank(of: $0.executor), $0.workers) < (ExecutorKind.listingRank(of: $1.executor), $1.workers)
         }
-        if let best = rows.indices.max(by: { rows[$0].throughput < rows[$1].throughput }) {
+        // Throughput counts tasks that succeeded: when none did, no point is fastest.
+        if let best = rows.indices.max(by: { rows[$0].throughput < rows[$1].throughput }), rows[best].throughput > 0 {
             rows[best].fastest = true
         }
         self.rows = rows

@@ -190,6 +190,18 @@ struct NoWorkload: Workload {
         #expect(report.notes[1] == "Fastest: pool with 16 workers, 625ms per run, 1.60× the throughput of 4 workers.", "\(report.notes)")
     }
 
+    @Test func whenEveryTaskFailedNoPointIsCalledFastest() {
+        let runs = [1, 2, 4].map { workers in
+            var run = RunRecord.fixture(sweepId: 1, workers: workers, throughput: 0)
+            (run.wallSeconds, run.errorCount, run.firstError) = (0.01, 100, "connection refused")
+            return run
+        }
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: nil), tasks: 100, runs: runs)
+        #expect(report.rows.allSatisfy { !$0.fastest })
+        #expect(!report.notes.contains { $0.hasPrefix("Fastest") })
+        #expect(report.notes.contains("300 tasks failed; first error: connection refused"))
+    }
+
     @Test func rowsGoFromTheSimplestExecutorToTheMostElaborate() {
         let runs = [("tasks", 2), ("pool", 2), ("sequential", 1), ("dispatch", 2), ("threads", 2)].map { executor, workers in
             RunRecord.fixture(sweepId: 1, executor: executor, workers: workers, throughput: 100)
