@@ -62,7 +62,7 @@ public struct SweepRunner: Sendable {
         let executor = makeExecutor(point.executor)
         let startedAt = Date()
         let bytesBefore = workload.bytesReceived
-        let before = ResourceUsage.now()
+        let before = ResourceUsage.startingNewPeak()
         let result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
         let usage = ResourceUsage.now().since(before)
         let bytesReceived = bytesBefore.map { (workload.bytesReceived ?? $0) - $0 + result.workerBytesReceived }

@@ -2,8 +2,9 @@ import Foundation
 
 /// CPU time, peak memory and context switches of this process and its
 /// reaped children, from `getrusage`. A run's figures are the difference of
-/// two snapshots; peak RSS is the high-water mark so far (the kernel keeps
-/// no per-interval peak).
+/// two snapshots. Peak RSS is a high-water mark: this process's since the
+/// last `startingNewPeak()` (Linux can reset it), and the largest reaped
+/// child's so far (which it cannot).
 public struct ResourceUsage: Sendable, Equatable {
     public var userSeconds: Double
     public var systemSeconds: Double
@@ -25,7 +26,37 @@ public struct ResourceUsage: Sendable, Equatable {
     /// This process plus the children it has waited for (the `processes`
     /// executor's workers are reaped before a run ends, so they count).
     public static func now() -> ResourceUsage {
-        read(RUSAGE_SELF.rawValue).adding(read(RUSAGE_CHILDREN.rawValue))
+        var own = read(RUSAGE_SELF.rawValue)
+        if let peak = ownPeakSinceReset() { own.peakRssBytes = peak }
+        return own.adding(read(RUSAGE_CHILDREN.rawValue))
+    }
+
+    /// A snapshot that also starts a new peak, so that a run reports its own
+    /// peak memory rather than the largest of every run before it.
+    public static func startingNewPeak() -> ResourceUsage {
+        resetOwnPeak()
+        return now()
+    }
+
+    /// Resets this process's resident-set high-water mark by writing 5 to
+    /// /proc/self/clear_refs (Linux 4.0+, see proc(5)); false where refused.
+    @discardableResult
+    static func resetOwnPeak() -> Bool {
+        let descriptor = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return write(descriptor, "5", 1) == 1
+    }
+
+    /// VmHWM from /proc/self/status: the high-water mark that
+    /// `resetOwnPeak` resets. `ru_maxrss` is not reset with it.
+    static func ownPeakSinceReset() -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kibibytes = Int64(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).dropLast(3)
+                  .trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return kibibytes * 1024
     }
 
     /// What happened between `earlier` and `self`; the peak stays a peak.
