@@ -1,9 +1,10 @@
 import Glibc
-import Synchronization
 
 /// Runs a program directly — `posix_spawnp`, never a shell — with stdin and
 /// stdout on /dev/null, and keeps the first line of what it wrote to stderr.
-/// Waiting reaps the child, so its CPU time lands in RUSAGE_CHILDREN.
+/// Waiting reaps the child, so its CPU time lands in RUSAGE_CHILDREN. Each
+/// child is registered in `LiveChildren` while it runs, so an interrupted
+/// poolbench stops it.
 enum ChildProcess {
     /// How a child ended.
     struct Outcome: Equatable {
@@ -32,26 +33,25 @@ enum ChildProcess {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
-    /// Held from creating a child's stderr pipe until the child is spawned
-    /// and the pipe marked close-on-exec, so no other child spawned meanwhile
-    /// inherits its write end (and keeps it open past the child's exit).
-    /// `pipe2(O_CLOEXEC)` would do it atomically but is not imported.
-    private static let spawning = Mutex(())
-
     /// Runs `arguments` to completion.
     static func run(_ arguments: [String]) throws(PoolBenchError) -> Outcome {
         let program = arguments[0]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let (pid, readEnd) = try spawning.withLock { _ throws(PoolBenchError) in try spawn(program, argv) }
+        let children = LiveChildren.shared
+        let (pid, readEnd) = try children.start { () throws(PoolBenchError) in try spawn(program, argv) }
         let firstLine = readFirstLine(from: readEnd)
         close(readEnd)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status = children.waitAndReap(pid)
+        children.waitForExitIfStopping()
         return Outcome(failure: describe(status: status), firstErrorLine: firstLine)
     }
 
-    private static func spawn(_ program: String, _ argv: [UnsafeMutablePointer<CChar>?]) throws(PoolBenchError) -> (pid_t, Int32) {
+    /// Starts the child with stdin and stdout on /dev/null and stderr on a
+    /// pipe. Called under `LiveChildren`'s lock, so no other child is
+    /// spawned between creating the pipe and marking it close-on-exec
+    /// (`pipe2(O_CLOEXEC)` would do it atomically but is not imported).
+    private static func spawn(_ program: String, _ argv: [UnsafeMutablePointer<CChar>?]) throws(PoolBenchError) -> (pid: pid_t, value: Int32) {
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { throw .cannotStartCommand(program: program, errno: errno) }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
@@ -66,7 +66,9 @@ enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
 
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        let spawned = SpawnAttributes.with(ownProcessGroup: true) { attributes in
+            posix_spawnp(&pid, program, &actions, attributes, argv, environ)
+        }
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)
