@@ -97,6 +97,18 @@ import Testing
         #expect(try CommandLineSplitter.split("  ") == [])
     }
 
+    @Test func joinedArgumentsSplitBackIntoThemselves() throws {
+        let cases: [[String]] = [
+            ["python3", "fetch.py", "--workers", "{workers}"],
+            ["sh", "-c", "echo 'it''s' \"$HOME\" \\ done", "", "a b", "tab\there", "new\nline"],
+        ]
+        for arguments in cases {
+            #expect(try CommandLineSplitter.split(CommandLineSplitter.join(arguments)) == arguments)
+        }
+        #expect(CommandLineSplitter.join(["python3", "fetch.py", "--workers", "{workers}"]) == "python3 fetch.py --workers {workers}")
+        #expect(CommandLineSplitter.join(["sh", "-c", "exit 0", "{workers}"]) == #"sh -c "exit 0" {workers}"#)
+    }
+
     @Test func anUnclosedQuoteIsAnError() {
         #expect(throws: CommandLineSplitter.SplitError.unterminatedQuote("'")) { try CommandLineSplitter.split("echo 'oops") }
         #expect(throws: CommandLineSplitter.SplitError.unterminatedQuote("\"")) { try CommandLineSplitter.split("echo \"oops") }
