@@ -40,6 +40,18 @@ import Testing
         #expect(process.terminationStatus == status)
     }
 
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func serveExitsWithTheCodeOfTheSignalThatStoppedIt(signal: Int32, status: Int32) throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let server = try RealJobsCLITests.Server(cli)
+        defer { server.stop() }
+        kill(server.process.processIdentifier, signal)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit)
+        #expect(server.process.terminationStatus == status)
+    }
+
     /// Processes whose parent is `parent`, from /proc.
     static func children(of parent: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
