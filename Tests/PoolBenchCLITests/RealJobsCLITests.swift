@@ -95,6 +95,14 @@ import Testing
         #expect(busy.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func aTimeoutOfZeroIsAUsageError() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "http", "--url", "http://127.0.0.1:1/", "--timeout", "0s"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: --timeout must be above 0; got 0s.\n")
+    }
+
     @Test func commandRunsDirectlyAndCountsFailures() throws {
         let cli = try CLI()
         defer { cli.remove() }
