@@ -145,7 +145,7 @@ import Testing
         defer { cli.remove() }
         let result = try cli.run(["run", "--job", "sh -c 'echo bad {workers} >&2; exit 1'", "--workers", "1,2"] + Self.quick)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("2 tasks failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
+        #expect(result.stdout.contains("2 runs failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
         let missing = try cli.run(["run", "--job", "echo hello"])
         #expect(missing.status == 64)
         #expect(missing.stderr.hasPrefix("Error: --job must contain {workers}"))
