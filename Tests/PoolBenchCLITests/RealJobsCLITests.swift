@@ -95,6 +95,15 @@ import Testing
         #expect(busy.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func serveAdvisesAboutTheHostWhenTheHostIsWrong() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        // 192.0.2.0/24 is reserved for documentation: never this machine's.
+        let result = try cli.run(["serve", "--host", "192.0.2.1"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: cannot listen on 192.0.2.1: not an address of this machine. Pass --host with an address of this machine, such as 127.0.0.1, or 0.0.0.0 for all of them.\n")
+    }
+
     @Test func aTimeoutOfZeroIsAUsageError() throws {
         let cli = try CLI()
         defer { cli.remove() }
