@@ -10,7 +10,7 @@ import Testing
         let url: String
 
         init(_ cli: CLI, _ arguments: [String] = []) throws {
-            process = Process()
+            let process = Process()
             process.executableURL = CLI.binary
             process.arguments = ["serve", "--port", "0"] + arguments
             process.currentDirectoryURL = cli.directory
@@ -19,19 +19,30 @@ import Testing
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             try process.run()
+            // The caller's `defer { server.stop() }` exists only once this
+            // returns; until then a failure here must stop the server itself.
+            var started = false
+            defer { if !started { Self.stop(process) } }
             var line = Data()
             while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != UInt8(ascii: "\n") {
                 line.append(first)
             }
-            url = String(decoding: line, as: UTF8.self)
-            port = url.split(separator: ":").last.map { String($0.dropLast()) } ?? ""
+            let url = String(decoding: line, as: UTF8.self)
             try #require(url.hasPrefix("http://127.0.0.1:"), "serve printed '\(url)' first")
+            self.process = process
+            self.url = url
+            port = url.split(separator: ":").last.map { String($0.dropLast()) } ?? ""
+            started = true
         }
 
         let port: String
 
         func stop() {
-            process.terminate()
+            Self.stop(process)
+        }
+
+        private static func stop(_ process: Process) {
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
     }
