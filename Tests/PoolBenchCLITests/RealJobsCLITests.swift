@@ -173,6 +173,33 @@ import Testing
         #expect(both.status == 64)
     }
 
+    @Test func aJobRecordsTheCPUTimeOfItsProgram() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let burn = "sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done' {workers}"
+        let result = try cli.run(["run", "--job", burn, "--workers", "1"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        let export = try cli.run(["export", "--format", "json"])
+        let run = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+        let cpu = (run["cpuUserSeconds"] as? Double ?? 0) + (run["cpuSystemSeconds"] as? Double ?? 0)
+        #expect(cpu > 0, "\(export.stdout)")
+    }
+
+    @Test func bestAnswersForAJobHistory() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let sweep = try cli.run(["run", "--job", "sh -c 'exit 0' {workers}", "--workers", "1,2,4", "--warmup", "0", "--repeat", "2"])
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        let best = try cli.run(["best", "--format", "json"])
+        #expect(best.status == 0, "\(best.stderr)")
+        let answer = try #require((try JSONSerialization.jsonObject(with: Data(best.stdout.utf8)) as? [String: Any])?["answers"] as? [[String: Any]]).first
+        #expect(answer?["workload"] as? String == "job")
+        #expect(answer?["executor"] as? String == "job")
+        #expect([1, 2, 4].contains(answer?["recommendedWorkers"] as? Int ?? 0), "\(best.stdout)")
+        let table = try cli.run(["best"])
+        #expect(table.stdout.contains("Recommended: "), "\(table.stdout)")
+    }
+
     @Test func tuneStoresItsProbesAndAnswers() throws {
         let cli = try CLI()
         defer { cli.remove() }
