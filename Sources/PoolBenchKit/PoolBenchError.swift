@@ -21,6 +21,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case nothingToCompare(a: String, b: String)
     case interrupted
     case cannotListen(host: String, port: Int, reason: String)
+    /// The address itself is the problem: not this machine's, or no such host.
+    case cannotListenOnHost(host: String, reason: String)
 
     // MARK: Executions
     // Why an execution could not run at all. A task's own failure is never
@@ -103,6 +105,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(a) and \(b) share no workload, executor and worker count with runs. Compare sweeps of the same workload; `poolbench history` lists them."
         case let .cannotListen(host, port, reason):
             "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
+        case let .cannotListenOnHost(host, reason):
+            "cannot listen on \(host): \(reason). Pass --host with an address of this machine, such as 127.0.0.1, or 0.0.0.0 for all of them."
         case .interrupted:
             "interrupted; the runs finished so far are kept."
         // Executions

@@ -10,7 +10,7 @@ import Testing
         let url: String
 
         init(_ cli: CLI, _ arguments: [String] = []) throws {
-            process = Process()
+            let process = Process()
             process.executableURL = CLI.binary
             process.arguments = ["serve", "--port", "0"] + arguments
             process.currentDirectoryURL = cli.directory
@@ -19,19 +19,30 @@ import Testing
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             try process.run()
+            // The caller's `defer { server.stop() }` exists only once this
+            // returns; until then a failure here must stop the server itself.
+            var started = false
+            defer { if !started { Self.stop(process) } }
             var line = Data()
             while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != UInt8(ascii: "\n") {
                 line.append(first)
             }
-            url = String(decoding: line, as: UTF8.self)
-            port = url.split(separator: ":").last.map { String($0.dropLast()) } ?? ""
+            let url = String(decoding: line, as: UTF8.self)
             try #require(url.hasPrefix("http://127.0.0.1:"), "serve printed '\(url)' first")
+            self.process = process
+            self.url = url
+            port = url.split(separator: ":").last.map { String($0.dropLast()) } ?? ""
+            started = true
         }
 
         let port: String
 
         func stop() {
-            process.terminate()
+            Self.stop(process)
+        }
+
+        private static func stop(_ process: Process) {
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
     }
@@ -95,6 +106,23 @@ import Testing
         #expect(busy.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func serveAdvisesAboutTheHostWhenTheHostIsWrong() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        // 192.0.2.0/24 is reserved for documentation: never this machine's.
+        let result = try cli.run(["serve", "--host", "192.0.2.1"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: cannot listen on 192.0.2.1: not an address of this machine. Pass --host with an address of this machine, such as 127.0.0.1, or 0.0.0.0 for all of them.\n")
+    }
+
+    @Test func aTimeoutOfZeroIsAUsageError() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(["run", "http", "--url", "http://127.0.0.1:1/", "--timeout", "0s"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: --timeout must be above 0; got 0s.\n")
+    }
+
     @Test func commandRunsDirectlyAndCountsFailures() throws {
         let cli = try CLI()
         defer { cli.remove() }
@@ -137,12 +165,39 @@ import Testing
         defer { cli.remove() }
         let result = try cli.run(["run", "--job", "sh -c 'echo bad {workers} >&2; exit 1'", "--workers", "1,2"] + Self.quick)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("2 tasks failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
+        #expect(result.stdout.contains("2 runs failed; first error: 'sh' exited with status 1: bad"), "\(result.stdout)")
         let missing = try cli.run(["run", "--job", "echo hello"])
         #expect(missing.status == 64)
         #expect(missing.stderr.hasPrefix("Error: --job must contain {workers}"))
         let both = try cli.run(["run", "sleep", "--job", "echo {workers}"])
         #expect(both.status == 64)
+    }
+
+    @Test func aJobRecordsTheCPUTimeOfItsProgram() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let burn = "sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done' {workers}"
+        let result = try cli.run(["run", "--job", burn, "--workers", "1"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        let export = try cli.run(["export", "--format", "json"])
+        let run = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+        let cpu = (run["cpuUserSeconds"] as? Double ?? 0) + (run["cpuSystemSeconds"] as? Double ?? 0)
+        #expect(cpu > 0, "\(export.stdout)")
+    }
+
+    @Test func bestAnswersForAJobHistory() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let sweep = try cli.run(["run", "--job", "sh -c 'exit 0' {workers}", "--workers", "1,2,4", "--warmup", "0", "--repeat", "2"])
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        let best = try cli.run(["best", "--format", "json"])
+        #expect(best.status == 0, "\(best.stderr)")
+        let answer = try #require((try JSONSerialization.jsonObject(with: Data(best.stdout.utf8)) as? [String: Any])?["answers"] as? [[String: Any]]).first
+        #expect(answer?["workload"] as? String == "job")
+        #expect(answer?["executor"] as? String == "job")
+        #expect([1, 2, 4].contains(answer?["recommendedWorkers"] as? Int ?? 0), "\(best.stdout)")
+        let table = try cli.run(["best"])
+        #expect(table.stdout.contains("Recommended: "), "\(table.stdout)")
     }
 
     @Test func tuneStoresItsProbesAndAnswers() throws {

@@ -37,19 +37,14 @@ struct SpawnedWorkerLauncher: WorkerLauncher {
         posix_spawn_file_actions_adddup2(&actions, workerEnd, STDIN_FILENO)
         posix_spawn_file_actions_adddup2(&actions, workerEnd, STDOUT_FILENO)
 
-        // The spawning thread may block signals; the worker starts with none blocked.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-
         let arguments = (command + ProcessWorker.arguments(for: configuration)).map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
         var pid = pid_t()
-        let status = posix_spawnp(&pid, program, &actions, &attributes, arguments, environ)
+        // In poolbench's process group: a worker ignores Ctrl-C itself, and
+        // ends when the parent closes its channel.
+        let status = SpawnAttributes.with(ownProcessGroup: false) { attributes in
+            posix_spawnp(&pid, program, &actions, attributes, arguments, environ)
+        }
         guard status == 0 else {
             close(parentEnd)
             throw .cannotStartWorker(command: program, errno: status)

@@ -76,7 +76,7 @@ extension BestReport {
         }
         notes.append("Method: \(methodName(recommendation.method)) — \(recommendation.reason).")
         if let range = recommendation.nextRange {
-            notes.append("Next: `\(answer.key.runCommand(workers: range))`")
+            notes.append(answer.key.nextStep(workers: range))
         }
         if let priors = priorsLine(recommendation.priors, cores: answer.logicalCores) { notes.append(priors) }
         notes.append(sourceLine(answer))
@@ -219,7 +219,7 @@ extension BestReport {
             try c.encode(r.firstError, forKey: .firstError)
             try c.encode(r.plateauReached, forKey: .plateauReached)
             try c.encode(r.nextRange, forKey: .nextRange)
-            try c.encode(r.nextRange.map { answer.key.runCommand(workers: $0) }, forKey: .nextCommand)
+            try c.encode(r.nextRange.flatMap { answer.key.runCommand(workers: $0) }, forKey: .nextCommand)
             try c.encode(r.runs, forKey: .runs)
             try c.encode(answer.level.sweeps, forKey: .sweeps)
             try c.encode(answer.sweepsRead, forKey: .sweepsRead)

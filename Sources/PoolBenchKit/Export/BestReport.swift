@@ -119,15 +119,22 @@ extension CurrentLevel {
 
 extension SeriesKey {
     /// The `poolbench run` line that measures this series at `workers`,
-    /// parameters turned back into flags (`duration=20ms` → `--duration 20ms`).
-    public func runCommand(workers: ClosedRange<Int>) -> String {
-        var parts = ["poolbench run", workload]
-        for pair in parameters.split(separator: " ") {
-            guard let equals = pair.firstIndex(of: "=") else { continue }
-            parts.append("--\(pair[..<equals]) \(pair[pair.index(after: equals)...])")
+    /// built from the workload the stored parameters describe; nil when they
+    /// do not hold all of it (see `WorkloadSpec.init(name:parameterText:)`).
+    public func runCommand(workers: ClosedRange<Int>) -> String? {
+        WorkloadSpec(name: workload, parameterText: parameters).map { spec in
+            SweepSession.shellQuoted(spec.runArguments(executor: executor, workers: Self.workerList(workers)))
         }
-        parts.append("--executor \(executor) --workers \(Self.workerList(workers))")
-        return parts.joined(separator: " ")
+    }
+
+    /// "Next: `poolbench run …`", or what to change when no whole command
+    /// can be written.
+    public func nextStep(workers: ClosedRange<Int>) -> String {
+        guard let command = runCommand(workers: workers) else {
+            return "Next: run this workload again with --executor \(executor) --workers \(Self.workerList(workers))"
+                + " (the history does not keep all of its parameters, so no whole command can be given)."
+        }
+        return "Next: `\(command)`"
     }
 
     /// A short range as it is (`4...16`); a wide one as a geometric list

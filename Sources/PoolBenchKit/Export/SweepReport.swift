@@ -115,7 +115,9 @@ public struct SweepReport: Report {
         }
         let errors = rows.map(\.errors).reduce(0, +)
         if errors > 0 {
-            notes.append("\(errors) task\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
+            // A job's errors are whole runs of its program.
+            let unit = workload == "job" ? "run" : "task"
+            notes.append("\(errors) \(unit)\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
         }
         notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
         return notes

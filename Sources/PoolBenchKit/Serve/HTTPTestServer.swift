@@ -41,8 +41,10 @@ public final class HTTPTestServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let gate: ServiceGate
 
-    /// Binds and starts serving. Throws `PoolBenchError.cannotListen` when
-    /// the address cannot be bound, e.g. because the port is in use.
+    /// Binds and starts serving. Throws `PoolBenchError.cannotListenOnHost`
+    /// when the host is not an address of this machine, and
+    /// `PoolBenchError.cannotListen` when the address cannot be bound
+    /// otherwise, e.g. because the port is in use.
     public init(_ configuration: Configuration) throws {
         precondition(configuration.capacity.map { $0 >= 1 } ?? true, "capacity must be at least 1")
         let gate = ServiceGate(capacity: configuration.capacity)
@@ -65,6 +67,9 @@ public final class HTTPTestServer: Sendable {
             channel = try bootstrap.bind(host: configuration.host, port: configuration.port).wait()
         } catch {
             try? group.syncShutdownGracefully()
+            if let reason = Self.hostProblem(error) {
+                throw PoolBenchError.cannotListenOnHost(host: configuration.host, reason: reason)
+            }
             throw PoolBenchError.cannotListen(host: configuration.host, port: configuration.port, reason: Self.reason(error))
         }
         self.configuration = configuration
@@ -90,6 +95,16 @@ public final class HTTPTestServer: Sendable {
     /// Runs until the listening channel closes (it never does by itself).
     public func waitUntilClosed() async throws {
         try await channel.closeFuture.get()
+    }
+
+    /// Why the host cannot be listened on, when that is what `error` says:
+    /// any port would fail the same way.
+    private static func hostProblem(_ error: any Error) -> String? {
+        if error is SocketAddressError.UnknownHost || error is SocketAddressError { return "no such host or address" }
+        guard let error = error as? IOError else { return nil }
+        if error.errnoCode == EADDRNOTAVAIL { return "not an address of this machine" }
+        if error.errnoCode == EAFNOSUPPORT { return reason(error) }
+        return nil
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a job's command line into arguments by the shell's quoting rules,
 /// without a shell: nothing is expanded, globbed or redirected.
 ///
@@ -63,5 +65,18 @@ public enum CommandLineSplitter {
         }
         if inArgument { arguments.append(current) }
         return arguments
+    }
+
+    /// The inverse of `split`: `arguments` as one line that splits back into
+    /// them. An argument is quoted only when it must be, in double quotes,
+    /// so the line reads well inside a shell's single quotes.
+    public static func join(_ arguments: [String]) -> String {
+        arguments.map { argument in
+            let plain = !argument.isEmpty && !argument.contains { $0.isWhitespace || "'\"\\".contains($0) }
+            guard !plain else { return argument }
+            let escaped = argument.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
+        }
+        .joined(separator: " ")
     }
 }

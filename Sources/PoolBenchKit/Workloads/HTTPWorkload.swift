@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Glibc
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -11,8 +12,9 @@ import Synchronization
 ///
 /// One AsyncHTTPClient serves every task, with a connection pool as large as
 /// any worker count, so N workers keep N connections alive rather than
-/// reconnecting per request. The blocking body waits on the client's future
-/// from the executor's own thread; the async body awaits it.
+/// reconnecting per request. Both bodies start the same request; the
+/// blocking one waits on its future from the executor's own thread, the
+/// async one awaits it.
 public final class HTTPWorkload: Workload {
     public let urls: [String]
     public let timeout: Double
@@ -62,37 +64,52 @@ public final class HTTPWorkload: Workload {
     private var timeAmount: TimeAmount { .nanoseconds(Int64((timeout * 1e9).rounded())) }
 
     public func runBlocking(task: Int) throws {
-        let url = url(for: task)
-        let response: HTTPClient.Response
-        do {
-            let request = try HTTPClient.Request(url: url, method: .GET)
-            response = try client.execute(request: request, deadline: .now() + timeAmount).wait()
-        } catch {
-            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
-        }
-        count(response.body?.readableBytes ?? 0)
-        try Self.check(status: response.status.code, url: url)
-    }
-
-    public func run(task: Int) async throws {
-        let url = url(for: task)
+        let (url, request) = try start(task: task)
         let status: UInt
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: timeAmount)
-            count(try await response.body.collect(upTo: .max).readableBytes)
-            status = response.status.code
+            status = try request.futureResult.wait()
         } catch {
             throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
         }
         try Self.check(status: status, url: url)
     }
 
+    /// Awaits the same request as the blocking body: the future completes
+    /// on the client's event loop, so no thread waits for it.
+    public func run(task: Int) async throws {
+        let (url, request) = try start(task: task)
+        let status: UInt
+        do {
+            status = try await withTaskCancellationHandler {
+                try await request.futureResult.get()
+            } onCancel: {
+                request.cancel()
+            }
+        } catch {
+            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+        }
+        try Self.check(status: status, url: url)
+    }
+
+    /// Starts task `task`'s GET. Its deadline covers the whole request, body
+    /// included (the async `execute(_:timeout:)` stops timing once the head
+    /// arrives, so a server that stalls mid-body would hang a task), and its
+    /// body is counted and dropped as it arrives, so memory stays flat
+    /// whatever the size of the body.
+    private func start(task: Int) throws(PoolBenchError) -> (url: String, request: HTTPClient.Task<UInt>) {
+        let url = url(for: task)
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(url: url, method: .GET)
+        } catch {
+            throw .requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+        }
+        let counter = BodyCounter { [self] bytes in received.wrappingAdd(bytes, ordering: .relaxed) }
+        return (url, client.execute(request: request, delegate: counter, deadline: .now() + timeAmount))
+    }
+
     /// Every body's bytes, whatever its status: they crossed the network.
     public var bytesReceived: Int? { received.load(ordering: .relaxed) }
-
-    private func count(_ bytes: Int) {
-        received.wrappingAdd(bytes, ordering: .relaxed)
-    }
 
     /// Shuts the client down: its connections close. Safe to call twice.
     public func close() {
@@ -125,5 +142,32 @@ public final class HTTPWorkload: Workload {
             return String(cString: strerror(error.errnoCode)).lowercased()
         }
         return String(describing: error)
+    }
+}
+
+/// Counts a response's body bytes as they arrive and keeps none of them;
+/// the response it yields is the status code.
+private final class BodyCounter: HTTPClientResponseDelegate {
+    typealias Response = UInt
+
+    private let status = Atomic<UInt>(0)
+    private let count: @Sendable (Int) -> Void
+
+    init(count: @escaping @Sendable (Int) -> Void) {
+        self.count = count
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<UInt>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        status.store(head.status.code, ordering: .relaxed)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<UInt>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        count(buffer.readableBytes)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<UInt>) throws -> UInt {
+        status.load(ordering: .relaxed)
     }
 }

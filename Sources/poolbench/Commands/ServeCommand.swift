@@ -56,10 +56,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Nothing to do but exit 130 or 143, which closes the socket.
+        // Stopping the server here would let run() return, and poolbench
+        // exit 0, before the handler's exit. Installed before the URL is
+        // printed, so whoever reads it may signal at once.
+        Interrupts.onInterrupt {}
         let server = try HTTPTestServer(configuration)
         // Unbuffered: a script reading the first line must get it now.
         FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
-        Interrupts.onInterrupt { server.stop() }
         try await server.waitUntilClosed()
     }
 }

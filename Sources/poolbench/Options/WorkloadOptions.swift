@@ -147,7 +147,7 @@ struct WorkloadOptions: ParsableArguments {
             }
         }
         let seconds = try timeout.map { text throws(ValidationError) in try Self.duration(text, flag: "--timeout") } ?? 30
-        guard seconds > 0 else { throw ValidationError("--timeout must be above 0; got \(timeout ?? "")).") }
+        guard seconds > 0 else { throw ValidationError("--timeout must be above 0; got \(timeout ?? "").") }
         return .http(urls: all, timeout: seconds)
     }
 

@@ -19,6 +19,25 @@ import Testing
         #expect(result.firstError == "'sh' exited with status 3: no such file")
     }
 
+    @Test func aTaskEndsWhenItsProgramExitsThoughABackgroundProcessHoldsStderr() throws {
+        // `sleep 5` inherits stderr and outlives `sh`; the task is `sh`.
+        let workload = try CommandWorkload(arguments: ["sh", "-c", "echo said before exiting >&2; sleep 5 & exit 3"])
+        let start = ContinuousClock.now
+        #expect(throws: PoolBenchError.commandFailed(program: "sh", status: "exited with status 3", firstLine: "said before exiting")) {
+            try workload.runBlocking(task: 0)
+        }
+        // A liveness bound, not a speed claim: waiting for `sleep` takes 5 s.
+        #expect(ContinuousClock.now - start < .seconds(4))
+    }
+
+    @Test func aChildWritingMegabytesToStderrRunsToTheEnd() throws {
+        // Far more than a pipe holds: it finishes only if stderr is read as it runs.
+        let workload = try CommandWorkload(arguments: ["sh", "-c", "yes 'chatty line' | head -c 5000000 >&2; exit 4"])
+        #expect(throws: PoolBenchError.commandFailed(program: "sh", status: "exited with status 4", firstLine: "chatty line")) {
+            try workload.runBlocking(task: 0)
+        }
+    }
+
     @Test func aMissingProgramIsRefusedBeforeAnyTaskRuns() {
         #expect(throws: PoolBenchError.commandNotFound(program: "poolbench-no-such-program")) {
             try CommandWorkload(arguments: ["poolbench-no-such-program"])
@@ -76,6 +95,18 @@ import Testing
         #expect(try CommandLineSplitter.split(#"sh -c 'echo $HOME; ls' "a \"b\" \$c" x\ y"#) == ["sh", "-c", "echo $HOME; ls", #"a "b" $c"#, "x y"])
         #expect(try CommandLineSplitter.split(#"a'b c'd '' "\n""#) == ["ab cd", "", #"\n"#])
         #expect(try CommandLineSplitter.split("  ") == [])
+    }
+
+    @Test func joinedArgumentsSplitBackIntoThemselves() throws {
+        let cases: [[String]] = [
+            ["python3", "fetch.py", "--workers", "{workers}"],
+            ["sh", "-c", "echo 'it''s' \"$HOME\" \\ done", "", "a b", "tab\there", "new\nline"],
+        ]
+        for arguments in cases {
+            #expect(try CommandLineSplitter.split(CommandLineSplitter.join(arguments)) == arguments)
+        }
+        #expect(CommandLineSplitter.join(["python3", "fetch.py", "--workers", "{workers}"]) == "python3 fetch.py --workers {workers}")
+        #expect(CommandLineSplitter.join(["sh", "-c", "exit 0", "{workers}"]) == #"sh -c "exit 0" {workers}"#)
     }
 
     @Test func anUnclosedQuoteIsAnError() {

@@ -83,6 +83,34 @@ import Testing
         }
     }
 
+    /// Without a deadline over the body, the `tasks` body would wait for the
+    /// rest of it forever; the time limit turns that into a failure.
+    @Test(.timeLimit(.minutes(1)))
+    func aBodyThatStallsTimesOutWhicheverBodyRanTheTask() async throws {
+        let server = try StallingServer()
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 0.2)
+        defer { workload.close() }
+        for kind in [ExecutorKind.pool, .tasks] {
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 2, workers: 2)
+            #expect(result.errorCount == 2, "\(kind)")
+            #expect(result.firstError == "GET \(server.url): timed out after 200ms", "\(kind)")
+        }
+    }
+
+    @Test func aBodyOfManyChunksIsCountedWhole() async throws {
+        let server = try HTTPTestServer(.init(bytes: 3 << 20))
+        defer { server.stop() }
+        let workload = try HTTPWorkload(urls: [server.url], timeout: 30)
+        defer { workload.close() }
+        for kind in [ExecutorKind.pool, .tasks] {
+            let before = try #require(workload.bytesReceived)
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 2, workers: 2)
+            #expect(result.errorCount == 0, "\(kind): \(result.firstError ?? "")")
+            #expect(workload.bytesReceived == before + 2 * (3 << 20), "\(kind)")
+        }
+    }
+
     @Test(arguments: ["ftp://example.org/", "http://", "not a url", "/relative/path"])
     func aURLThatCannotBeFetchedIsRefusedUpFront(url: String) {
         #expect(HTTPWorkload.problem(with: url) != nil)

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// What a signal sent to poolbench alone leaves behind: no command or job
+/// still running, and the exit code DESIGN gives it.
+@Suite struct InterruptCLITests {
+    @Test(arguments: [
+        (SIGINT, ["run", "--job", "sleep 30 {workers}", "--workers", "1", "--warmup", "0", "--repeat", "1"], Int32(130)),
+        (SIGTERM, ["run", "command", "--workers", "2", "--tasks", "4", "--warmup", "0", "--repeat", "1", "--", "sleep", "30"], Int32(143)),
+    ])
+    func aSignalToPoolbenchAloneStopsTheProgramsItStarted(signal: Int32, arguments: [String], status: Int32) async throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let process = try cli.start(arguments)
+        let poolbench = process.processIdentifier
+        var children: [pid_t] = []
+        defer {
+            // Only when the test failed is anything left to clean up.
+            if process.isRunning { kill(poolbench, SIGKILL) }
+            children.filter(Self.isAlive).forEach { kill($0, SIGKILL) }
+        }
+        for _ in 0..<200 where children.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            children = Self.children(of: poolbench)
+        }
+        try #require(!children.isEmpty, "poolbench started no child within 10 s")
+
+        kill(poolbench, signal)
+        // The assertion is about the processes; the wait only bounds it.
+        for _ in 0..<100 where children.contains(where: Self.isAlive) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let survivors = children.filter(Self.isAlive)
+        #expect(survivors == [], "still running 5 s after poolbench was signalled")
+        // A survivor holds poolbench's inherited descriptors, which Process
+        // waits for; it is the test's to stop before waiting.
+        survivors.forEach { kill($0, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == status)
+    }
+
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func serveExitsWithTheCodeOfTheSignalThatStoppedIt(signal: Int32, status: Int32) throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let server = try RealJobsCLITests.Server(cli)
+        defer { server.stop() }
+        kill(server.process.processIdentifier, signal)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit)
+        #expect(server.process.terminationStatus == status)
+    }
+
+    /// Processes whose parent is `parent`, from /proc.
+    static func children(of parent: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { status(of: $0)?.parent == parent }
+    }
+
+    /// Running or stopped, not gone and not a zombie waiting to be reaped.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let state = status(of: pid)?.state else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    /// The state letter and parent pid in /proc/PID/stat, which follow the
+    /// command name in parentheses (a name that may hold anything).
+    static func status(of pid: pid_t) -> (state: Character, parent: pid_t)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
+        return (state, parent)
+    }
+}
