@@ -25,16 +25,37 @@ public final class HistoryStore: Sendable {
     /// A history that only needs reading and is already at the latest
     /// schema is opened read-only, so reading never changes the file at all.
     public static func open(path: String, create: Bool) throws -> HistoryStore {
-        let applied = try inspect(path: path, create: create)
         do {
-            if !create, applied == Migrator().latestVersion {
-                var readOnly = configuration()
-                readOnly.readonly = true
-                return try HistoryStore(writer: DatabaseQueue(path: path, configuration: readOnly), path: path, migrate: false)
+            return try waitingOutOpeningCollisions {
+                let applied = try inspect(path: path, create: create)
+                if !create, applied == Migrator().latestVersion {
+                    var readOnly = configuration()
+                    readOnly.readonly = true
+                    return try HistoryStore(writer: DatabaseQueue(path: path, configuration: readOnly), path: path, migrate: false)
+                }
+                return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
             }
-            return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
         } catch let error as DatabaseError {
             throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Runs `open` again while it fails with SQLITE_BUSY, for up to a minute
+    /// like the busy timeout. Processes opening one new history at once can
+    /// collide where SQLite does not wait: while the file turns to WAL, and
+    /// in GRDB's first write to the new WAL file, a deferred transaction
+    /// that finds another connection's commit fails at once. A second
+    /// attempt finds the file set up and waits its turn as usual.
+    private static func waitingOutOpeningCollisions<T>(_ open: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var pauseSeconds = 0.002
+        while true {
+            do {
+                return try open()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: pauseSeconds)
+                pauseSeconds = min(pauseSeconds * 2, 0.25)
+            }
         }
     }
 
@@ -90,6 +111,7 @@ public final class HistoryStore: Sendable {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
                 throw PoolBenchError.notSQLite(path: path)
             }
+            if error.resultCode == .SQLITE_BUSY { throw error }
             throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
     }

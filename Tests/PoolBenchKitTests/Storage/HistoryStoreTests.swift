@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import PoolBenchKit
 
@@ -86,6 +87,28 @@ import Testing
 }
 
 @Suite struct HistoryFileTests {
+    @Test func manyRecordersCreatingOneHistoryAtOnceAllGetIn() throws {
+        // Each opener is its own SQLite connection, contending for the new
+        // file as separate processes would while it turns to WAL and
+        // migrates. A collision there used to surface as "database is
+        // locked"; it must be waited out instead.
+        for round in 0..<20 {
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let path = scratch.path("h.sqlite")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    let store = try HistoryStore.open(path: path, create: true)
+                    _ = try store.host(.fixture)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 }.isEmpty, "round \(round)")
+        }
+    }
+
     @Test func aNewHistoryIsCreatedMigratedAndInWALMode() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
