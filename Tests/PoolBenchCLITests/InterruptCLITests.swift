@@ -7,6 +7,7 @@ import Testing
     @Test(arguments: [
         (SIGINT, ["run", "--job", "sleep 30 {workers}", "--workers", "1", "--warmup", "0", "--repeat", "1"], Int32(130)),
         (SIGTERM, ["run", "command", "--workers", "2", "--tasks", "4", "--warmup", "0", "--repeat", "1", "--", "sleep", "30"], Int32(143)),
+        (SIGHUP, ["run", "command", "--workers", "1", "--tasks", "2", "--warmup", "0", "--repeat", "1", "--", "sleep", "30"], Int32(129)),
     ])
     func aSignalToPoolbenchAloneStopsTheProgramsItStarted(signal: Int32, arguments: [String], status: Int32) async throws {
         let cli = try CLI()
@@ -38,6 +39,8 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == status)
+        let history = try cli.run(["history", "--format", "json"])
+        #expect(history.stdout.contains("\"status\" : \"interrupted\""), "\(history.stdout)")
     }
 
     @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])

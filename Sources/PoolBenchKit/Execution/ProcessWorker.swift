@@ -53,7 +53,7 @@ public enum ProcessWorker {
     /// The whole worker process: serves tasks on standard input and output
     /// until the parent closes the channel, and returns the exit status.
     ///
-    /// It ignores SIGINT and SIGTERM: on Ctrl-C the parent decides, and
+    /// It ignores SIGINT, SIGTERM and SIGHUP: on Ctrl-C the parent decides, and
     /// closing the channel lets the worker finish its task and close its
     /// workload (which removes its temporary files) before exiting. It
     /// ignores SIGPIPE so a vanished parent is a failed write, not a silent
@@ -61,6 +61,7 @@ public enum ProcessWorker {
     public static func run(arguments: [String]) -> Int32 {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         do {
             try serve(configuration(fromArguments: arguments), input: STDIN_FILENO, output: STDOUT_FILENO)
