@@ -202,6 +202,8 @@ import Testing
         (["best", "--tolerance", "51%"], "Error: --tolerance '51%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "-5%"], "Error: --tolerance '-5%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["tune", "sleep", "--tolerance", "-5%"], "Error: --tolerance '-5%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
+        (["tune", "sleep", "--workers", "1,2,4"], "Error: tune chooses its own worker counts; bound them with --max-workers instead of --workers.\n"),
+        (["tune", "sleep", "--max-workers", "-4"], "Error: --max-workers must be at least 1; got -4.\n"),
         (["best", "--tolerance", "5"], "Error: --tolerance '5' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["best", "--tolerance", "lots"], "Error: --tolerance 'lots' is not a number; use a percentage like 5% or a fraction like 0.05.\n"),
         (["best", "--last", "0"], "Error: --last must be at least 1; got 0.\n"),

@@ -10,7 +10,7 @@ struct TuneCommand: AsyncParsableCommand {
         discussion: """
             Runs 1 worker, then doubles until doubling buys less than --tolerance (or
             throughput drops), then bisects the bracket; a probe within noise of the cut
-            gets extra runs. Takes one executor; --workers is not used (see --max-workers).
+            gets extra runs. Takes one executor; it picks the worker counts itself, up to --max-workers.
             Every probe is stored, so `best` and `trend` see them.
 
             Examples:
@@ -24,7 +24,7 @@ struct TuneCommand: AsyncParsableCommand {
     @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "The largest worker count to try.")
+    @Option(parsing: .unconditional, help: "The largest worker count to try.", transform: Parsers.wholeNumber)
     var maxWorkers = 256
 
     @OptionGroup var tolerance: ToleranceOption
@@ -33,6 +33,9 @@ struct TuneCommand: AsyncParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
+        if sweep.workerSpec != nil {
+            throw ValidationError("tune chooses its own worker counts; bound them with --max-workers instead of --workers.")
+        }
         _ = try executor(for: parameters.spec())
         guard maxWorkers >= 1 else { throw ValidationError("--max-workers must be at least 1; got \(maxWorkers).") }
     }

@@ -16,9 +16,9 @@ struct SweepOptions: ParsableArguments {
     @Option(
         name: .customLong("workers"),
         parsing: .unconditional,
-        help: ArgumentHelp("Worker counts: a list (1,2,4,8) or a range (1...64).", valueName: "spec")
+        help: ArgumentHelp("Worker counts: a list (1,2,4,8) or a range (1...64) (default 1,2,4,8,16,32).", valueName: "spec")
     )
-    var workerSpec = "1,2,4,8,16,32"
+    var workerSpec: String?
 
     @Option(parsing: .unconditional, help: "Tasks per run.", transform: Parsers.wholeNumber)
     var tasks: Int = 100
@@ -80,6 +80,6 @@ extension SweepOptions {
     }
 
     var workerCounts: [Int] {
-        get throws(ValidationError) { try WorkerCounts.parse(workerSpec) }
+        get throws(ValidationError) { try WorkerCounts.parse(workerSpec ?? "1,2,4,8,16,32") }
     }
 }
