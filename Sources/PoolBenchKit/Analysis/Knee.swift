@@ -99,7 +99,9 @@ public enum Knee {
         }
         let last = workers.count - 1
         answer.plateauReached = knee < last
-            && (peak < last || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })
+            && (peak < last
+                || scaledLittle(fromKnee: knee, workers: workers, medians: medians)
+                || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })
         answer.reason = choice.reason
         if !answer.plateauReached {
             answer.nextRange = largest...(4 * largest)
@@ -205,6 +207,27 @@ public enum Knee {
         let z = NormalDistribution.quantile(1 - lackOfFitAlpha)
         let critical = k * pow(1 - 2 / (9 * k) + z * (2 / (9 * k)).squareRoot(), 3)
         return chiSquare > critical
+    }
+
+    /// Marginal scaling efficiency below which the counts past the knee
+    /// count as a plateau (see `scaledLittle`).
+    static let flatEfficiency = 0.2
+
+    /// Whether the workers added past the knee bought little: the marginal
+    /// scaling efficiency from the knee k to the largest tested count L,
+    ///
+    ///     (X(L) ÷ X(k) − 1) ÷ (L ÷ k − 1),
+    ///
+    /// is below `flatEfficiency`. Linear scaling keeps it at 1 however
+    /// close the knee sits to the end (a straight line to 40 has its knee
+    /// at 38), and √N-like growth about ½; a flat top whose fastest median
+    /// fell on the largest count by noise keeps it near 0 (cpu on 2 cores:
+    /// 4× the workers past the knee for 2% more throughput).
+    static func scaledLittle(fromKnee knee: Int, workers: [Int], medians: [Double]) -> Bool {
+        guard let last = workers.indices.last, knee < last, medians[knee] > 0 else { return false }
+        let extraWorkers = Double(workers[last]) / Double(workers[knee]) - 1
+        let extraThroughput = medians[last] / medians[knee] - 1
+        return extraThroughput < flatEfficiency * extraWorkers
     }
 
     /// Whether a fit places its peak (USL N*) or capacity (saturation K)

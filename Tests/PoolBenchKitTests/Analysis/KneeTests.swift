@@ -129,11 +129,23 @@ extension AnalysisTests {
             #expect(answer.method == .saturation && answer.recommendedWorkers == 16 && answer.peakWorkers == 32)
             #expect(answer.plateauReached && answer.nextRange == nil)
 
-            // The same curve from the medians alone (two runs per count, too few
-            // for a fit) cannot tell the flat top from a climb, and says so.
+            // The medians alone (two runs per count, too few for a fit) tell
+            // it too: twice the knee's workers bought under 1%.
             let measured = Knee.recommend(runs(medians, runs: 2))
             #expect(measured.method == .measured && measured.recommendedWorkers == 16)
-            #expect(!measured.plateauReached && measured.nextRange == 32...128)
+            #expect(measured.plateauReached && measured.nextRange == nil)
+        }
+
+        @Test("Marginal scaling past the knee tells a plateau from a climb: ~0 on a flat top, 1 on a line, ½ on √N")
+        func marginalScalingPastTheKnee() {
+            // cpu on 2 cores, measured: 4× the knee's workers for 2% more.
+            #expect(Knee.scaledLittle(fromKnee: 1, workers: [1, 2, 4, 8], medians: [349, 651, 635, 667]))
+            #expect(!Knee.scaledLittle(fromKnee: 37, workers: Array(1...40), medians: (1...40).map { 25 * Double($0) }))
+            let root = (1...40).map { Double($0).squareRoot() }
+            #expect(!Knee.scaledLittle(fromKnee: 36, workers: Array(1...40), medians: root))
+            let answer = Knee.recommend(runs([1: 349, 2: 651, 4: 635, 8: 667]))
+            #expect(answer.recommendedWorkers == 2 && answer.peakWorkers == 8)
+            #expect(answer.plateauReached && answer.nextRange == nil)
         }
 
         /// A run all of whose tasks failed, as recorded now: no throughput.
