@@ -119,7 +119,11 @@ public struct SweepReport: Report {
             let unit = workload == "job" ? "run" : "task"
             notes.append("\(errors) \(unit)\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
         }
-        notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
+        if rows.contains(where: \.fastest) {
+            notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
+        } else {
+            notes.append("Nothing succeeded, so there is nothing to recommend from: fix what the error says and run again.")
+        }
         return notes
     }
 

@@ -200,6 +200,7 @@ struct NoWorkload: Workload {
         #expect(report.rows.allSatisfy { !$0.fastest })
         #expect(!report.notes.contains { $0.hasPrefix("Fastest") })
         #expect(report.notes.contains("300 tasks failed; first error: connection refused"))
+        #expect(report.notes.last == "Nothing succeeded, so there is nothing to recommend from: fix what the error says and run again.")
     }
 
     @Test func rowsGoFromTheSimplestExecutorToTheMostElaborate() {
