@@ -43,6 +43,9 @@ enum ExecutorBenchmarks {
     /// The sleep's own overshoot, one sleep after another on one worker:
     /// what no executor can remove.
     private static let floor = "(sleep alone: sequential)"
+    /// The same for the async body `tasks` runs (`Task.sleep`), one after
+    /// another on one child task: the floor the tasks row stands on.
+    private static let asyncFloor = "(async sleep alone: tasks × 1)"
     private static let python = "python ThreadPoolExecutor"
     private static let emptyTasks = 2_000_000
     /// Python manages tens of thousands per second; more would take minutes.
@@ -52,8 +55,11 @@ enum ExecutorBenchmarks {
         var figures: [String: Figures] = [:]
         for _ in 0..<repetitions {
             for (index, scenario) in sleeps.enumerated() {
-                let result = try await SequentialExecutor().execute(try scenario.workload, tasks: scenario.floorTasks, workers: 1)
-                figures[floor, default: Figures()].overhead[index].append(result.wallSeconds / (Double(scenario.floorTasks) * scenario.duration))
+                let ideal = Double(scenario.floorTasks) * scenario.duration
+                let blocking = try await SequentialExecutor().execute(try scenario.workload, tasks: scenario.floorTasks, workers: 1)
+                figures[floor, default: Figures()].overhead[index].append(blocking.wallSeconds / ideal)
+                let async = try await TasksExecutor().execute(try scenario.workload, tasks: scenario.floorTasks, workers: 1)
+                figures[asyncFloor, default: Figures()].overhead[index].append(async.wallSeconds / ideal)
             }
             for kind in executors {
                 let executor = kind.makeExecutor(workerCommand: [])
@@ -84,7 +90,7 @@ enum ExecutorBenchmarks {
         print("Empty tasks: \(emptyTasks.formatted()) per run (Python: \(pythonEmptyTasks.formatted())), \(workers) workers.")
         print("Sleep alone: \(sleeps.map { String($0.floorTasks) }.joined(separator: " and ")) sleeps on 1 worker.\n")
         let header = ["executor"] + sleeps.map(\.label) + ["empty tasks/s"]
-        var rows = ([floor] + executors.map(\.rawValue) + [python]).map { name in
+        var rows = ([floor, asyncFloor] + executors.map(\.rawValue) + [python]).map { name in
             let row = figures[name] ?? Figures()
             return [name]
                 + row.overhead.map { $0.median.map { String(format: "%.3f", $0) } ?? "n/a" }
