@@ -211,5 +211,22 @@ import Testing
         let sweeps = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["sweeps"] as? [[String: Any]]
         #expect(sweeps?.first?["status"] as? String == "completed")
         #expect((sweeps?.first?["runs"] as? Int ?? 0) >= 9)
+        #expect(result.stdout.contains("This is what `poolbench best --sweep 1` answers from these runs."))
+    }
+
+    @Test func tuneEndsWithTheAnswerBestGivesForItsSweep() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let tune = try cli.run(["tune", "sleep", "--duration", "1ms", "--capacity", "3", "--tasks", "12", "--max-workers", "8",
+                                "--warmup", "0", "--format", "json"])
+        let best = try cli.run(["best", "--sweep", "1", "--format", "json"])
+        let tuned = try JSONSerialization.jsonObject(with: Data(tune.stdout.utf8)) as? [String: Any]
+        let answer = try JSONSerialization.jsonObject(with: Data(best.stdout.utf8)) as? [String: Any]
+        let fromTune = try #require(tuned?["recommendation"] as? [String: Any])
+        let fromBest = try #require((answer?["answers"] as? [[String: Any]])?.first)
+        #expect(fromTune["recommendedWorkers"] as? Int != nil)
+        for key in ["recommendedWorkers", "band", "peakWorkers", "method", "runs"] {
+            #expect("\(fromTune[key] ?? "nil")" == "\(fromBest[key] ?? "nil")", "\(key)")
+        }
     }
 }

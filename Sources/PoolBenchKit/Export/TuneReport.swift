@@ -46,6 +46,9 @@ public struct TuneReport: Report, Sendable {
             var sentence = "Recommended: \(phrase)"
             if let band = recommendation.band { sentence += " (band \(band.lowerBound)–\(band.upperBound))" }
             notes.append(sentence + "; \(recommendation.reason).")
+            // best answers from every sweep since the curve last moved, so
+            // without --sweep it may pool this tune with earlier runs.
+            notes.append("This is what `poolbench best --sweep \(sweepId)` answers from these runs.")
         } else {
             notes.append("No recommendation: \(recommendation.reason).")
         }
