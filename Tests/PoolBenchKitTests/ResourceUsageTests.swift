@@ -14,10 +14,11 @@ import Testing
         let withIt = try #require(ResourceUsage.ownPeakSinceReset())
         munmap(memory, size)
 
-        let start = ResourceUsage.startingNewPeak()
+        // Only this process's own peak: a snapshot's also holds the largest
+        // child's, and other tests start children as large as they like.
+        _ = ResourceUsage.startingNewPeak()
         let after = try #require(ResourceUsage.ownPeakSinceReset())
         #expect(withIt >= Int64(size))
         #expect(after < withIt - Int64(size / 2), "the peak was reset")
-        #expect(start.peakRssBytes < withIt - Int64(size / 2))
     }
 }
