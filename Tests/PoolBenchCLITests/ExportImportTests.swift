@@ -203,6 +203,28 @@ import Testing
         #expect(try cli.run(["export", "--db", "mine.sqlite", "--raw"]).stdout == Self.rawCSV)
     }
 
+    @Test func aNeutralisedExportThatLostItsMarkImportsOnlyOnceTheUserSaysHowItWasWritten() throws {
+        defer { cli.remove() }
+        try write(String(Self.neutralisedCSV.dropFirst()), to: "stripped.csv")
+        let refused = try cli.run(["import", "stripped.csv", "--db", "h.sqlite"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("column label: ''=SUM(A1:A9)' starts with ' before a formula character"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let afterRefusal = try cli.run(["export", "--db", "h.sqlite", "--raw"])
+        #expect(afterRefusal.stdout.split(separator: "\r\n").count <= 1, "nothing was imported: \(afterRefusal.stdout)")
+
+        #expect(try cli.run(["import", "stripped.csv", "--db", "h.sqlite", "--neutralised", "yes"]).status == 0)
+        #expect(try cli.run(["export", "--db", "h.sqlite", "--raw"]).stdout == Self.rawCSV)
+
+        let kept = try cli.run(["import", "stripped.csv", "--db", "kept.sqlite", "--neutralised", "no"])
+        #expect(kept.status == 0)
+        #expect(try cli.run(["export", "--db", "kept.sqlite", "--raw"]).stdout.contains(",'=SUM(A1:A9),"))
+
+        let history = try cli.run(["import", "h.sqlite", "--db", "other.sqlite", "--neutralised", "no"])
+        #expect(history.status == 64)
+        #expect(history.stderr == "Error: --neutralised applies to a CSV; h.sqlite is a history database, whose text is stored as written.\n")
+    }
+
     // MARK: - Bad input: one line on stderr, nothing changed
 
     @Test func outputIntoAMissingDirectoryOrUnderAFileIsRefused() throws {

@@ -6,12 +6,17 @@ import Foundation
 struct ExportRowDecoder {
     /// Whether the file was neutralised, so `'` prefixes come off text.
     var neutralised: Bool
+    /// Whether text that looks neutralised is refused rather than kept:
+    /// when nobody said how the file was written and it carries no byte
+    /// order mark, `'=x` may be a neutralised `=x` whose mark was lost.
+    var refusesLookalikes: Bool
     /// How many columns each record has: all of them, or fewer in a file
     /// from before the later columns existed, which are then unknown.
     var columnCount: Int
 
-    init(neutralised: Bool, columnCount: Int = ExportColumn.allCases.count) {
+    init(neutralised: Bool, refusesLookalikes: Bool = false, columnCount: Int = ExportColumn.allCases.count) {
         self.neutralised = neutralised
+        self.refusesLookalikes = refusesLookalikes
         self.columnCount = columnCount
     }
 
@@ -122,8 +127,15 @@ struct ExportRowDecoder {
     }
 
     private func text(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
-        let bytes = neutralised && SpreadsheetSafety.wasNeutralised(field)
-            ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+        let looksNeutralised = SpreadsheetSafety.wasNeutralised(field)
+        if looksNeutralised && !neutralised && refusesLookalikes {
+            throw DecodingProblem(
+                "'\(Self.shown(field))' starts with ' before a formula character, as a neutralised export writes it, "
+                    + "but the file has no byte order mark to say it was neutralised. Pass --neutralised yes if it "
+                    + "came from `poolbench export` without --raw, or --neutralised no to keep the text as written"
+            )
+        }
+        let bytes = neutralised && looksNeutralised ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
         // Nearly all text is ASCII, which needs no validating.
         if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -17,7 +17,10 @@ public final class ImportSource {
 
     private static let sqliteHeader = Array("SQLite format 3\0".utf8)
 
-    public init(path: String) throws {
+    /// Opens `path`. For a CSV, `neutralised` says whether export wrote it
+    /// neutralised (true) or with `--raw` (false); nil reads the byte order
+    /// mark, and refuses text that looks neutralised in a file without one.
+    public init(path: String, neutralised: Bool? = nil) throws {
         self.path = path
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -41,7 +44,7 @@ public final class ImportSource {
         }
         kind = .csv
         do {
-            csv = try Self.openCSV(descriptor: descriptor, path: path)
+            csv = try Self.openCSV(descriptor: descriptor, path: path, neutralised: neutralised)
         } catch {
             close(descriptor)
             throw error
@@ -63,9 +66,9 @@ public final class ImportSource {
         deinit { close(descriptor) }
     }
 
-    /// Reads the header and learns from the byte order mark whether export
-    /// neutralised the file.
-    private static func openCSV(descriptor: Int32, path: String) throws -> CSVFile {
+    /// Reads the header and, unless told, learns from the byte order mark
+    /// whether export neutralised the file.
+    private static func openCSV(descriptor: Int32, path: String, neutralised: Bool?) throws -> CSVFile {
         var reader = CSVReader(descriptor: descriptor, name: path)
         var header = CSVRecord()
         let columnCount: Int
@@ -77,9 +80,12 @@ public final class ImportSource {
         } catch let problem as DecodingProblem {
             throw PoolBenchError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
         }
-        return CSVFile(
-            descriptor: descriptor, reader: reader, decoder: ExportRowDecoder(neutralised: reader.startsWithByteOrderMark, columnCount: columnCount)
+        let decoder = ExportRowDecoder(
+            neutralised: neutralised ?? reader.startsWithByteOrderMark,
+            refusesLookalikes: neutralised == nil && !reader.startsWithByteOrderMark,
+            columnCount: columnCount
         )
+        return CSVFile(descriptor: descriptor, reader: reader, decoder: decoder)
     }
 
     /// Merges every row into `store` in one transaction; the first bad row

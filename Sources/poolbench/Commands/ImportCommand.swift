@@ -16,9 +16,32 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "CSV only: whether export neutralised the text (a ' before = + - @). auto reads the byte order mark a neutralised export starts with, and refuses a file without one whose text looks neutralised; yes takes one ' off such text; no keeps it.",
+            valueName: "auto|yes|no"
+        )
+    )
+    var neutralised: Neutralised = .auto
+
+    enum Neutralised: String, ExpressibleByArgument, CaseIterable {
+        case auto, yes, no
+
+        var choice: Bool? {
+            switch self {
+            case .auto: nil
+            case .yes: true
+            case .no: false
+            }
+        }
+    }
+
     func run() throws {
         // Checked before the history is opened, so a wrong file never creates one.
-        let source = try ImportSource(path: file)
+        let source = try ImportSource(path: file, neutralised: neutralised.choice)
+        if source.kind == .history && neutralised != .auto {
+            throw ValidationError("--neutralised applies to a CSV; \(file) is a history database, whose text is stored as written.")
+        }
         let store = try database.openForWriting()
         let summary = try source.merge(into: store)
         Swift.print("Imported \(file): \(summary)")

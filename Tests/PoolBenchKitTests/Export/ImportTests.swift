@@ -69,7 +69,9 @@ import Testing
         defer { scratch.remove() }
         let (store, file) = try exportedFile(neutralise: neutralise, in: scratch)
         let copy = try HistoryStore.inMemory()
-        let summary = try ImportSource(path: file).merge(into: copy)
+        // A raw file says nothing about itself, and its '=already quoted
+        // label looks neutralised: the importer is told (--neutralised no).
+        let summary = try ImportSource(path: file, neutralised: neutralise ? nil : false).merge(into: copy)
         #expect(summary == ImportSummary(newSweeps: awkwardLabels.count, newRuns: 2 * awkwardLabels.count, newHosts: 1))
         #expect(try exported(copy, neutralise: neutralise) == exported(store, neutralise: neutralise))
         #expect(try exported(copy, format: .json) == exported(store, format: .json))
@@ -106,10 +108,37 @@ import Testing
         for neutralise in [true, false] {
             let (store, file) = try exportedFile(neutralise: neutralise, in: scratch)
             let copy = try HistoryStore.inMemory()
-            _ = try ImportSource(path: file).merge(into: copy)
+            _ = try ImportSource(path: file, neutralised: neutralise ? nil : false).merge(into: copy)
             #expect(try copy.sweeps(matching: HistoryFilter()).map(\.sweep.label) == awkwardLabels)
             #expect(try copy.runs(matching: HistoryFilter()).map(\.firstError) == store.runs(matching: HistoryFilter()).map(\.firstError))
         }
+    }
+
+    @Test func aFileWithoutAByteOrderMarkWhoseTextLooksNeutralisedIsRefusedUntilTheUserSays() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // A neutralised export that lost its byte order mark (an editor, a
+        // `tail -c +4`): read verbatim, '=cmd would be stored for =cmd.
+        let (store, neutralisedFile) = try exportedFile(in: scratch)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: neutralisedFile))
+        bytes.removeFirst(SpreadsheetSafety.byteOrderMarkBytes.count)
+        let stripped = scratch.path("stripped.csv")
+        try bytes.write(to: URL(fileURLWithPath: stripped))
+
+        let copy = try HistoryStore.inMemory()
+        let error = try #require(importError(stripped, into: copy))
+        #expect(error.contains("starts with ' before a formula character, as a neutralised export writes it, but the file has no byte order mark"), "\(error)")
+        #expect(error.contains("Pass --neutralised yes if it came from `poolbench export` without --raw, or --neutralised no"))
+        #expect(try copy.runs(matching: HistoryFilter()).isEmpty, "nothing imported")
+
+        _ = try ImportSource(path: stripped, neutralised: true).merge(into: copy)
+        #expect(try copy.sweeps(matching: HistoryFilter()).map(\.sweep.label) == awkwardLabels)
+        #expect(try exported(copy) == exported(store))
+
+        // A raw export with such a label is refused the same way, and kept
+        // as written when the user says so (the round trip test).
+        let (_, rawFile) = try exportedFile(neutralise: false, in: scratch)
+        #expect(importError(rawFile, into: try HistoryStore.inMemory())?.contains("--neutralised no to keep the text as written") == true)
     }
 
     @Test func aMalformedRowAbortsTheImportNamingItsLineAndLeavesTheHistoryUnchanged() throws {
@@ -189,7 +218,7 @@ import Testing
             return fields.joined(separator: ",")
         }, in: scratch)
         let store = try HistoryStore.inMemory()
-        _ = try ImportSource(path: edited).merge(into: store)
+        _ = try ImportSource(path: edited, neutralised: false).merge(into: store)
         let stored = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT startedAt FROM run") }
         #expect(stored.contains("2026-11-21T08:30:00.000Z"))
     }
