@@ -14,7 +14,7 @@ import Testing
             let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 12, workers: 4)
             #expect(result.errorCount == 0, "\(kind): \(result.firstError ?? "")")
         }
-        #expect(server.statistics.served == 36)
+        #expect(await server.served(settlingAt: 36) == 36)
     }
 
     @Test func everyBodyByteIsCountedWhicheverExecutorRanTheTask() async throws {
@@ -134,7 +134,7 @@ import Testing
         defer { workload.close() }
         let result = try await PoolExecutor().execute(workload, tasks: 60, workers: 12)
         #expect(result.errorCount == 0)
-        #expect(server.statistics.served == 60)
+        #expect(await server.served(settlingAt: 60) == 60)
         #expect(server.statistics.mostInService <= 3)
     }
 
@@ -165,4 +165,17 @@ final class Recorder: Sendable {
     private let storage = Mutex<[Int]>([])
     func append(_ value: Int) { storage.withLock { $0.append(value) } }
     var values: [Int] { storage.withLock { $0 } }
+}
+
+extension HTTPTestServer {
+    /// Responses sent, once the count reaches `expected` or two seconds
+    /// pass. The server counts a response just after writing it, so a
+    /// client can read the last one a moment before it is counted; the
+    /// wait bounds that, and the caller asserts the count.
+    func served(settlingAt expected: Int) async -> Int {
+        for _ in 0..<200 where statistics.served < expected {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return statistics.served
+    }
 }
