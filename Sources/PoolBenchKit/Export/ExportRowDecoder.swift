@@ -4,19 +4,26 @@ import Foundation
 /// against its column's `ExportColumn.Kind`. A problem is a sentence naming
 /// the column and the value: "column throughput: 'abc' is not a number".
 struct ExportRowDecoder {
-    /// Whether the file was neutralised, so `'` prefixes come off text.
-    var neutralised: Bool
-    /// Whether text that looks neutralised is refused rather than kept:
-    /// when nobody said how the file was written and it carries no byte
-    /// order mark, `'=x` may be a neutralised `=x` whose mark was lost.
-    var refusesLookalikes: Bool
+    /// How a file's text was written, which decides what a leading `'`
+    /// before a formula character means.
+    enum TextForm {
+        /// By a neutralising export: that `'` was added, and comes off.
+        case neutralised
+        /// As stored (`export --raw`, or another history): it is the text's own.
+        case raw
+        /// Nobody knows: a CSV without the byte order mark a neutralised
+        /// export starts with. `'=x` may be a neutralised `=x` whose mark was
+        /// lost, so such text is refused rather than guessed at.
+        case unknown
+    }
+
+    var form: TextForm
     /// How many columns each record has: all of them, or fewer in a file
     /// from before the later columns existed, which are then unknown.
     var columnCount: Int
 
-    init(neutralised: Bool, refusesLookalikes: Bool = false, columnCount: Int = ExportColumn.allCases.count) {
-        self.neutralised = neutralised
-        self.refusesLookalikes = refusesLookalikes
+    init(form: TextForm, columnCount: Int = ExportColumn.allCases.count) {
+        self.form = form
         self.columnCount = columnCount
     }
 
@@ -128,14 +135,14 @@ struct ExportRowDecoder {
 
     private func text(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
         let looksNeutralised = SpreadsheetSafety.wasNeutralised(field)
-        if looksNeutralised && !neutralised && refusesLookalikes {
+        if looksNeutralised && form == .unknown {
             throw DecodingProblem(
                 "'\(Self.shown(field))' starts with ' before a formula character, as a neutralised export writes it, "
                     + "but the file has no byte order mark to say it was neutralised. Pass --neutralised yes if it "
                     + "came from `poolbench export` without --raw, or --neutralised no to keep the text as written"
             )
         }
-        let bytes = neutralised && looksNeutralised ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+        let bytes = looksNeutralised && form == .neutralised ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
         // Nearly all text is ASCII, which needs no validating.
         if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -80,11 +80,12 @@ public final class ImportSource {
         } catch let problem as DecodingProblem {
             throw PoolBenchError.notAnExport(path: path, reason: "line \(reader.recordLine): \(problem.reason)")
         }
-        let decoder = ExportRowDecoder(
-            neutralised: neutralised ?? reader.startsWithByteOrderMark,
-            refusesLookalikes: neutralised == nil && !reader.startsWithByteOrderMark,
-            columnCount: columnCount
-        )
+        let form: ExportRowDecoder.TextForm = switch neutralised {
+        case true?: .neutralised
+        case false?: .raw
+        case nil: reader.startsWithByteOrderMark ? .neutralised : .unknown
+        }
+        let decoder = ExportRowDecoder(form: form, columnCount: columnCount)
         return CSVFile(descriptor: descriptor, reader: reader, decoder: decoder)
     }
 
@@ -93,7 +94,7 @@ public final class ImportSource {
     public func merge(into store: HistoryStore) throws -> ImportSummary {
         if let history {
             return try store.merge { insert in
-                var decoder = ExportRowDecoder(neutralised: false)
+                var decoder = ExportRowDecoder(form: .raw)
                 var record = CSVRecord()
                 var buffer = OutputBuffer()
                 try history.forEachRow { row in
