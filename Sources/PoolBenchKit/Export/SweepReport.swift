@@ -42,19 +42,18 @@ public struct SweepReport: Report {
         firstError = runs.lazy.compactMap(\.firstError).first
 
         let groups = Dictionary(grouping: runs) { SweepPoint(executor: ExecutorKind(rawValue: $0.executor) ?? .pool, workers: $0.workers) }
-        func medianThroughput(_ point: SweepPoint) -> Double? {
-            groups[point].flatMap { Descriptive.median($0.map(\.throughput)) }
-        }
-        let sequential = medianThroughput(SweepPoint(executor: .sequential, workers: 1))
+        let medians = groups.mapValues { Descriptive.median($0.map(\.throughput)) ?? 0 }
+        // Each executor's speed-up is against itself at one worker, else
+        // `sequential`, else its own fewest workers.
+        let sequential = medians[SweepPoint(executor: .sequential, workers: 1)]
         let fewest = Dictionary(groups.keys.map { ($0.executor, $0.workers) }, uniquingKeysWith: min)
-        func baseline(for executor: ExecutorKind) -> (throughput: Double, workers: Int)? {
-            if let one = medianThroughput(SweepPoint(executor: executor, workers: 1)) ?? sequential { return (one, 1) }
-            guard let workers = fewest[executor] else { return nil }
-            return medianThroughput(SweepPoint(executor: executor, workers: workers)).map { ($0, workers) }
-        }
+        let baselines = Dictionary(uniqueKeysWithValues: fewest.map { executor, workers in
+            if workers != 1, let sequential { return (executor, (throughput: sequential, workers: 1)) }
+            return (executor, (throughput: medians[SweepPoint(executor: executor, workers: workers)] ?? 0, workers: workers))
+        })
         var rows = groups.map { point, runs in
-            let throughput = Descriptive.median(runs.map(\.throughput)) ?? 0
-            let baseline = baseline(for: point.executor)
+            let throughput = medians[point] ?? 0
+            let baseline = baselines[point.executor]
             return Row(
                 executor: point.executor.rawValue, workers: point.workers, runs: runs.count,
                 wallSeconds: Descriptive.median(runs.map(\.wallSeconds)) ?? 0, throughput: throughput,
