@@ -64,10 +64,10 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// measured count is the largest: throughput may still be climbing and a
     /// larger count might do better. A knee below the largest count is not
     /// enough on its own — a straight line 1…40 has its knee at 38.
-    /// The one exception: a fit the repeat runs accept puts its peak or
-    /// capacity clearly inside the tested range (`Knee.peaksInside`), since
-    /// on a flat plateau noise often puts the fastest median at the largest
-    /// count.
+    /// Two exceptions, since on a flat plateau noise often puts the fastest
+    /// median at the largest count: the workers past the knee bought little
+    /// (`Knee.scaledLittle`), or a fit the repeat runs accept puts its peak
+    /// or capacity clearly inside the tested range (`Knee.peaksInside`).
     public var plateauReached: Bool
     /// Worker counts worth running next: up to 4× the largest when no
     /// plateau was reached, a first sweep when data is missing.

@@ -31,8 +31,8 @@ public final class HTTPWorkload: Workload {
                 throw .invalidParameter(name: "url", value: url, expected: problem)
             }
         }
-        guard timeout.isFinite, timeout > 0 else {
-            throw .invalidParameter(name: "timeout", value: "\(timeout)", expected: "a number of seconds above 0")
+        guard timeout.isFinite, timeout > 0, timeout <= Units.longestDuration else {
+            throw .invalidParameter(name: "timeout", value: "\(timeout)", expected: "above 0 and at most 86400 seconds (a day)")
         }
         self.urls = urls
         self.timeout = timeout

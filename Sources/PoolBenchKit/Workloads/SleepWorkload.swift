@@ -5,17 +5,13 @@ import Glibc
 /// holds it for `duration` and releases it, so throughput saturates at K
 /// workers (K ÷ duration tasks per second) and latency includes the wait.
 public struct SleepWorkload: Workload {
-    /// A day: longer waits are typos, and past about 292 years the
-    /// deadline no longer fits the clock's nanoseconds.
-    public static let longestDuration = 86_400.0
-
     public let duration: Double
     let slots: (any SlotServer)?
 
     /// A sleep, or with `capacity` a server whose slots are served in
     /// arrival order within this process.
     public init(duration: Double, capacity: Int? = nil) throws(PoolBenchError) {
-        guard duration.isFinite, duration >= 0, duration <= Self.longestDuration else {
+        guard duration.isFinite, duration >= 0, duration <= Units.longestDuration else {
             throw .invalidParameter(name: "duration", value: "\(duration)", expected: "from 0 to 86400 seconds (a day)")
         }
         if let capacity, capacity < 1 {

@@ -3,6 +3,11 @@ import Foundation
 /// Durations and sizes as people type them: `10ms`, `1.5s`, `250us`, `2m`;
 /// `512`, `64KiB`, `1MiB`, `1.5MB`.
 public enum Units {
+    /// A day, the longest wait or timeout poolbench takes: longer ones are
+    /// typos, and past about 292 years a deadline no longer fits the
+    /// clock's nanoseconds.
+    public static let longestDuration = 86_400.0
+
     /// Sub-second units divide, so `100ns` is exactly the double nearest 1e-7.
     private static let durationUnits: [(suffix: String, convert: @Sendable (Double) -> Double)] = [
         ("ns", { $0 / 1e9 }), ("us", { $0 / 1e6 }), ("µs", { $0 / 1e6 }), ("ms", { $0 / 1e3 }),

@@ -179,7 +179,7 @@ struct WorkloadOptions: ParsableArguments {
         guard let seconds = Units.parseDuration(text) else {
             throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 10ms or 1.5s.")
         }
-        guard seconds <= SleepWorkload.longestDuration else {
+        guard seconds <= Units.longestDuration else {
             throw ValidationError("\(flag) '\(text)' is longer than a day; use at most 24h.")
         }
         return seconds
