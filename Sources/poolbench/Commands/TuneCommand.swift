@@ -37,7 +37,9 @@ struct TuneCommand: AsyncParsableCommand {
             throw ValidationError("tune chooses its own worker counts; bound them with --max-workers instead of --workers.")
         }
         _ = try executor(for: parameters.spec())
-        guard maxWorkers >= 1 else { throw ValidationError("--max-workers must be at least 1; got \(maxWorkers).") }
+        guard (1...WorkerCounts.limit).contains(maxWorkers) else {
+            throw ValidationError("--max-workers must be from 1 to \(WorkerCounts.limit); got \(maxWorkers).")
+        }
     }
 
     private func executor(for spec: WorkloadSpec) throws(ValidationError) -> ExecutorKind {
