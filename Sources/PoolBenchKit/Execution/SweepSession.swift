@@ -14,7 +14,7 @@ public struct SweepSession: Sendable {
         let git = HostProbe.git()
         let sweep = try store.beginSweep(
             SweepRecord(
-                hostId: host.id!, startedAt: Date(), commandLine: shellQuoted(commandLine), label: label,
+                hostId: host.id!, startedAt: Date(), commandLine: CommandLineSplitter.shellQuoted(commandLine), label: label,
                 gitCommit: git.commit, gitBranch: git.branch
             )
         )
@@ -27,14 +27,5 @@ public struct SweepSession: Sendable {
             FileHandle.standardError.write(Data("\nInterrupted: \(message)\n".utf8))
         }
         return SweepSession(store: store, sweep: sweep)
-    }
-
-    /// Arguments joined so that pasting them into a shell runs the same thing.
-    public static func shellQuoted(_ arguments: [String]) -> String {
-        arguments.map { argument in
-            let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@%+".contains($0) }
-            return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }
-        .joined(separator: " ")
     }
 }

@@ -123,7 +123,7 @@ extension SeriesKey {
     /// do not hold all of it (see `WorkloadSpec.init(name:parameterText:)`).
     public func runCommand(workers: ClosedRange<Int>) -> String? {
         WorkloadSpec(name: workload, parameterText: parameters).map { spec in
-            SweepSession.shellQuoted(spec.runArguments(executor: executor, workers: Self.workerList(workers)))
+            CommandLineSplitter.shellQuoted(spec.runArguments(executor: executor, workers: Self.workerList(workers)))
         }
     }
 

@@ -67,9 +67,22 @@ public enum CommandLineSplitter {
         return arguments
     }
 
+    /// Arguments joined so that pasting them into a shell runs the same
+    /// thing; `split` reads them back too. Single quotes, so nothing inside
+    /// is expanded. The stored command lines and workload parameters are
+    /// written this way, so it must not change.
+    public static func shellQuoted(_ arguments: [String]) -> String {
+        arguments.map { argument in
+            let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:@%+".contains($0) }
+            return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        .joined(separator: " ")
+    }
+
     /// The inverse of `split`: `arguments` as one line that splits back into
     /// them. An argument is quoted only when it must be, in double quotes,
-    /// so the line reads well inside a shell's single quotes.
+    /// so the line reads well inside a shell's single quotes, where
+    /// `shellQuoted`'s own single quotes would turn into `'\''`.
     public static func join(_ arguments: [String]) -> String {
         arguments.map { argument in
             let plain = !argument.isEmpty && !argument.contains { $0.isWhitespace || "'\"\\".contains($0) }

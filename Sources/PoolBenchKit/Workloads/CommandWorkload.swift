@@ -45,7 +45,7 @@ public struct JobWorkload: Workload {
         }
         guard arguments.contains(where: { $0.contains(Self.placeholder) }) else {
             throw .invalidParameter(
-                name: "job", value: SweepSession.shellQuoted(arguments),
+                name: "job", value: CommandLineSplitter.shellQuoted(arguments),
                 expected: "a command line containing \(Self.placeholder), where each run's worker count goes"
             )
         }

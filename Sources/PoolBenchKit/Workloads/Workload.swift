@@ -69,9 +69,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             (urls.count == 1 ? [("url", urls[0])] : [("urls", String(urls.count)), ("first", urls[0])])
                 + [("timeout", Units.formatDuration(timeout))]
         case let .command(arguments):
-            [("command", SweepSession.shellQuoted(arguments))]
+            [("command", CommandLineSplitter.shellQuoted(arguments))]
         case let .job(arguments, items):
-            [("job", SweepSession.shellQuoted(arguments))] + (items.map { [("items", String($0))] } ?? [])
+            [("job", CommandLineSplitter.shellQuoted(arguments))] + (items.map { [("items", String($0))] } ?? [])
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
         #expect(Self.key(.http(urls: ["http://127.0.0.1:8080/"], timeout: 30)).nextStep(workers: 8...16)
             == "Next: `poolbench run http --url http://127.0.0.1:8080/ --timeout 30s --executor pool --workers 8...16`")
         let urls = WorkloadSpec.http(urls: ["http://127.0.0.1:1/a", "http://127.0.0.1:2/b?x=1&y=2"], timeout: 2)
-        #expect(SweepSession.shellQuoted(urls.runArguments(executor: "tasks", workers: "1...4"))
+        #expect(CommandLineSplitter.shellQuoted(urls.runArguments(executor: "tasks", workers: "1...4"))
             == "poolbench run http --url http://127.0.0.1:1/a --url 'http://127.0.0.1:2/b?x=1&y=2' --timeout 2s --executor tasks --workers 1...4")
     }
 
