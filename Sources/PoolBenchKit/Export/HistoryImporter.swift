@@ -51,8 +51,9 @@ public final class ImportSource {
         }
     }
 
-    /// An open CSV export, read once from its first row to its last.
-    private final class CSVFile {
+    /// An open CSV export, read once from its first row to its last, by one
+    /// thread at a time: the import's reading thread once the merge starts.
+    private final class CSVFile: @unchecked Sendable {
         let descriptor: Int32
         var reader: CSVReader
         var decoder: ExportRowDecoder
@@ -90,45 +91,66 @@ public final class ImportSource {
     }
 
     /// Merges every row into `store` in one transaction; the first bad row
-    /// aborts the import and leaves the history as it was.
+    /// aborts the import and leaves the history as it was. Rows are read and
+    /// checked on a thread of their own while the history's writer inserts
+    /// the ones before them.
     public func merge(into store: HistoryStore) throws -> ImportSummary {
+        let rows: @Sendable (_ yield: (ExportValues) throws -> Void) throws -> Void
         if let history {
-            return try store.merge { insert in
-                var decoder = ExportRowDecoder(form: .raw)
-                var record = CSVRecord()
-                var buffer = OutputBuffer()
-                try history.forEachRow { row in
-                    record.fill(from: row, using: &buffer)
-                    do {
-                        try insert(try decoder.decode(record))
-                    } catch let problem as DecodingProblem {
-                        let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
-                        throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
-                    }
-                }
-            }
+            rows = { [path] yield in try Self.readRows(of: history, path: path, yield) }
+        } else if let csv {
+            rows = { [path] yield in try Self.readRows(of: csv, path: path, yield) }
+        } else {
+            preconditionFailure("an import source is a CSV or a history")
         }
-        guard let csv else { preconditionFailure("an import source is a CSV or a history") }
         return try store.merge { insert in
-            var record = CSVRecord()
-            while true {
-                do {
-                    guard try csv.reader.next(into: &record) else { return }
-                    // Export ends every row with CRLF, so a last row without
-                    // one was most likely cut off, perhaps mid-number.
-                    if csv.reader.recordEndedWithoutLineBreak {
-                        throw CSVSyntaxError(
-                            line: csv.reader.recordLine,
-                            reason: "the last row has no line break at its end, so the file looks truncated (export ends every row with one); if it is complete, add a line break at its end"
-                        )
-                    }
-                    try insert(try csv.decoder.decode(record))
-                } catch let error as CSVSyntaxError {
-                    throw PoolBenchError.badRow(path: path, line: error.line, reason: error.reason)
-                } catch let problem as DecodingProblem {
-                    throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
-                }
+            try Pipeline.run(produce: rows, consume: insert)
+        }
+    }
+
+    /// Every run of another history, checked as an imported file's rows are.
+    private static func readRows(
+        of history: ForeignHistory, path: String, _ yield: (ExportValues) throws -> Void
+    ) throws {
+        var decoder = ExportRowDecoder(form: .raw)
+        var record = CSVRecord()
+        var buffer = OutputBuffer()
+        try history.forEachRow { row in
+            record.fill(from: row, using: &buffer)
+            let values: ExportValues
+            do {
+                values = try decoder.decode(record)
+            } catch let problem as DecodingProblem {
+                let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
+                throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
             }
+            try yield(values)
+        }
+    }
+
+    /// Every row of a CSV export after its header, each checked; a problem
+    /// names its line.
+    private static func readRows(of csv: CSVFile, path: String, _ yield: (ExportValues) throws -> Void) throws {
+        var record = CSVRecord()
+        while true {
+            let values: ExportValues
+            do {
+                guard try csv.reader.next(into: &record) else { return }
+                // Export ends every row with CRLF, so a last row without
+                // one was most likely cut off, perhaps mid-number.
+                if csv.reader.recordEndedWithoutLineBreak {
+                    throw CSVSyntaxError(
+                        line: csv.reader.recordLine,
+                        reason: "the last row has no line break at its end, so the file looks truncated (export ends every row with one); if it is complete, add a line break at its end"
+                    )
+                }
+                values = try csv.decoder.decode(record)
+            } catch let error as CSVSyntaxError {
+                throw PoolBenchError.badRow(path: path, line: error.line, reason: error.reason)
+            } catch let problem as DecodingProblem {
+                throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
+            }
+            try yield(values)
         }
     }
 }

@@ -171,6 +171,42 @@ import Testing
         #expect(try exported(copy) == before)
     }
 
+    /// Rows are read on a thread of their own, a batch at a time, while
+    /// the ones before them are inserted: a file many batches long must
+    /// arrive whole, and a bad row late in it must still undo the rows
+    /// inserted before it was read.
+    @Test func aFileOfManyBatchesArrivesWholeAndABadRowLateInItUndoesEverything() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try HistoryStore.inMemory()
+        for sweepIndex in 0..<3 {
+            let sweep = try store.makeSweep(startedAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(sweepIndex) * 1_000))
+            for index in 0..<400 {
+                try store.save(.fixture(
+                    sweepId: sweep.id!, workers: index % 8 + 1, repetition: index / 8,
+                    startedAt: Date(timeIntervalSince1970: 1_795_000_001 + Double(sweepIndex * 1_000 + index)),
+                    throughput: 100 + Double(index)
+                ))
+            }
+        }
+        let file = try scratch.write(try exported(store), to: "export.csv")
+
+        let copy = try HistoryStore.inMemory()
+        let summary = try ImportSource(path: file).merge(into: copy)
+        #expect(summary == ImportSummary(newSweeps: 3, newRuns: 1_200, newHosts: 1))
+        #expect(try exported(copy) == (try exported(store)))
+
+        let empty = try HistoryStore.inMemory()
+        let late = try replacing(line: 1_150, of: file, with: { text in
+            var fields = text.components(separatedBy: ",")
+            fields[ExportColumn.wallSeconds.index] = "soon"
+            return fields.joined(separator: ",")
+        }, in: scratch)
+        #expect(importError(late, into: empty)?.contains("line 1150: column wallSeconds: 'soon' is not a number") == true)
+        #expect(try empty.runs(matching: HistoryFilter()).isEmpty)
+        #expect(try empty.sweeps(matching: HistoryFilter()).isEmpty)
+    }
+
     @Test func aFileCutOffInItsLastFieldIsRefusedRatherThanImportedWithAShortenedValue() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
