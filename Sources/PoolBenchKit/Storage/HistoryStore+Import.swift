@@ -35,22 +35,12 @@ extension HistoryStore {
             // (64 MiB is a million runs' worth) keeps it off the disk.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            // A batch insert keeps the pages it changes in a statement journal
-            // until it ends; in memory (a batch's worth) rather than a file.
-            // Changing temp_store drops the connection's temporary tables;
-            // poolbench makes none.
-            let tempStore = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            defer {
-                // PRAGMA takes no bound parameters; these are integers SQLite just reported.
-                try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
-                try? db.execute(sql: "PRAGMA temp_store = \(tempStore)")
-            }
+            // PRAGMA takes no bound parameters; this is an integer SQLite just reported.
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var merger: RowMerger?
             try db.inTransaction(.immediate) {
                 merger = try RowMerger(db)
                 try produce { try merger!.insert($0) }
-                try merger!.flush()
                 return .commit
             }
             return merger!.summary
@@ -69,11 +59,11 @@ private struct RowMerger {
     var lastSweep: (uuid: String, id: Int64)?
     var lastHost: (key: [DatabaseValue], id: Int64)?
 
-    let findHost, insertHost, findSweep, insertSweep, insertRun, insertRuns: Statement
-    /// Runs waiting to be inserted together: one statement per run would
-    /// spend more time setting up the statement than inserting.
-    var pending: [(ExportValues, Int64)] = []
-    static let batchSize = 64
+    /// One run per statement. A statement inserting several runs may fail
+    /// halfway, so SQLite keeps a copy of every page it changes until it
+    /// ends; at one run each, there is nothing to undo and no copy. With
+    /// batches of 64 runs, that copying cost more than the batching saved.
+    let findHost, insertHost, findSweep, insertSweep, insertRun: Statement
 
     static let hostColumns: [ExportColumn] = [
         .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion,
@@ -107,61 +97,39 @@ private struct RowMerger {
             INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertRun = try db.makeStatement(sql: Self.insertRunsSQL(count: 1))
-        insertRuns = try db.makeStatement(sql: Self.insertRunsSQL(count: Self.batchSize))
+        let names = Self.runColumns.map(\.runColumnName) + ["sweepId"]
+        insertRun = try db.makeStatement(sql: """
+            INSERT INTO run (\(names.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))
+            ON CONFLICT (uuid) DO NOTHING
+            """)
     }
 
-    /// Queues the run, inserting queued runs once a batch is full.
-    /// `INSERT INTO run … VALUES (…), (…) …` for `count` runs; a run whose
-    /// UUID is already stored is skipped.
-    static func insertRunsSQL(count: Int) -> String {
-        let names = runColumns.map(\.runColumnName) + ["sweepId"]
-        let row = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
-        return "INSERT INTO run (\(names.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: count).joined(separator: ", ")
-            + " ON CONFLICT (uuid) DO NOTHING"
-    }
-
+    /// Inserts the run unless its UUID is already stored. Binds and steps
+    /// through SQLite's C API: at a million rows, GRDB's
+    /// `StatementArguments` would cost more than the inserts.
     mutating func insert(_ row: ExportValues) throws {
-        pending.append((row, try sweepId(for: row)))
-        if pending.count == Self.batchSize { try flush() }
-    }
-
-    /// Inserts the queued runs: a full batch in one statement, a last
-    /// partial one row by row.
-    mutating func flush() throws {
-        if pending.count == Self.batchSize {
-            try execute(insertRuns, rows: pending[...])
-        } else {
-            for index in pending.indices { try execute(insertRun, rows: pending[index...index]) }
-        }
-        pending.removeAll(keepingCapacity: true)
-    }
-
-    /// Binds and runs `statement` through SQLite's C API: at a million
-    /// rows, GRDB's `StatementArguments` would cost more than the inserts.
-    private mutating func execute(_ statement: Statement, rows: ArraySlice<(ExportValues, Int64)>) throws {
-        let handle = statement.sqliteStatement
+        let sweepId = try sweepId(for: row)
+        let handle = insertRun.sqliteStatement
         sqlite3_reset(handle)
         var position: Int32 = 1
-        for (row, sweepId) in rows {
-            for index in Self.runIndices {
-                row.values[index].bind(to: handle, at: position)
-                position += 1
-            }
-            sqlite3_bind_int64(handle, position, sweepId)
+        for index in Self.runIndices {
+            row.values[index].bind(to: handle, at: position)
             position += 1
         }
+        sqlite3_bind_int64(handle, position, sweepId)
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             throw DatabaseError(
                 resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                sql: statement.sql
+                sql: insertRun.sql
             )
         }
-        let inserted = Int(sqlite3_changes(db.sqliteConnection))
-        summary.newRuns += inserted
-        summary.presentRuns += rows.count - inserted
+        if sqlite3_changes(db.sqliteConnection) == 1 {
+            summary.newRuns += 1
+        } else {
+            summary.presentRuns += 1
+        }
     }
 
     private mutating func sweepId(for row: ExportValues) throws -> Int64 {
