@@ -124,6 +124,26 @@ import Testing
         #expect(!files.isEmpty)
         #expect(versions == files.compactMap { Int($0.prefix { $0.isNumber }) })
         #expect(mode == "wal")
+        #expect(try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 16384)
+    }
+
+    /// SQLite fixes a file's page size when it is first written; a history
+    /// made with 4 KiB pages migrates, keeps them and keeps its runs.
+    @Test func anExistingHistoryKeepsItsPageSizeAndItsRuns() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("old.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try old.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+        try old.close()
+        let store = try HistoryStore.open(path: path, create: true)
+        try store.save(.fixture(sweepId: try store.makeSweep().id!))
+        let reopened = try HistoryStore.open(path: path, create: true)
+        #expect(try reopened.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        #expect(try reopened.runs(matching: HistoryFilter()).count == 1)
     }
 
     @Test func reopeningAHistoryAppliesNothingTwice() throws {
