@@ -186,7 +186,8 @@ extension ImportSummary: CustomStringConvertible {
     /// `2 sweeps and 40 runs new; 1 sweep and 20 runs already present.`
     public var description: String {
         func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        let ended = endedSweeps == 0 ? "" : "; \(count(endedSweeps, "sweep")) stored as running updated to how it ended"
         return "\(count(newSweeps, "sweep")) and \(count(newRuns, "run")) new; "
-            + "\(count(presentSweeps, "sweep")) and \(count(presentRuns, "run")) already present."
+            + "\(count(presentSweeps, "sweep")) and \(count(presentRuns, "run")) already present\(ended)."
     }
 }

@@ -9,13 +9,20 @@ public struct ImportSummary: Sendable, Equatable {
     public var newRuns = 0
     public var presentRuns = 0
     public var newHosts = 0
+    /// Present sweeps stored as `running` that the import knew had ended:
+    /// exported mid-sweep before, and again once it was over.
+    public var endedSweeps = 0
 
-    public init(newSweeps: Int = 0, presentSweeps: Int = 0, newRuns: Int = 0, presentRuns: Int = 0, newHosts: Int = 0) {
+    public init(
+        newSweeps: Int = 0, presentSweeps: Int = 0, newRuns: Int = 0, presentRuns: Int = 0, newHosts: Int = 0,
+        endedSweeps: Int = 0
+    ) {
         self.newSweeps = newSweeps
         self.presentSweeps = presentSweeps
         self.newRuns = newRuns
         self.presentRuns = presentRuns
         self.newHosts = newHosts
+        self.endedSweeps = endedSweeps
     }
 }
 
@@ -28,6 +35,10 @@ extension HistoryStore {
     /// stored is left as it is and counted as present, so importing the same
     /// rows twice adds nothing; a host is shared by its full description, the
     /// table's UNIQUE key. A sweep's fields come from its first row.
+    ///
+    /// A present sweep is changed in one way only, the way `run` itself
+    /// changes it: stored as `running` while the rows say it has ended, it
+    /// takes their status and finish time. Nothing else stored is altered.
     public func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary {
         try writer.writeWithoutTransaction { db in
             // Runs' UUIDs arrive in random order, so each insert touches a
@@ -63,7 +74,7 @@ private struct RowMerger {
     /// halfway, so SQLite keeps a copy of every page it changes until it
     /// ends; at one run each, there is nothing to undo and no copy. With
     /// batches of 64 runs, that copying cost more than the batching saved.
-    let findHost, insertHost, findSweep, insertSweep, insertRun: Statement
+    let findHost, insertHost, findSweep, insertSweep, endSweep, insertRun: Statement
 
     static let hostColumns: [ExportColumn] = [
         .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion,
@@ -92,7 +103,10 @@ private struct RowMerger {
             INSERT INTO host (name, os, kernel, cpuModel, logicalCores, memoryBytes, poolbenchVersion)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        findSweep = try db.makeStatement(sql: "SELECT id FROM sweep WHERE uuid = ?")
+        findSweep = try db.makeStatement(sql: "SELECT id, status FROM sweep WHERE uuid = ?")
+        endSweep = try db.makeStatement(sql: """
+            UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'
+            """)
         insertSweep = try db.makeStatement(sql: """
             INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -138,9 +152,15 @@ private struct RowMerger {
         }
         if let lastSweep, lastSweep.uuid == uuid { return lastSweep.id }
         let id: Int64
-        if let existing = try Int64.fetchOne(findSweep, arguments: [uuid]) {
-            id = existing
+        if let existing = try Row.fetchOne(findSweep, arguments: [uuid]) {
+            id = existing[0]
             if id <= lastSweepIdBefore, presentSweepIds.insert(id).inserted { summary.presentSweeps += 1 }
+            let storedStatus: String = existing[1]
+            if storedStatus == SweepStatus.running.rawValue,
+               case let .text(status) = row.values[ExportColumn.sweepStatus.index], status != storedStatus {
+                try endSweep.execute(arguments: [status, row.values[ExportColumn.sweepFinishedAt.index].databaseValue, id])
+                summary.endedSweeps += db.changesCount
+            }
         } else {
             var arguments = Self.sweepIndices.map { row.values[$0].databaseValue }
             arguments.append(try hostId(for: row).databaseValue)

@@ -7,7 +7,8 @@ struct ImportCommand: ParsableCommand {
         abstract: "Merge a CSV written by `poolbench export`, or another history database, into the history.",
         discussion: """
             Runs and sweeps already present (same UUID) are skipped, so importing a file twice adds \
-            nothing. One transaction: a bad row aborts the import and leaves the history unchanged.
+            nothing; only a sweep stored as running takes the end a later export recorded. One \
+            transaction: a bad row aborts the import and leaves the history unchanged.
             """
     )
 

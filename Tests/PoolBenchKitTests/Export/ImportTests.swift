@@ -90,6 +90,53 @@ import Testing
         #expect(again.description == "0 sweeps and 0 runs new; 16 sweeps and 32 runs already present.")
     }
 
+    /// A sweep exported while it ran, then again once it ended: the second
+    /// import adds its later runs and its end, as `run` itself would have.
+    @Test func aSweepImportedWhileRunningTakesItsEndFromALaterExport() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep(label: "nightly")
+        try store.save(.fixture(sweepId: sweep.id!, workers: 1))
+        let midway = try scratch.write(try exported(store), to: "midway.csv")
+        try store.save(.fixture(sweepId: sweep.id!, workers: 2, startedAt: Date(timeIntervalSince1970: 1_795_000_002)))
+        try store.finishSweep(id: sweep.id!, status: .completed, at: Date(timeIntervalSince1970: 1_795_000_010))
+        let ended = try scratch.write(try exported(store), to: "ended.csv")
+
+        let copy = try HistoryStore.inMemory()
+        _ = try ImportSource(path: midway).merge(into: copy)
+        #expect(try copy.sweeps(matching: HistoryFilter()).map(\.sweep.status) == [.running])
+        let later = try ImportSource(path: ended).merge(into: copy)
+        #expect(later == ImportSummary(presentSweeps: 1, newRuns: 1, presentRuns: 1, endedSweeps: 1))
+        #expect(later.description == "0 sweeps and 1 run new; 1 sweep and 1 run already present; 1 sweep stored as running updated to how it ended.")
+        #expect(try exported(copy) == (try exported(store)))
+
+        // The earlier file again changes nothing back.
+        #expect(try ImportSource(path: midway).merge(into: copy) == ImportSummary(presentSweeps: 1, presentRuns: 1))
+        #expect(try exported(copy) == (try exported(store)))
+    }
+
+    /// Only `running` changes: a sweep this history marked interrupted stays
+    /// so whatever a file says of it.
+    @Test func aSweepThatEndedHereKeepsItsEndWhateverAFileSays() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        try store.save(.fixture(sweepId: sweep.id!))
+        let midway = try scratch.write(try exported(store), to: "midway.csv")
+        let copy = try HistoryStore.inMemory()
+        _ = try ImportSource(path: midway).merge(into: copy)
+        let copied = try #require(try copy.sweeps(matching: HistoryFilter()).first?.sweep.id)
+        try copy.finishSweep(id: copied, status: .interrupted, at: Date(timeIntervalSince1970: 1_795_000_005))
+        let before = try exported(copy)
+
+        try store.finishSweep(id: sweep.id!, status: .completed, at: Date(timeIntervalSince1970: 1_795_000_010))
+        let ended = try scratch.write(try exported(store), to: "ended.csv")
+        #expect(try ImportSource(path: ended).merge(into: copy) == ImportSummary(presentSweeps: 1, presentRuns: 1))
+        #expect(try exported(copy) == before)
+    }
+
     @Test func importingIntoAHistoryWithSomeOfTheRunsAddsOnlyTheOthers() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
