@@ -74,6 +74,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case sourceNotAHistory(path: String)
     case sourceFromOtherVersion(path: String, version: Int, known: Int)
     case sourceUnreadable(path: String, reason: String)
+    /// Ctrl-C (or SIGTERM, SIGHUP) stopped an import before it committed.
+    case importInterrupted
 
     public var description: String {
         switch self {
@@ -186,6 +188,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
                 : "\(path) was written by an older poolbench (schema version \(version); this one is at \(known)); nothing was imported and it was left untouched. Upgrade a copy of it by opening the copy once with this poolbench (e.g. `poolbench history --db COPY`), then import the copy."
         case let .sourceUnreadable(path, reason):
             "cannot read the history at \(path): \(reason); nothing was imported."
+        case .importInterrupted:
+            "interrupted; nothing was imported and the history is as it was."
         }
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed) into an
 /// orderly stop: the command and job children still running are stopped,
@@ -8,6 +9,34 @@ import Foundation
 /// 143 for SIGTERM, 129 for SIGHUP).
 public enum Interrupts {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private static let noted = Atomic<Int32>(0)
+
+    /// The first signal `noteInterrupts` has seen, if any.
+    public static var received: Int32? {
+        let signalNumber = noted.load(ordering: .acquiring)
+        return signalNumber == 0 ? nil : signalNumber
+    }
+
+    /// Notes SIGINT, SIGTERM and SIGHUP rather than acting on them, for work
+    /// that asks `received` as it goes and stops by itself, as an import
+    /// does by rolling back. A second signal exits at once, writing
+    /// `farewell` to stderr: work that cannot ask, such as waiting for
+    /// another process's write, still ends when the user insists.
+    public static func noteInterrupts(farewell: String) {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                guard noted.compareExchange(expected: 0, desired: signalNumber, ordering: .acquiringAndReleasing).exchanged
+                else {
+                    FileHandle.standardError.write(Data((farewell + "\n").utf8))
+                    exit(128 + (received ?? signalNumber))
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 
     /// Installs `handler` for SIGINT, SIGTERM and SIGHUP. Call once, before
     /// the work it protects starts.

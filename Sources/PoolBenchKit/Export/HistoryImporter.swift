@@ -91,15 +91,18 @@ public final class ImportSource {
     }
 
     /// Merges every row into `store` in one transaction; the first bad row
-    /// aborts the import and leaves the history as it was. Rows are read and
-    /// checked on a thread of their own while the history's writer inserts
-    /// the ones before them.
-    public func merge(into store: HistoryStore) throws -> ImportSummary {
+    /// aborts the import and leaves the history as it was, and so does
+    /// `shouldStop` answering true before the last row is read. Rows are read
+    /// and checked on a thread of their own while the history's writer
+    /// inserts the ones before them.
+    public func merge(
+        into store: HistoryStore, stoppingWhen shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws -> ImportSummary {
         let rows: @Sendable (_ yield: (ExportValues) throws -> Void) throws -> Void
         if let history {
-            rows = { [path] yield in try Self.readRows(of: history, path: path, yield) }
+            rows = { [path] yield in try Self.readRows(of: history, path: path, stoppingWhen: shouldStop, yield) }
         } else if let csv {
-            rows = { [path] yield in try Self.readRows(of: csv, path: path, yield) }
+            rows = { [path] yield in try Self.readRows(of: csv, path: path, stoppingWhen: shouldStop, yield) }
         } else {
             preconditionFailure("an import source is a CSV or a history")
         }
@@ -110,7 +113,8 @@ public final class ImportSource {
 
     /// Every run of another history, checked as an imported file's rows are.
     private static func readRows(
-        of history: ForeignHistory, path: String, _ yield: (ExportValues) throws -> Void
+        of history: ForeignHistory, path: String, stoppingWhen shouldStop: () -> Bool,
+        _ yield: (ExportValues) throws -> Void
     ) throws {
         var decoder = ExportRowDecoder(form: .raw)
         var record = CSVRecord()
@@ -124,13 +128,16 @@ public final class ImportSource {
                 let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
                 throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
             }
+            if shouldStop() { throw PoolBenchError.importInterrupted }
             try yield(values)
         }
     }
 
     /// Every row of a CSV export after its header, each checked; a problem
     /// names its line.
-    private static func readRows(of csv: CSVFile, path: String, _ yield: (ExportValues) throws -> Void) throws {
+    private static func readRows(
+        of csv: CSVFile, path: String, stoppingWhen shouldStop: () -> Bool, _ yield: (ExportValues) throws -> Void
+    ) throws {
         var record = CSVRecord()
         while true {
             let values: ExportValues
@@ -150,6 +157,7 @@ public final class ImportSource {
             } catch let problem as DecodingProblem {
                 throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
             }
+            if shouldStop() { throw PoolBenchError.importInterrupted }
             try yield(values)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PoolBenchKit
 
 struct ImportCommand: ParsableCommand {
@@ -44,7 +45,18 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--neutralised applies to a CSV; \(file) is a history database, whose text is stored as written.")
         }
         let store = try database.openForWriting()
-        let summary = try source.merge(into: store)
+        // Ctrl-C rolls the import back rather than killing it mid-way, so it
+        // can say so; a second Ctrl-C ends it at once, as safely.
+        Interrupts.noteInterrupts(
+            farewell: "Error: interrupted again; stopped at once. The history holds all of the import or none of it."
+        )
+        let summary: ImportSummary
+        do {
+            summary = try source.merge(into: store, stoppingWhen: { Interrupts.received != nil })
+        } catch PoolBenchError.importInterrupted {
+            FileHandle.standardError.write(Data("Error: \(PoolBenchError.importInterrupted)\n".utf8))
+            throw ExitCode(128 + (Interrupts.received ?? SIGINT))
+        }
         Swift.print("Imported \(file): \(summary)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SwiftCSV
+import Synchronization
 import Testing
 @testable import PoolBenchKit
 
@@ -252,6 +253,31 @@ import Testing
         #expect(importError(late, into: empty)?.contains("line 1150: column wallSeconds: 'soon' is not a number") == true)
         #expect(try empty.runs(matching: HistoryFilter()).isEmpty)
         #expect(try empty.sweeps(matching: HistoryFilter()).isEmpty)
+    }
+
+    /// Ctrl-C asks the import to stop: it stops between rows, however far
+    /// the writer has got, and rolls everything back.
+    @Test(arguments: [1, 700, 1_199])
+    func anImportAskedToStopRollsBackWhereverItWas(stopAfter: Int) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        for index in 0..<1_200 {
+            try store.save(.fixture(sweepId: sweep.id!, workers: index % 8 + 1, repetition: index / 8))
+        }
+        let file = try scratch.write(try exported(store), to: "export.csv")
+        let copy = try HistoryStore.inMemory()
+        try copy.save(.fixture(sweepId: try copy.makeSweep(label: "mine").id!))
+        let before = try exported(copy)
+
+        let asked = Atomic(0)
+        #expect(throws: PoolBenchError.importInterrupted) {
+            try ImportSource(path: file).merge(into: copy, stoppingWhen: {
+                asked.add(1, ordering: .relaxed).newValue > stopAfter
+            })
+        }
+        #expect(try exported(copy) == before)
     }
 
     @Test func aFileCutOffInItsLastFieldIsRefusedRatherThanImportedWithAShortenedValue() throws {
