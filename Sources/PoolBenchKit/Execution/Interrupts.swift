@@ -23,34 +23,34 @@ public enum Interrupts {
     /// `farewell` to stderr: work that cannot ask, such as waiting for
     /// another process's write, still ends when the user insists.
     public static func noteInterrupts(farewell: String) {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                guard noted.compareExchange(expected: 0, desired: signalNumber, ordering: .acquiringAndReleasing).exchanged
-                else {
-                    FileHandle.standardError.write(Data((farewell + "\n").utf8))
-                    exit(128 + (received ?? signalNumber))
-                }
+        handle { signalNumber in
+            guard noted.compareExchange(expected: 0, desired: signalNumber, ordering: .acquiringAndReleasing).exchanged
+            else {
+                FileHandle.standardError.write(Data((farewell + "\n").utf8))
+                exit(128 + (received ?? signalNumber))
             }
-            source.resume()
-            sources.append(source)
         }
     }
 
     /// Installs `handler` for SIGINT, SIGTERM and SIGHUP. Call once, before
     /// the work it protects starts.
     public static func onInterrupt(_ handler: @escaping @Sendable () -> Void) {
+        handle { signalNumber in
+            // Children first: once they are stopped no run in flight can
+            // end with their deaths counted as its failures.
+            LiveChildren.shared.terminateAll()
+            handler()
+            exit(128 + signalNumber)
+        }
+    }
+
+    /// Takes SIGINT, SIGTERM and SIGHUP away from their default action and
+    /// calls `body` with each one that arrives, on an ordinary queue.
+    private static func handle(_ body: @escaping @Sendable (Int32) -> Void) {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                // Children first: once they are stopped no run in flight can
-                // end with their deaths counted as its failures.
-                LiveChildren.shared.terminateAll()
-                handler()
-                exit(128 + signalNumber)
-            }
+            source.setEventHandler { body(signalNumber) }
             source.resume()
             sources.append(source)
         }

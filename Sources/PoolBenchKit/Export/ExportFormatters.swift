@@ -80,8 +80,9 @@ public struct CSVExportFormatter: ExportRowFormatter {
         if !needsQuotes {
             // A spreadsheet set to split on semicolons would start a new
             // cell after one, perhaps with a formula: quoted, it stays text.
-            let semicolon = neutralise ? UInt8(ascii: ";") : .comma
-            for byte in text where byte == .comma || byte == .quote || byte == .lineFeed || byte == .carriageReturn || byte == semicolon {
+            for byte in text
+            where byte == .comma || byte == .quote || byte == .lineFeed || byte == .carriageReturn
+                || (neutralise && byte == UInt8(ascii: ";")) {
                 needsQuotes = true
                 break
             }

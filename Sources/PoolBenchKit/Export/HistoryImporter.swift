@@ -100,22 +100,23 @@ public final class ImportSource {
     ) throws -> ImportSummary {
         let rows: @Sendable (_ yield: (ExportValues) throws -> Void) throws -> Void
         if let history {
-            rows = { [path] yield in try Self.readRows(of: history, path: path, stoppingWhen: shouldStop, yield) }
+            rows = { [path] yield in try Self.readRows(of: history, path: path, yield) }
         } else if let csv {
-            rows = { [path] yield in try Self.readRows(of: csv, path: path, stoppingWhen: shouldStop, yield) }
+            rows = { [path] yield in try Self.readRows(of: csv, path: path, yield) }
         } else {
             preconditionFailure("an import source is a CSV or a history")
         }
         return try store.merge { insert in
-            try Pipeline.run(produce: rows, consume: insert)
+            // Asked between two inserts: the reading thread stops with them.
+            try Pipeline.run(produce: rows) { row in
+                if shouldStop() { throw PoolBenchError.importInterrupted }
+                try insert(row)
+            }
         }
     }
 
     /// Every run of another history, checked as an imported file's rows are.
-    private static func readRows(
-        of history: ForeignHistory, path: String, stoppingWhen shouldStop: () -> Bool,
-        _ yield: (ExportValues) throws -> Void
-    ) throws {
+    private static func readRows(of history: ForeignHistory, path: String, _ yield: (ExportValues) throws -> Void) throws {
         var decoder = ExportRowDecoder(form: .raw)
         var record = CSVRecord()
         var buffer = OutputBuffer()
@@ -128,16 +129,13 @@ public final class ImportSource {
                 let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
                 throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
             }
-            if shouldStop() { throw PoolBenchError.importInterrupted }
             try yield(values)
         }
     }
 
     /// Every row of a CSV export after its header, each checked; a problem
     /// names its line.
-    private static func readRows(
-        of csv: CSVFile, path: String, stoppingWhen shouldStop: () -> Bool, _ yield: (ExportValues) throws -> Void
-    ) throws {
+    private static func readRows(of csv: CSVFile, path: String, _ yield: (ExportValues) throws -> Void) throws {
         var record = CSVRecord()
         while true {
             let values: ExportValues
@@ -157,7 +155,6 @@ public final class ImportSource {
             } catch let problem as DecodingProblem {
                 throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
             }
-            if shouldStop() { throw PoolBenchError.importInterrupted }
             try yield(values)
         }
     }

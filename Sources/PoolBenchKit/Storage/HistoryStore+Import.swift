@@ -74,7 +74,7 @@ private struct RowMerger {
     /// halfway, so SQLite keeps a copy of every page it changes until it
     /// ends; at one run each, there is nothing to undo and no copy. With
     /// batches of 64 runs, that copying cost more than the batching saved.
-    let findHost, insertHost, findSweep, insertSweep, endSweep, insertRun: Statement
+    let findHost, insertHost, findSweep, insertSweep, insertRun: Statement
 
     static let hostColumns: [ExportColumn] = [
         .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion,
@@ -103,10 +103,7 @@ private struct RowMerger {
             INSERT INTO host (name, os, kernel, cpuModel, logicalCores, memoryBytes, poolbenchVersion)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        findSweep = try db.makeStatement(sql: "SELECT id, status FROM sweep WHERE uuid = ?")
-        endSweep = try db.makeStatement(sql: """
-            UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'
-            """)
+        findSweep = try db.makeStatement(sql: "SELECT id FROM sweep WHERE uuid = ?")
         insertSweep = try db.makeStatement(sql: """
             INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -152,14 +149,14 @@ private struct RowMerger {
         }
         if let lastSweep, lastSweep.uuid == uuid { return lastSweep.id }
         let id: Int64
-        if let existing = try Row.fetchOne(findSweep, arguments: [uuid]) {
-            id = existing[0]
+        if let existing = try Int64.fetchOne(findSweep, arguments: [uuid]) {
+            id = existing
             if id <= lastSweepIdBefore, presentSweepIds.insert(id).inserted { summary.presentSweeps += 1 }
-            let storedStatus: String = existing[1]
-            if storedStatus == SweepStatus.running.rawValue,
-               case let .text(status) = row.values[ExportColumn.sweepStatus.index], status != storedStatus {
-                try endSweep.execute(arguments: [status, row.values[ExportColumn.sweepFinishedAt.index].databaseValue, id])
-                summary.endedSweeps += db.changesCount
+            if case let .text(status) = row.values[ExportColumn.sweepStatus.index], status != SweepStatus.running.rawValue,
+               try HistoryStore.endSweep(
+                   db, id: id, status: status, finishedAt: row.values[ExportColumn.sweepFinishedAt.index].databaseValue
+               ) {
+                summary.endedSweeps += 1
             }
         } else {
             var arguments = Self.sweepIndices.map { row.values[$0].databaseValue }

@@ -172,12 +172,19 @@ extension HistoryStore {
     @discardableResult
     public func finishSweep(id: Int64, status: SweepStatus, at date: Date = Date()) throws -> Bool {
         try writer.write { db in
-            try db.execute(
-                sql: "UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'",
-                arguments: [status.rawValue, Timestamp.format(date), id]
-            )
-            return db.changesCount > 0
+            try Self.endSweep(db, id: id, status: status.rawValue, finishedAt: Timestamp.format(date).databaseValue)
         }
+    }
+
+    /// Sets how sweep `id` ended if it is still `running`, inside the
+    /// caller's transaction; true when it was. An import ends a sweep the
+    /// same way.
+    static func endSweep(_ db: Database, id: Int64, status: String, finishedAt: DatabaseValue) throws -> Bool {
+        let statement = try db.cachedStatement(
+            sql: "UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'"
+        )
+        try statement.execute(arguments: [status, finishedAt, id])
+        return db.changesCount > 0
     }
 }
 

@@ -16,9 +16,12 @@ struct SweepOptions: ParsableArguments {
     @Option(
         name: .customLong("workers"),
         parsing: .unconditional,
-        help: ArgumentHelp("Worker counts: a list (1,2,4,8) or a range (1...64) (default 1,2,4,8,16,32).", valueName: "spec")
+        help: ArgumentHelp("Worker counts: a list (1,2,4,8) or a range (1...64) (default \(Self.defaultWorkers)).", valueName: "spec")
     )
     var workerSpec: String?
+
+    /// The worker counts a sweep measures when `--workers` is not given.
+    static let defaultWorkers = "1,2,4,8,16,32"
 
     @Option(parsing: .unconditional, help: "Tasks per run.", transform: Parsers.wholeNumber)
     var tasks: Int = 100
@@ -80,6 +83,6 @@ extension SweepOptions {
     }
 
     var workerCounts: [Int] {
-        get throws(ValidationError) { try WorkerCounts.parse(workerSpec ?? "1,2,4,8,16,32") }
+        get throws(ValidationError) { try WorkerCounts.parse(workerSpec ?? Self.defaultWorkers) }
     }
 }
