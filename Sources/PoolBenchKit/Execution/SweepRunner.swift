@@ -63,11 +63,17 @@ public struct SweepRunner: Sendable {
         let startedAt = Date()
         let bytesBefore = workload.bytesReceived
         let before = ResourceUsage.startingNewPeak()
+        let machineBefore = ProcessorTimes.now()
         let result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
+        let machineAfter = ProcessorTimes.now()
         let usage = ResourceUsage.now().since(before)
+        let load = MachineLoad(
+            from: machineBefore, to: machineAfter, ownCpuSeconds: usage.userSeconds + usage.systemSeconds
+        )
         let bytesReceived = bytesBefore.map { (workload.bytesReceived ?? $0) - $0 + result.workerBytesReceived }
         return Measurement(
-            point: point, tasks: tasks, startedAt: startedAt, result: result, usage: usage, bytesReceived: bytesReceived
+            point: point, tasks: tasks, startedAt: startedAt, result: result, usage: usage, bytesReceived: bytesReceived,
+            machineLoad: load
         )
     }
 }
@@ -81,6 +87,8 @@ struct Measurement {
     var usage: ResourceUsage
     /// Nil when the workload does not count what it receives.
     var bytesReceived: Int?
+    /// Nil where /proc/stat could not be read.
+    var machineLoad: MachineLoad? = nil
 
     /// Throughput counts tasks that succeeded: a run against an unreachable
     /// URL fails every task fast, and tasks ÷ wall would make it the
@@ -97,7 +105,9 @@ struct Measurement {
             cpuUserSeconds: usage.userSeconds, cpuSystemSeconds: usage.systemSeconds, peakRssBytes: usage.peakRssBytes,
             voluntaryContextSwitches: usage.voluntaryContextSwitches,
             involuntaryContextSwitches: usage.involuntaryContextSwitches,
-            errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init)
+            errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init),
+            machineCpuSeconds: machineLoad?.machineCpuSeconds, otherCpuSeconds: machineLoad?.otherCpuSeconds,
+            stealSeconds: machineLoad?.stealSeconds
         )
     }
 }

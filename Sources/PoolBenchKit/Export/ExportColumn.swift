@@ -11,7 +11,8 @@
 /// 23 sweepStatus  24 sweepStartedAt  25 sweepFinishedAt  26 label
 /// 27 commandLine  28 gitCommit  29 gitBranch  30 hostName  31 hostOs
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
-/// 36 hostPoolbenchVersion  37 bytesReceived
+/// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
+/// 39 otherCpuSeconds  40 stealSeconds
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -23,6 +24,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case sweepUuid, sweepStatus, sweepStartedAt, sweepFinishedAt, label, commandLine, gitCommit, gitBranch
     case hostName, hostOs, hostKernel, hostCpuModel, hostLogicalCores, hostMemoryBytes, hostPoolbenchVersion
     case bytesReceived
+    case machineCpuSeconds, otherCpuSeconds, stealSeconds
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -60,7 +62,9 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .repetition, .errorCount, .hostMemoryBytes: .integer(minimum: 0)
         case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)
-        case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds: .optionalReal
+        case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds, .machineCpuSeconds,
+             .otherCpuSeconds, .stealSeconds:
+            .optionalReal
         case .executor: .executor
         case .sweepStatus: .status
         }

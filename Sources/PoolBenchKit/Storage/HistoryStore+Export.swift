@@ -126,6 +126,9 @@ extension ExportColumn {
         case .hostMemoryBytes: "host.memoryBytes"
         case .hostPoolbenchVersion: "host.poolbenchVersion"
         case .bytesReceived: "run.bytesReceived"
+        case .machineCpuSeconds: "run.machineCpuSeconds"
+        case .otherCpuSeconds: "run.otherCpuSeconds"
+        case .stealSeconds: "run.stealSeconds"
         }
     }
 }

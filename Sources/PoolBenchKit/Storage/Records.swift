@@ -136,6 +136,14 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     /// What the run's tasks received (an `http` run's response bodies), in
     /// bytes; nil for workloads that receive nothing.
     public var bytesReceived: Int64?
+    /// The whole machine's non-idle CPU-seconds during the run, summed
+    /// over its cores (see `MachineLoad`); nil where /proc/stat is unreadable.
+    public var machineCpuSeconds: Double?
+    /// `machineCpuSeconds` less poolbench's own and its children's: what
+    /// the rest of the machine used while the run ran.
+    public var otherCpuSeconds: Double?
+    /// CPU-seconds the hypervisor gave to other guests during the run.
+    public var stealSeconds: Double?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), sweepId: Int64,
@@ -145,7 +153,8 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         latencyMax: Double? = nil, cpuUserSeconds: Double? = nil, cpuSystemSeconds: Double? = nil,
         peakRssBytes: Int64? = nil, voluntaryContextSwitches: Int64? = nil,
         involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil,
-        bytesReceived: Int64? = nil
+        bytesReceived: Int64? = nil, machineCpuSeconds: Double? = nil, otherCpuSeconds: Double? = nil,
+        stealSeconds: Double? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -171,6 +180,9 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         self.errorCount = errorCount
         self.firstError = firstError
         self.bytesReceived = bytesReceived
+        self.machineCpuSeconds = machineCpuSeconds
+        self.otherCpuSeconds = otherCpuSeconds
+        self.stealSeconds = stealSeconds
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
