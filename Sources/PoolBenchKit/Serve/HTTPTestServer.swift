@@ -7,6 +7,11 @@ import NIOPosix
 /// `latency` and at most `capacity` are in service at once (the rest queue
 /// in arrival order), so throughput saturates at capacity ÷ latency.
 ///
+/// With `latencyCV` above 0 each response is held for a lognormal draw
+/// with mean `latency` and that coefficient of variation instead
+/// (`LognormalLatency`), seeded by `seed`, so a noisy server can be
+/// reproduced.
+///
 /// Every path answers 200 with `bytes` of body, except `/status/NNN`, which
 /// answers status NNN (after the same wait), so error handling can be tried.
 public final class HTTPTestServer: Sendable {
@@ -16,13 +21,22 @@ public final class HTTPTestServer: Sendable {
         public var latency: Double
         public var capacity: Int?
         public var bytes: Int
+        /// Standard deviation ÷ mean of the service time; 0 holds every response for exactly `latency`.
+        public var latencyCV: Double
+        /// Seeds the service times' generator; nil draws a seed.
+        public var seed: UInt64?
 
-        public init(host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, capacity: Int? = nil, bytes: Int = 1024) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, capacity: Int? = nil, bytes: Int = 1024,
+            latencyCV: Double = 0, seed: UInt64? = nil
+        ) {
             self.host = host
             self.port = port
             self.latency = latency
             self.capacity = capacity
             self.bytes = bytes
+            self.latencyCV = latencyCV
+            self.seed = seed
         }
     }
 
@@ -50,7 +64,10 @@ public final class HTTPTestServer: Sendable {
         let gate = ServiceGate(capacity: configuration.capacity)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: configuration.bytes)
-        let latency = TimeAmount.nanoseconds(Int64((configuration.latency * 1e9).rounded()))
+        let latency = LatencySource(
+            LognormalLatency(mean: configuration.latency, coefficientOfVariation: configuration.latencyCV),
+            seed: configuration.seed ?? UInt64.random(in: .min ... .max)
+        )
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -122,11 +139,11 @@ private final class RequestHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let gate: ServiceGate
-    private let latency: TimeAmount
+    private let latency: LatencySource
     private let body: ByteBuffer
     private var head: HTTPRequestHead?
 
-    init(gate: ServiceGate, latency: TimeAmount, body: ByteBuffer) {
+    init(gate: ServiceGate, latency: LatencySource, body: ByteBuffer) {
         self.gate = gate
         self.latency = latency
         self.body = body
@@ -147,8 +164,10 @@ private final class RequestHandler: ChannelInboundHandler {
             let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
             let latency = latency
             gate.enter { [gate] in
+                // Drawn as the request enters service, so draws follow the order of service.
+                let hold = TimeAmount.nanoseconds(Int64((latency.next() * 1e9).rounded()))
                 eventLoop.execute {
-                    eventLoop.scheduleTask(in: latency) {
+                    eventLoop.scheduleTask(in: hold) {
                         let (handler, context) = loopBound.value
                         handler.respond(context: context, status: status, keepAlive: keepAlive)
                         gate.leave()

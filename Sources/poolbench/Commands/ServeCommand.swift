@@ -14,9 +14,14 @@ struct ServeCommand: AsyncParsableCommand {
             --capacity requests are in service at once, the rest wait in arrival order.
             /status/NNN answers status NNN instead, to try error handling.
 
+            --latency-cv X makes the server noisy: each response is held for a lognormal
+            draw with mean --latency and coefficient of variation X (standard deviation ÷
+            mean); --seed makes the draws reproducible.
+
             Example:
               poolbench serve --latency 20ms --capacity 8 &
               poolbench run http --url http://127.0.0.1:PORT/ --workers 1...32
+              poolbench serve --latency 20ms --capacity 8 --latency-cv 0.5 --seed 7 &
             """
     )
 
@@ -28,6 +33,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Body size of each response.", valueName: "size"))
     var bytes = "1KiB"
+
+    @Option(
+        name: .customLong("latency-cv"), parsing: .unconditional,
+        help: ArgumentHelp("Coefficient of variation of a lognormal latency around --latency (0: constant).", valueName: "x")
+    )
+    var latencyCV = 0.0
+
+    @Option(help: ArgumentHelp("Seed for the noisy latencies, to reproduce them (default: a fresh one).", valueName: "n"))
+    var seed: UInt64?
 
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 0
@@ -51,7 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--bytes '\(bytes)' is not a size up to 1GiB; use e.g. 0, 4096, 64KiB or 1MiB.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535; got \(port).") }
-            return HTTPTestServer.Configuration(host: host, port: port, latency: seconds, capacity: capacity, bytes: size)
+            guard latencyCV.isFinite, (0...10).contains(latencyCV) else {
+                throw ValidationError("--latency-cv must be from 0 to 10, e.g. 0.5; got \(latencyCV).")
+            }
+            return HTTPTestServer.Configuration(
+                host: host, port: port, latency: seconds, capacity: capacity, bytes: size, latencyCV: latencyCV, seed: seed
+            )
         }
     }
 
