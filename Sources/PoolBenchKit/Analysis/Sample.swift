@@ -24,6 +24,9 @@ public struct Sample: Sendable, Hashable {
     /// Tasks that failed, and the first one's message.
     public var errorCount: Int
     public var firstError: String?
+    /// CPU-seconds the rest of the machine used during the run (all cores
+    /// summed; see `MachineLoad`), nil when it was not measured.
+    public var otherCpuSeconds: Double?
 
     public init(
         sweepID: Int64,
@@ -36,7 +39,8 @@ public struct Sample: Sendable, Hashable {
         cpuSeconds: Double?,
         tasks: Int,
         errorCount: Int = 0,
-        firstError: String? = nil
+        firstError: String? = nil,
+        otherCpuSeconds: Double? = nil
     ) {
         self.sweepID = sweepID
         self.sweepStartedAt = sweepStartedAt
@@ -49,6 +53,7 @@ public struct Sample: Sendable, Hashable {
         self.tasks = tasks
         self.errorCount = errorCount
         self.firstError = firstError
+        self.otherCpuSeconds = otherCpuSeconds
     }
 
     /// Whether nothing the run did succeeded: it has errors and either no

@@ -74,11 +74,13 @@ extension BestReport {
         } else {
             notes.append("No recommendation yet.")
         }
+        if let limited = answer.latencyLimited { notes.append(limited.sentence) }
         notes.append("Method: \(methodName(recommendation.method)) — \(recommendation.reason).")
         if let range = recommendation.nextRange {
             notes.append(answer.key.nextStep(workers: range))
         }
         if let priors = priorsLine(recommendation.priors, cores: answer.logicalCores) { notes.append(priors) }
+        if let busy = BusyMachine.warning(answer.busySweeps, cores: answer.logicalCores) { notes.append(busy) }
         notes.append(sourceLine(answer))
         return notes
     }
@@ -194,6 +196,7 @@ extension BestReport {
             case fewerWorkersFraction, tradeOff, method, reason, firstError
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
+            case latencyLimit, limitedWorkers, limitedBand, othersCpuShare, busySweeps
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -230,6 +233,11 @@ extension BestReport {
             try c.encode(r.priors, forKey: .priors)
             try c.encode(r.fit, forKey: .fit)
             try c.encode(r.points.map(PointJSON.init), forKey: .points)
+            try c.encode(answer.latencyLimited?.latencyLimit, forKey: .latencyLimit)
+            try c.encode(answer.latencyLimited?.limitedWorkers, forKey: .limitedWorkers)
+            try c.encode(answer.latencyLimited?.limitedBand, forKey: .limitedBand)
+            try c.encode(answer.othersShare, forKey: .othersCpuShare)
+            try c.encode(answer.busySweeps.map(\.sweepID), forKey: .busySweeps)
         }
     }
 

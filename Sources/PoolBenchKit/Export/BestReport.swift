@@ -14,6 +14,12 @@ public struct BestReport: Report {
         /// The runs answered from: those since the last change point.
         public var level: CurrentLevel.Summary
         public var recommendation: KneeRecommendation
+        /// The answered runs' sweeps that ran on a busy machine (`BusyMachine`).
+        public var busySweeps: [SweepLoad] = []
+        /// Others' share of the machine over the answered runs; nil when unmeasured.
+        public var othersShare: Double?
+        /// The answer under `--max-p99`; nil when no limit was asked.
+        public var latencyLimited: LatencyLimitedAnswer?
     }
 
     /// Across the executors of one workload on one host, which to use.
@@ -34,6 +40,8 @@ public struct BestReport: Report {
     }
 
     public var tolerance: Double
+    /// `--max-p99` in seconds; nil when not asked.
+    public var latencyLimit: Double?
     /// The most sweeps read per series (`--last`).
     public var newestSweeps: Int
     /// Sorted by workload, parameters, executor, host.
@@ -47,23 +55,32 @@ public struct BestReport: Report {
     ///
     /// - Parameter seed: seeds every bootstrap, so the same history always
     ///   gives the same bands.
-    public init(series: [SeriesRuns], tolerance: Double = 0.05, newestSweeps: Int, seed: UInt64 = 0) {
+    /// - Parameter latencyLimit: also answer under this p99 limit, seconds.
+    public init(
+        series: [SeriesRuns], tolerance: Double = 0.05, newestSweeps: Int, seed: UInt64 = 0, latencyLimit: Double? = nil
+    ) {
         self.tolerance = tolerance
+        self.latencyLimit = latencyLimit
         self.newestSweeps = newestSweeps
         let tunable = series.filter { $0.key.executor != "sequential" }
         skippedSequential = series.count - tunable.count
-        answers = Parallel.map(tunable) { Self.answer($0, tolerance: tolerance, seed: seed) }
+        answers = Parallel.map(tunable) { Self.answer($0, tolerance: tolerance, seed: seed, latencyLimit: latencyLimit) }
         executorVerdicts = Self.verdicts(answers, tolerance: tolerance)
     }
 
-    static func answer(_ series: SeriesRuns, tolerance: Double, seed: UInt64) -> Answer {
+    static func answer(_ series: SeriesRuns, tolerance: Double, seed: UInt64, latencyLimit: Double? = nil) -> Answer {
         let level = Trend.currentLevel(of: series.samples)
-        let recommendation = Knee.recommend(
-            level?.samples ?? [], tolerance: tolerance, seed: seed, cores: series.logicalCores
+        let samples = level?.samples ?? []
+        let recommendation = CPUBoundCap.apply(
+            Knee.recommend(samples, tolerance: tolerance, seed: seed, cores: series.logicalCores),
+            samples: samples, cores: series.logicalCores
         )
         return Answer(
             key: series.key, host: series.host, logicalCores: series.logicalCores, sweepsRead: series.sweeps.count,
-            level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation
+            level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation,
+            busySweeps: BusyMachine.busySweeps(samples, cores: series.logicalCores),
+            othersShare: BusyMachine.othersShare(samples, cores: series.logicalCores),
+            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) }
         )
     }
 

@@ -33,9 +33,21 @@ public struct SweepReport: Report {
     public var tasks: Int
     public var rows: [Row]
     public var firstError: String?
+    /// CPU the rest of the machine used during the runs over what the
+    /// machine had (`BusyMachine.othersShare`); nil when unmeasured.
+    public var othersCpuShare: Double?
+    /// Whether that share was above `BusyMachine.threshold`.
+    public var busyMachine: Bool
+    public var logicalCores: Int?
 
-    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord]) {
+    /// - Parameter logicalCores: the machine's cores, to judge whether it was busy; nil not to.
+    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord], logicalCores: Int? = nil) {
         self.sweepId = sweepId
+        self.logicalCores = logicalCores
+        othersCpuShare = logicalCores.flatMap { cores in
+            BusyMachine.othersShare(runs.map { Sample($0, sweepStartedAt: $0.startedAt) }, cores: cores)
+        }
+        busyMachine = othersCpuShare.map { $0 > BusyMachine.threshold } ?? false
         self.workload = workload.name
         self.parameters = workload.parameterText
         self.tasks = tasks
@@ -111,6 +123,10 @@ public struct SweepReport: Report {
                 sentence += ", \(Formatting.factor(speedup)) the throughput of \(workers == 1 ? "one worker" : "\(workers) workers")"
             }
             notes.append(sentence + ".")
+        }
+        if busyMachine, let share = othersCpuShare, let cores = logicalCores,
+           let warning = BusyMachine.warning([SweepLoad(sweepID: sweepId, othersShare: share)], cores: cores) {
+            notes.append(warning)
         }
         let errors = rows.map(\.errors).reduce(0, +)
         if errors > 0 {

@@ -16,6 +16,14 @@ public struct TrendOutput: Report {
         /// The metrics whose regression the series group's newest sweep
         /// revealed; empty when that sweep did not measure this count.
         public var regressedAtNewest: [TrendMetric]
+        /// Whether a busy machine may explain each of `report.changes`
+        /// (`BusyMachine.mayExplain`), in the same order.
+        public var busyMachine: [Bool] = []
+
+        /// Whether a busy machine may explain `report.changes[index]`.
+        func busyMachine(at index: Int) -> Bool {
+            busyMachine.indices.contains(index) && busyMachine[index]
+        }
     }
 
     /// One series' recommendation per sweep, and where it moved.
@@ -25,6 +33,9 @@ public struct TrendOutput: Report {
         /// Sweeps with a recommendation (two or more worker counts), oldest first.
         public var recommendations: [RecommendationPoint]
         public var shifts: [WorkerShift]
+        /// The series' sweeps that ran on a busy machine, oldest first.
+        public var busySweeps: [SweepLoad] = []
+        public var logicalCores: Int = 1
     }
 
     /// Bootstrap resamples of each per-sweep recommendation. Fewer than
@@ -64,14 +75,22 @@ public struct TrendOutput: Report {
     /// executor × host), not of each worker count: when later sweeps measured
     /// only other counts, a count's last regression is old news, fixed or
     /// not, and must not keep failing CI.
+    ///
+    /// A sweep is busy or not as a whole (all its worker counts' runs), since
+    /// the machine's load is the same for every count a sweep interleaves.
     static func series(_ runs: SeriesRuns) -> [Series] {
         let newest = runs.sweeps.last?.id
+        let order = runs.sweeps.map(\.id)
+        let busy = Set(BusyMachine.busySweeps(runs.samples, cores: runs.logicalCores).map(\.sweepID))
         return Dictionary(grouping: runs.samples, by: \.workers).sorted { $0.key < $1.key }.map { workers, samples in
             let report = Trend.analyze(samples)
             let regressed = report.changes
                 .filter { $0.direction == .regression && $0.detectedAtSweepID == newest }
                 .map(\.metric)
-            return Series(key: runs.key, workers: workers, host: runs.host, report: report, regressedAtNewest: regressed)
+            return Series(
+                key: runs.key, workers: workers, host: runs.host, report: report, regressedAtNewest: regressed,
+                busyMachine: report.changes.map { BusyMachine.mayExplain($0, order: order, busy: busy) }
+            )
         }
     }
 
@@ -86,7 +105,10 @@ public struct TrendOutput: Report {
             guard let workers = answer.recommendedWorkers, let band = answer.band else { return nil }
             return RecommendationPoint(sweepID: sweep.id, startedAt: sweep.startedAt, recommendedWorkers: workers, band: band)
         }
-        return Drift(key: runs.key, host: runs.host, recommendations: points, shifts: WorkerDrift.shifts(in: points))
+        return Drift(
+            key: runs.key, host: runs.host, recommendations: points, shifts: WorkerDrift.shifts(in: points),
+            busySweeps: BusyMachine.busySweeps(runs.samples, cores: runs.logicalCores), logicalCores: runs.logicalCores
+        )
     }
 }
 
@@ -124,7 +146,7 @@ extension TrendOutput {
             regressed == 0
                 ? "No series regressed at its newest sweep."
                 : "\(regressed) series regressed at the newest sweep (▼ at newest).",
-        ]
+        ] + busyMachineNotes
         return table
     }
 
@@ -132,13 +154,16 @@ extension TrendOutput {
     func status(_ series: Series) -> String {
         guard let change = series.report.changes.last else { return "steady" }
         let mark = change.direction == .regression ? "▼" : "▲"
+        let busy = series.busyMachine(at: series.report.changes.count - 1) ? " (busy machine)" : ""
         let what = "\(Self.metricName(change.metric)) \(Self.signedPercent(change.relativeChange))"
-        if !series.regressedAtNewest.isEmpty { return "\(mark) at newest: \(what)" }
-        return "\(mark) \(what) at sweep \(change.sweepID)"
+        if !series.regressedAtNewest.isEmpty { return "\(mark) at newest: \(what)\(busy)" }
+        return "\(mark) \(what) at sweep \(change.sweepID)\(busy)"
     }
 
     var changesTable: Table? {
-        let rows = series.flatMap { series in series.report.changes.map { (series, $0) } }
+        let rows = series.flatMap { series in
+            series.report.changes.enumerated().map { (series, $1, series.busyMachine(at: $0)) }
+        }
         guard !rows.isEmpty else { return nil }
         let started = Dictionary(series.flatMap { $0.report.sweeps.map { ($0.sweepID, $0.startedAt) } }) { first, _ in first }
         var table = Table(title: "Changes", columns: [
@@ -146,19 +171,26 @@ extension TrendOutput {
             .init("host"), .init("metric"), .init("before", .right), .init("after", .right), .init("change", .right),
             .init("p", .right), .init(""),
         ])
-        table.rows = rows.map { series, change in
+        table.rows = rows.map { series, change, busy in
             [
                 String(change.sweepID), started[change.sweepID].map(Formatting.minute) ?? "", series.key.workloadDescription,
                 series.key.executor, String(series.workers), series.host, Self.metricName(change.metric),
                 Self.value(change.before, change.metric), Self.value(change.after, change.metric),
                 Self.signedPercent(change.relativeChange), String(format: "%.2g", change.pValue),
-                change.direction == .regression ? "▼ regression" : "▲ improvement",
+                (change.direction == .regression ? "▼ regression" : "▲ improvement") + (busy ? ", busy machine" : ""),
             ]
         }
         table.notes = [
             "A change: a sweep whose runs differ from every run since the previous change both significantly "
                 + "(Mann–Whitney p < 0.01) and by more than max(5%, 2 × noise); a step may need the next sweep to confirm it.",
         ]
+        if rows.contains(where: \.2) {
+            table.notes.append(
+                "\"busy machine\": other processes used more than \(Int(BusyMachine.threshold * 100))% of the cores during the "
+                    + "changed sweep (or, for an improvement, the sweep before it), which may explain the change; "
+                    + "measure again on a quiet machine before believing it."
+            )
+        }
         return table
     }
 
@@ -188,6 +220,17 @@ extension TrendOutput {
         return table
     }
 
+    /// One warning line per host whose sweeps ran on a busy machine.
+    var busyMachineNotes: [String] {
+        let byHost = Dictionary(grouping: drifts.filter { !$0.busySweeps.isEmpty }, by: \.host)
+        return byHost.keys.sorted().compactMap { host in
+            let drifts = byHost[host, default: []]
+            let loads = Dictionary(drifts.flatMap(\.busySweeps).map { ($0.sweepID, $0) }) { first, _ in first }
+            let busy = loads.keys.sorted().compactMap { loads[$0] }
+            return BusyMachine.warning(busy, cores: drifts[0].logicalCores).map { byHost.count > 1 ? "\(host): \($0)" : $0 }
+        }
+    }
+
     static func metricName(_ metric: TrendMetric) -> String {
         metric == .throughput ? "tasks/s" : "p99"
     }
@@ -211,10 +254,11 @@ extension TrendOutput {
         try container.encode(newestSweeps, forKey: .newestSweeps)
         try container.encode(series.map(SeriesJSON.init), forKey: .series)
         try container.encode(drifts.map(DriftJSON.init), forKey: .recommendations)
+        try container.encode(Set(drifts.flatMap(\.busySweeps).map(\.sweepID)).sorted(), forKey: .busySweeps)
     }
 
     private enum Key: String, CodingKey {
-        case hasRegression, newestSweeps, series, recommendations
+        case hasRegression, newestSweeps, series, recommendations, busySweeps
     }
 
     private struct SeriesJSON: Encodable {
@@ -232,7 +276,9 @@ extension TrendOutput {
             (workload, parameters, executor) = (series.key.workload, series.key.parameters, series.key.executor)
             (workers, host) = (series.workers, series.host)
             sweeps = series.report.sweeps.map(SweepJSON.init)
-            changes = series.report.changes.map(ChangeJSON.init)
+            changes = series.report.changes.enumerated().map { index, change in
+                ChangeJSON(change, busyMachine: series.busyMachine(at: index))
+            }
             currentLevelSince = series.report.currentLevelSince
             regressedAtNewestSweep = !series.regressedAtNewest.isEmpty
         }
@@ -267,8 +313,11 @@ extension TrendOutput {
         var relativeChange: Double
         var pValue: Double
         var threshold: Double
+        /// A busy machine may explain it (`BusyMachine.mayExplain`).
+        var busyMachine: Bool
 
-        init(_ change: ChangePoint) {
+        init(_ change: ChangePoint, busyMachine: Bool) {
+            self.busyMachine = busyMachine
             (metric, direction, sweepId, detectedAtSweepId) = (change.metric, change.direction, change.sweepID, change.detectedAtSweepID)
             (before, after, relativeChange) = (change.before, change.after, change.relativeChange)
             (pValue, threshold) = (change.pValue, change.threshold)

@@ -16,11 +16,27 @@ public struct TuneReport: Report, Sendable {
     public var fullSweepRuns: Int
     public var firstError: String?
     public var errors: Int
+    /// `--max-p99` in seconds, and the answer under it; nil when not asked.
+    public var latencyLimit: Double?
+    public var limitedWorkers: Int?
+    public var limitedBand: ClosedRange<Int>?
+    public var latencyLimited: LatencyLimitedAnswer?
+    /// Others' share of the machine during the runs (`BusyMachine.othersShare`).
+    public var othersCpuShare: Double?
+    public var logicalCores: Int?
 
     public init(
         sweepId: Int64, workload: WorkloadSpec, executor: ExecutorKind, probeOrder: [Int], runs: [RunRecord],
-        recommendation: KneeRecommendation, fullSweepRuns: Int
+        recommendation: KneeRecommendation, fullSweepRuns: Int, latencyLimited: LatencyLimitedAnswer? = nil,
+        logicalCores: Int? = nil
     ) {
+        self.latencyLimited = latencyLimited
+        (latencyLimit, limitedWorkers) = (latencyLimited?.latencyLimit, latencyLimited?.limitedWorkers)
+        limitedBand = latencyLimited?.limitedBand
+        self.logicalCores = logicalCores
+        othersCpuShare = logicalCores.flatMap { cores in
+            BusyMachine.othersShare(runs.map { Sample($0, sweepStartedAt: $0.startedAt) }, cores: cores)
+        }
         self.sweepId = sweepId
         self.workload = workload.name
         self.parameters = workload.parameterText
@@ -51,6 +67,11 @@ public struct TuneReport: Report, Sendable {
             notes.append("This is what `poolbench best --sweep \(sweepId)` answers from these runs.")
         } else {
             notes.append("No recommendation: \(recommendation.reason).")
+        }
+        if let limited = latencyLimited { notes.append(limited.sentence) }
+        if let share = othersCpuShare, share > BusyMachine.threshold, let cores = logicalCores,
+           let warning = BusyMachine.warning([SweepLoad(sweepID: sweepId, othersShare: share)], cores: cores) {
+            notes.append(warning)
         }
         notes.append(
             "Took \(runs) runs at \(probeOrder.count) worker counts (probed \(probeOrder.map(String.init).joined(separator: ", "))); "

@@ -130,7 +130,8 @@ extension HistoryStore {
         return try writer.read { db in
             let request: SQLRequest<Row> = """
                 SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                    cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, workload, parameters, executor
+                    cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, workload, parameters, executor,
+                    otherCpuSeconds
                 FROM run WHERE sweepId IN \(Array(stamps.keys))
                 ORDER BY workload, parameters, executor, sweepId, workers, id
                 """
@@ -219,7 +220,7 @@ extension HistoryStore {
         let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, $0) })
         let request: SQLRequest<Row> = """
             SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError
+                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds
             FROM run
             WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
                 AND sweepId IN \(sweeps.map(\.id))
@@ -237,14 +238,14 @@ extension HistoryStore {
     /// A `Sample` from the first eleven columns of the queries above, read
     /// by index: sweepId, workers, throughput, wallSeconds, latencyP50,
     /// latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks, errorCount,
-    /// firstError.
+    /// firstError; and `otherCpuSeconds`, by name.
     private static func sample(_ row: Row, _ sweep: SweepStamp) -> Sample {
         let user: Double? = row[6], system: Double? = row[7]
         return Sample(
             sweepID: sweep.id, sweepStartedAt: sweep.startedAt, workers: row[1], throughput: row[2],
             wallSeconds: row[3], latencyP50: row[4], latencyP99: row[5],
             cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: row[8], errorCount: row[9],
-            firstError: row[10]
+            firstError: row[10], otherCpuSeconds: row["otherCpuSeconds"]
         )
     }
 }
@@ -256,7 +257,8 @@ extension Sample {
         self.init(
             sweepID: run.sweepId, sweepStartedAt: sweepStartedAt, workers: run.workers, throughput: run.throughput,
             wallSeconds: run.wallSeconds, latencyP50: run.latencyP50, latencyP99: run.latencyP99,
-            cpuSeconds: run.cpuSeconds, tasks: run.tasks, errorCount: run.errorCount, firstError: run.firstError
+            cpuSeconds: run.cpuSeconds, tasks: run.tasks, errorCount: run.errorCount, firstError: run.firstError,
+            otherCpuSeconds: run.otherCpuSeconds
         )
     }
 }

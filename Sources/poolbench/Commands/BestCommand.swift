@@ -18,8 +18,15 @@ struct BestCommand: ParsableCommand {
             too few runs before it to be significant there, so the two can disagree on
             where the curve last moved. Pass the same --last to both to compare them.
 
+            With --max-p99 D it also names the count with the most throughput whose
+            median p99 task latency stays within D (the fewest workers within
+            --tolerance of the best such count), with its band, or says that no tested
+            count meets D. When other processes used more than a quarter of the
+            machine's cores during the answered runs, it says so.
+
             Examples:
               poolbench best
+              poolbench best --max-p99 50ms
               poolbench best --workload sleep --tolerance 10%
               poolbench best --sweep 12 --format json
             """
@@ -33,6 +40,7 @@ struct BestCommand: ParsableCommand {
     var last = 10
 
     @OptionGroup var tolerance: ToleranceOption
+    @OptionGroup var latencyLimit: LatencyLimitOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -45,7 +53,9 @@ struct BestCommand: ParsableCommand {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let report = BestReport(series: series, tolerance: try tolerance.fraction, newestSweeps: last)
+        let report = BestReport(
+            series: series, tolerance: try tolerance.fraction, newestSweeps: last, latencyLimit: try latencyLimit.seconds
+        )
         try Self.print(report, as: format)
     }
 }

@@ -50,6 +50,10 @@ struct RunCommand: AsyncParsableCommand {
             plan, workload: workload, schedule: plan.schedule(using: &generator), sweep: session.sweep,
             progress: TerminalProgress.ifStandardErrorIsATerminal()
         )
-        try Self.print(SweepReport(sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs), as: format)
+        let report = SweepReport(
+            sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs,
+            logicalCores: ProcessInfo.processInfo.activeProcessorCount
+        )
+        try Self.print(report, as: format)
     }
 }

@@ -11,7 +11,9 @@ struct TuneCommand: AsyncParsableCommand {
             Runs 1 worker, then doubles until doubling buys less than --tolerance (or
             throughput drops), then bisects the bracket; a probe within noise of the cut
             gets extra runs. Takes one executor; it picks the worker counts itself, up to --max-workers.
-            Every probe is stored, so `best` and `trend` see them.
+            Every probe is stored, so `best` and `trend` see them. With --max-p99 D it
+            also answers under that p99 limit, as `best --max-p99` does; when the knee's
+            p99 exceeds D it first bisects below the knee for the largest count within D.
 
             Examples:
               poolbench tune sleep --duration 20ms --capacity 8
@@ -28,6 +30,7 @@ struct TuneCommand: AsyncParsableCommand {
     var maxWorkers = 256
 
     @OptionGroup var tolerance: ToleranceOption
+    @OptionGroup var latencyLimit: LatencyLimitOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -70,19 +73,30 @@ struct TuneCommand: AsyncParsableCommand {
         let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: sweep.repeats)
 
         var records: [RunRecord] = []
-        let outcome: KneeSearch.Outcome
-        do {
-            outcome = try await search.run { workers in
-                let point = SweepPoint(executor: executor, workers: workers)
-                let repetition = records.filter { $0.workers == workers }.count
-                if repetition == 0 {
-                    for _ in 0..<plan.warmups {
-                        _ = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: nil)
-                    }
+        func probe(_ workers: Int) async throws -> Double {
+            let point = SweepPoint(executor: executor, workers: workers)
+            let repetition = records.filter { $0.workers == workers }.count
+            if repetition == 0 {
+                for _ in 0..<plan.warmups {
+                    _ = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: nil)
                 }
-                let record = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: repetition)
-                records.append(record!)
-                return record!.throughput
+            }
+            let record = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: repetition)
+            records.append(record!)
+            return record!.throughput
+        }
+        let samples = { records.map { Sample($0, sweepStartedAt: session.sweep.startedAt) } }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let outcome: KneeSearch.Outcome
+        var limitProbes: [Int] = []
+        do {
+            outcome = try await search.run(measure: probe)
+            if let limit = try latencyLimit.seconds, let knee = CPUBoundCap.apply(
+                Knee.recommend(samples(), tolerance: search.tolerance, cores: cores), samples: samples(), cores: cores
+            ).recommendedWorkers {
+                limitProbes = try await LatencyLimit.probeBelowKnee(
+                    knee, limit: limit, repeats: sweep.repeats, runs: samples, measure: { _ = try await probe($0) }
+                )
             }
         } catch {
             _ = try? store.finishSweep(id: sweepId, status: .failed)
@@ -90,13 +104,14 @@ struct TuneCommand: AsyncParsableCommand {
         }
         try store.finishSweep(id: sweepId, status: .completed)
 
-        let samples = records.map { Sample($0, sweepStartedAt: session.sweep.startedAt) }
-        let recommendation = Knee.recommend(
-            samples, tolerance: search.tolerance, cores: ProcessInfo.processInfo.activeProcessorCount
+        let recommendation = CPUBoundCap.apply(
+            Knee.recommend(samples(), tolerance: search.tolerance, cores: cores), samples: samples(), cores: cores
         )
         let report = TuneReport(
-            sweepId: sweepId, workload: spec, executor: executor, probeOrder: outcome.order, runs: records,
-            recommendation: recommendation, fullSweepRuns: maxWorkers * sweep.repeats
+            sweepId: sweepId, workload: spec, executor: executor, probeOrder: outcome.order + limitProbes, runs: records,
+            recommendation: recommendation, fullSweepRuns: maxWorkers * sweep.repeats,
+            latencyLimited: try latencyLimit.seconds.map { LatencyLimit.answer(samples(), limit: $0, tolerance: search.tolerance) },
+            logicalCores: cores
         )
         try Self.print(report, as: format)
     }

@@ -1,0 +1,30 @@
+import ArgumentParser
+import PoolBenchKit
+
+/// `--max-p99`: also answer under a p99 task-latency limit, for `best` and `tune`.
+struct LatencyLimitOption: ParsableArguments {
+    /// Unconditional, so `-5ms` gets its message rather than being taken for a flag.
+    @Option(
+        name: .customLong("max-p99"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Also recommend the count with the most throughput whose median p99 task latency stays within this (50ms, 1.5s).",
+            valueName: "duration"
+        )
+    )
+    var maxP99: String?
+
+    func validate() throws {
+        _ = try seconds
+    }
+
+    /// The limit in seconds; nil when not asked. A limit of zero no run can meet.
+    var seconds: Double? {
+        get throws(ValidationError) {
+            guard let maxP99 else { return nil }
+            guard let seconds = Units.parseDuration(maxP99), seconds > 0 else {
+                throw ValidationError("--max-p99 '\(maxP99)' is not a positive duration; use a number with a unit, like 50ms or 1.5s.")
+            }
+            return seconds
+        }
+    }
+}
