@@ -8,11 +8,11 @@ extension AnalysisTests {
         /// A CPU-bound job on 2 cores: each task computes 10 ms and waits for
         /// nothing, so throughput stops at 2 workers; `above` are the runs'
         /// throughputs past 2 workers.
-        func cpuBound(above: [Double], runs: Int = 3) -> [Sample] {
+        func cpuBound(above: [Double], runs: Int = 3, latency: Double = 0.010) -> [Sample] {
             let at1 = [99.0, 100, 101, 100, 99, 101].prefix(runs)
             let at2 = [196.0, 200, 204, 198, 202, 200].prefix(runs)
-            var samples = at1.map { sample(workers: 1, throughput: $0, latencyP50: 0.010, cpuSeconds: 1.0) }
-            samples += at2.map { sample(workers: 2, throughput: $0, latencyP50: 0.010, cpuSeconds: 1.0) }
+            var samples = at1.map { sample(workers: 1, throughput: $0, latencyP50: latency, cpuSeconds: 1.0) }
+            samples += at2.map { sample(workers: 2, throughput: $0, latencyP50: latency, cpuSeconds: 1.0) }
             for workers in [4, 8] {
                 samples += above.prefix(runs).map { sample(workers: workers, throughput: $0, latencyP50: 0.02, cpuSeconds: 1.0) }
             }
@@ -32,6 +32,14 @@ extension AnalysisTests {
             #expect(capped.plateauReached && capped.nextRange == nil)
             #expect(capped.reason.contains("capped at 2 for a CPU-bound job on 2 cores"))
             #expect(capped.reason.contains("4 workers were not significantly faster (Mann–Whitney p = 0.1)"))
+        }
+
+        @Test func aCpuBoundJobThatWaitsForItsCoreALittleIsStillCapped() {
+            // 12 ms of latency for 10 ms of CPU: wait/compute 0.2, other processes holding the core.
+            let runs = cpuBound(above: [208, 212, 216], latency: 0.012)
+            #expect(CPUBoundCap.apply(Knee.recommend(runs, cores: 2), samples: runs, cores: 2).recommendedWorkers == 2)
+            let waits = cpuBound(above: [208, 212, 216], latency: 0.013)
+            #expect(CPUBoundCap.apply(Knee.recommend(waits, cores: 2), samples: waits, cores: 2).recommendedWorkers == 4)
         }
 
         @Test func moreWorkersMeasuredSignificantlyFasterStand() {
