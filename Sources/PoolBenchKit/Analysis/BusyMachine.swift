@@ -14,6 +14,8 @@
 /// machine's load was measured have no share and never make a sweep busy.
 public enum BusyMachine {
     public static let threshold = 0.25
+    /// A warning names at most this many sweeps, the newest, so it stays one line.
+    static let listed = 4
 
     /// The others' share of `samples` on a machine of `cores` cores; nil
     /// when none of them measured it.
@@ -58,8 +60,11 @@ public enum BusyMachine {
     public static func warning(_ busy: [SweepLoad], cores: Int) -> String? {
         guard let highest = busy.map(\.othersShare).max() else { return nil }
         let share = (busy.count == 1 ? "" : "up to ") + "\(Int((highest * 100).rounded()))%"
-        let during = busy.count == 1
-            ? "sweep \(busy[0].sweepID)'s runs" : "sweeps " + busy.map { String($0.sweepID) }.joined(separator: ", ")
+        let during = switch busy.count {
+        case 1: "sweep \(busy[0].sweepID)'s runs"
+        case 2...listed: "sweeps " + busy.map { String($0.sweepID) }.joined(separator: ", ")
+        default: "\(busy.count) sweeps, newest " + busy.suffix(listed).map { String($0.sweepID) }.joined(separator: ", ")
+        }
         return "Busy machine: other processes used \(share) of the \(cores) core\(cores == 1 ? "" : "s") on average "
             + "during \(during) (more than \(Int(threshold * 100))%), so the machine, not the job, may have moved "
             + "these numbers; measure again on a quiet machine."

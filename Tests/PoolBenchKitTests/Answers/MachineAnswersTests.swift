@@ -176,6 +176,8 @@ extension AnalysisTests {
             let warning = BusyMachine.warning(BusyMachine.busySweeps(runs, cores: 2), cores: 2)
             #expect(warning?.hasPrefix("Busy machine: other processes used up to 90% of the 2 cores on average during sweeps 4, 5") == true)
             #expect(BusyMachine.warning([], cores: 2) == nil)
+            let many = (1...9).map { SweepLoad(sweepID: $0, othersShare: 0.3) }
+            #expect(BusyMachine.warning(many, cores: 2)?.contains("during 9 sweeps, newest 6, 7, 8, 9 (more than 25%)") == true)
         }
 
         @Test func aBusySweepExplainsARegressionAtItAndAnImprovementAfterIt() {
