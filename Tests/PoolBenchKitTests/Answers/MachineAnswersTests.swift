@@ -196,3 +196,29 @@ extension AnalysisTests {
         }
     }
 }
+
+extension AnswersTests {
+    @Suite("run and tune on a busy machine")
+    struct BusyRunReportTests {
+        func runs(othersShare: Double) -> [RunRecord] {
+            [1, 2].map { workers in
+                RunRecord(
+                    sweepId: 3, workload: "sleep", parameters: "duration=10ms", executor: "pool", workers: workers, tasks: 10,
+                    repetition: 0, startedAt: Date(timeIntervalSince1970: 0), wallSeconds: 1, throughput: 10 * Double(workers),
+                    otherCpuSeconds: othersShare * 2
+                )
+            }
+        }
+
+        @Test func runsSummaryWarnsInOneLineOnlyWhenTheMachineWasBusy() throws {
+            let sleep = WorkloadSpec.sleep(duration: 0.01, capacity: nil)
+            let busy = SweepReport(sweepId: 3, workload: sleep, tasks: 10, runs: runs(othersShare: 0.4), logicalCores: 2)
+            let lines = try render(busy, as: .table).split(separator: "\n").filter { $0.hasPrefix("Busy machine") }
+            #expect(lines == ["Busy machine: other processes used 40% of the 2 cores on average during sweep 3's runs (more than 25%), "
+                + "so the machine, not the job, may have moved these numbers; measure again on a quiet machine."])
+            #expect(try jsonObject(busy)["busyMachine"] as? Bool == true)
+            let quiet = SweepReport(sweepId: 3, workload: sleep, tasks: 10, runs: runs(othersShare: 0.1), logicalCores: 2)
+            #expect(try !render(quiet, as: .table).contains("Busy machine"))
+        }
+    }
+}
