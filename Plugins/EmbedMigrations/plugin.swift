@@ -1,21 +1,27 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the top-level `migrations/*.sql` files into the target as Swift
-/// string literals, so the built binary carries its schema wherever it is
-/// copied and no SQL text is written twice.
+/// Embeds the top-level `migrations/*.sql` files (SQLite's) and
+/// `migrations/postgresql/*.sql` into the target as Swift string literals,
+/// so the built binary carries both schemas wherever it is copied and no
+/// SQL text is written twice.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let directory = context.package.directoryURL.appending(path: "migrations")
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path())
-            .filter { $0.hasSuffix(".sql") }
-            .sorted()
-        let inputs = names.map { directory.appending(path: $0) }
+        let postgreSQL = directory.appending(path: "postgresql")
+        func sqlFiles(in directory: URL) throws -> [URL] {
+            guard FileManager.default.fileExists(atPath: directory.path()) else { return [] }
+            return try FileManager.default.contentsOfDirectory(atPath: directory.path())
+                .filter { $0.hasSuffix(".sql") }
+                .sorted()
+                .map { directory.appending(path: $0) }
+        }
+        let inputs = try sqlFiles(in: directory) + sqlFiles(in: postgreSQL)
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
         return [
             .buildCommand(
-                displayName: "Embedding \(names.count) migrations",
+                displayName: "Embedding \(inputs.count) migrations",
                 executable: try context.tool(named: "embed-migrations").url,
                 arguments: [output.path()] + inputs.map { $0.path() },
                 inputFiles: inputs,

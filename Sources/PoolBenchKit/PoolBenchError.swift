@@ -77,6 +77,13 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     /// Ctrl-C (or SIGTERM, SIGHUP) stopped an import before it committed.
     case importInterrupted
 
+    // MARK: PostgreSQL
+    // `location` is always the URL without its password.
+
+    case postgreSQLUnavailable(location: String, reason: String)
+    case postgreSQLConnectionLost(location: String, reason: String)
+    case postgreSQLFailed(location: String, state: String, reason: String)
+
     public var description: String {
         switch self {
         // History and answers
@@ -190,6 +197,13 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "cannot read the history at \(path): \(reason); nothing was imported."
         case .importInterrupted:
             "interrupted; nothing was imported and the history is as it was."
+        // PostgreSQL
+        case let .postgreSQLUnavailable(location, reason):
+            "cannot connect to the PostgreSQL history at \(location): \(reason). Check the server is up and the URL's host, port, user, password and database; nothing was changed."
+        case let .postgreSQLConnectionLost(location, reason):
+            "lost the connection to the PostgreSQL history at \(location): \(reason). Every run stored before is kept; run the command again once the server is back."
+        case let .postgreSQLFailed(location, state, reason):
+            "the PostgreSQL history at \(location) refused a statement: \(reason)" + (state.isEmpty ? "" : " (SQLSTATE \(state))") + "."
         }
     }
 

@@ -2,13 +2,14 @@ import Foundation
 
 /// What `history` prints: the sweeps matching a filter, or one sweep's runs.
 public enum HistoryReport: Report {
-    /// The sweeps that `filter` matched; the filter words the empty case.
-    case sweeps([SweepListing], matching: HistoryFilter = HistoryFilter())
+    /// The sweeps shown of the `total` that `filter` matched (all of them
+    /// when `total` is nil); the filter words the empty case.
+    case sweeps([SweepListing], matching: HistoryFilter = HistoryFilter(), total: Int? = nil)
     case runs(SweepRecord, [RunRecord])
 
     public var tables: [Table] {
         switch self {
-        case let .sweeps(summaries, filter):
+        case let .sweeps(summaries, filter, total):
             var table = Table(columns: [
                 .init("id", .right), .init("started (UTC)"), .init("label"), .init("workload"),
                 .init("executors"), .init("points", .right), .init("runs", .right), .init("errors", .right),
@@ -21,6 +22,12 @@ public enum HistoryReport: Report {
                     summary.executors.joined(separator: ","), String(summary.points), String(summary.runs),
                     String(summary.errors), summary.sweep.status.rawValue,
                 ]
+            }
+            if let total, total > summaries.count {
+                let matching = filter == HistoryFilter() ? "" : " matching \(filter.summary)"
+                table.notes.append(
+                    "The newest \(summaries.count) of \(total) sweeps\(matching); pass --last N for more, or --all for every one."
+                )
             }
             if summaries.isEmpty {
                 table.notes = [
@@ -57,12 +64,18 @@ public enum HistoryReport: Report {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case let .sweeps(summaries, _): try container.encode(SweepsJSON(sweeps: summaries.map(SweepJSON.init)))
+        case let .sweeps(summaries, _, total):
+            try container.encode(SweepsJSON(sweeps: summaries.map(SweepJSON.init), matchingSweeps: total ?? summaries.count))
         case let .runs(sweep, runs): try container.encode(RunsJSON(sweep: sweep, runs: runs))
         }
     }
 
-    private struct SweepsJSON: Encodable { var sweeps: [SweepJSON] }
+    private struct SweepsJSON: Encodable {
+        var sweeps: [SweepJSON]
+        /// How many sweeps the filter matched; more than `sweeps` holds
+        /// when only the newest were asked for.
+        var matchingSweeps: Int
+    }
     private struct RunsJSON: Encodable {
         var sweep: SweepRecord
         var runs: [RunRecord]

@@ -207,9 +207,14 @@ extension HistoryStore {
         try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
     }
 
-    /// Sweeps matching `filter`, oldest first.
-    public func sweeps(matching filter: HistoryFilter) throws -> [SweepListing] {
+    /// Sweeps matching `filter`, oldest first: the newest `newest` of them
+    /// when it is given, so the cost follows what is shown rather than the
+    /// history's length.
+    public func sweeps(matching filter: HistoryFilter, newest: Int? = nil) throws -> [SweepListing] {
         try writer.read { db in
+            // The sweeps to show are picked first, through the startedAt
+            // index; only those few pay for adding up their runs.
+            let limit: SQL = newest.map { "LIMIT \($0)" } ?? ""
             let request: SQLRequest<Row> = """
                 SELECT sweep.*, host.name AS hostName,
                     (SELECT group_concat(name, char(31)) FROM (
@@ -220,8 +225,14 @@ extension HistoryStore {
                     (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id) AS points,
                     (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id) AS runs,
                     (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id) AS errors
-                FROM sweep JOIN host ON host.id = sweep.hostId
-                WHERE \(filter.sweepConditions())
+                FROM (
+                    SELECT sweep.id AS shownId FROM sweep JOIN host ON host.id = sweep.hostId
+                    WHERE \(filter.sweepConditions())
+                    ORDER BY sweep.startedAt DESC, sweep.id DESC
+                    \(limit)
+                ) AS shown
+                JOIN sweep ON sweep.id = shown.shownId
+                JOIN host ON host.id = sweep.hostId
                 ORDER BY sweep.startedAt, sweep.id
                 """
             // Lists joined with the unit separator: parameters may hold commas.
@@ -239,6 +250,17 @@ extension HistoryStore {
                     errors: row["errors"]
                 )
             }
+        }
+    }
+
+    /// How many sweeps match `filter`.
+    public func sweepCount(matching filter: HistoryFilter) throws -> Int {
+        try writer.read { db in
+            let request: SQLRequest<Int> = """
+                SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
+                WHERE \(filter.sweepConditions())
+                """
+            return try request.fetchOne(db) ?? 0
         }
     }
 

@@ -78,6 +78,21 @@ import Testing
         #expect(try store.sweeps(matching: HistoryFilter(sweepID: late.id)).map(\.sweep.label) == ["b"])
     }
 
+    @Test func onlyTheNewestSweepsAreListedWhenAskedAndTheyStayOldestFirst() throws {
+        let store = try HistoryStore.inMemory()
+        // Stored out of order: the listing follows startedAt, not insertion.
+        for second in [5, 1, 4, 2, 3] {
+            let sweep = try store.makeSweep(label: "s\(second)", startedAt: Date(timeIntervalSince1970: Double(second) * 1_000))
+            try store.save(.fixture(sweepId: sweep.id!, workload: second.isMultiple(of: 2) ? "cpu" : "sleep"))
+        }
+        #expect(try store.sweeps(matching: HistoryFilter(), newest: 3).map(\.sweep.label) == ["s3", "s4", "s5"])
+        #expect(try store.sweeps(matching: HistoryFilter(), newest: 3).map(\.runs) == [1, 1, 1])
+        #expect(try store.sweeps(matching: HistoryFilter(), newest: 9).count == 5)
+        #expect(try store.sweeps(matching: HistoryFilter(workload: "cpu"), newest: 1).map(\.sweep.label) == ["s4"])
+        #expect(try store.sweepCount(matching: HistoryFilter()) == 5)
+        #expect(try store.sweepCount(matching: HistoryFilter(workload: "sleep")) == 3)
+    }
+
     @Test func labelsAreBoundNotSpliced() throws {
         let store = try HistoryStore.inMemory()
         _ = try store.makeSweep(label: "x' OR '1'='1")
