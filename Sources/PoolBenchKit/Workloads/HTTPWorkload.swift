@@ -46,15 +46,9 @@ public final class HTTPWorkload: Workload {
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
-    /// Why `url` cannot be fetched, or nil when it can: it must be absolute,
-    /// http or https, with a host.
+    /// Why `url` cannot be fetched, or nil when it can (see `HTTPURLCheck`).
     public static func problem(with url: String) -> String? {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
-            return "an absolute http:// or https:// URL"
-        }
-        guard scheme == "http" || scheme == "https" else { return "an http:// or https:// URL, not \(scheme)://" }
-        guard let host = parsed.host, !host.isEmpty else { return "a URL with a host, like http://127.0.0.1:8080/" }
-        return nil
+        HTTPURLCheck.problem(with: url)
     }
 
     public var spec: WorkloadSpec { .http(urls: urls, timeout: timeout) }
