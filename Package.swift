@@ -25,9 +25,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Starts command children marked to die with poolbench, which
+        // posix_spawn cannot do.
+        .target(name: "CPoolBenchSpawn"),
         .target(
             name: "PoolBenchKit",
             dependencies: [
+                "CPoolBenchSpawn",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
