@@ -56,9 +56,14 @@ public struct HistoryExporter {
         }
         defer { close(descriptor) }
         var output = OutputBuffer(descriptor: descriptor, name: path)
-        let count = try export(from: store, matching: filter, to: &output)
-        try output.flush()
-        return count
+        do {
+            let count = try export(from: store, matching: filter, to: &output)
+            try output.flush()
+            return count
+        } catch let PoolBenchError.writeFailed(_, reason) {
+            // A stream has no file to leave untouched: say only what failed.
+            throw PoolBenchError.outputUnwritable(path: path, reason: reason)
+        }
     }
 
     /// Writes the header and the runs matching `filter` into `output`,
