@@ -32,10 +32,14 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Starts command children marked to die with poolbench, which
+        // posix_spawn cannot do.
+        .target(name: "CPoolBenchSpawn"),
         .target(
             name: "PoolBenchKit",
             dependencies: [
                 "CLibPQ",
+                "CPoolBenchSpawn",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

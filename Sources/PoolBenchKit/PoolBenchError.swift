@@ -62,6 +62,11 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case outputIsHistory(path: String)
     case outputUnwritable(path: String, reason: String)
     case writeFailed(path: String, reason: String)
+    /// A command's report or answer could not be written to standard output.
+    case outputFailed(reason: String)
+    /// Standard output is a pipe whose reader has gone (`export | head -1`):
+    /// it has all it wanted, so the command ends quietly.
+    case outputClosed
     case importFileNotFound(path: String)
     case importFileUnreadable(path: String, reason: String)
     case importFileEmpty(path: String)
@@ -168,13 +173,17 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .outputIsDirectory(path):
             "cannot write \(path): it is a directory. Pass --output with a file path, e.g. --output \(path)/history.csv."
         case let .outputIsHistory(path):
-            "\(path) is the history being exported; writing there would destroy it. Pass --output with another file."
+            "\(path) is the history being exported, or one of its own files (-wal, -shm, -journal); writing there would destroy it. Pass --output with another file."
         case let .outputUnwritable(path, reason):
             "cannot write \(path): \(reason). Pass --output with a writable path."
         case let .writeFailed(path, reason) where path == OutputBuffer.standardOutputName:
             "writing to \(path) failed: \(reason); what was written so far is incomplete. Pass --output FILE to write a file instead."
         case let .writeFailed(path, reason):
             "writing \(path) failed: \(reason); no partial file was left behind."
+        case .outputClosed:
+            "the program reading standard output closed it; nothing more was written."
+        case let .outputFailed(reason):
+            "writing to standard output failed: \(reason); what was written is incomplete. Check where the output goes (a full disk, a closed pipe) and run again."
         case let .importFileNotFound(path):
             "\(path) does not exist. Pass a file written by `poolbench export`, or a poolbench history database."
         case let .importFileUnreadable(path, reason):

@@ -24,8 +24,11 @@ struct PoolBenchCommand: AsyncParsableCommand {
 
     /// Like ArgumentParser's own `main`, except that a failure is one line
     /// on stderr, without the usage block, so scripts and people read the
-    /// same single sentence. `--help` and `--version` print as usual.
+    /// same single sentence, its control characters shown as escapes.
+    /// `--help` and `--version` print as usual. Output that cannot be written
+    /// fails the command; a closed stderr only loses the message.
     static func main() async {
+        StandardStreams.reserveClosedDescriptors()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -33,17 +36,31 @@ struct PoolBenchCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch PoolBenchError.outputClosed {
+            // The reader has all it wanted (`poolbench export | head -1`):
+            // end quietly, as a program killed by SIGPIPE would.
+            Foundation.exit(StandardStreams.closedReaderStatus)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                Swift.print(fullMessage(for: error))
-            } else {
-                let message = self.message(for: error)
-                if !message.isEmpty {
-                    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+                do {
+                    try StandardStreams.writeOutput(fullMessage(for: error) + "\n")
+                } catch {
+                    report(error)
+                    Foundation.exit(ExitCode.failure.rawValue)
                 }
+            } else {
+                report(error)
             }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    private static func report(_ error: any Error) {
+        let message = self.message(for: error)
+        guard !message.isEmpty else { return }
+        let visible = message.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { VisibleText.escaped(String($0)) }.joined(separator: "\n")
+        StandardStreams.writeError("Error: \(visible)\n")
     }
 }

@@ -53,8 +53,20 @@ struct CLI {
 
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try run(Self.binary, arguments, environment: environment)
+    }
+
+    /// Runs `script` with `/bin/sh -c` in the scratch directory, with the
+    /// binary's path in `$POOLBENCH`: for what a shell sets up and Process
+    /// cannot, such as a closed stderr (`2>&-`) or stdout on /dev/full.
+    @discardableResult
+    func shell(_ script: String) throws -> Result {
+        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: ["POOLBENCH": Self.binary.path])
+    }
+
+    private func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment

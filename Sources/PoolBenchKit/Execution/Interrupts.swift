@@ -26,7 +26,7 @@ public enum Interrupts {
         handle { signalNumber in
             guard noted.compareExchange(expected: 0, desired: signalNumber, ordering: .acquiringAndReleasing).exchanged
             else {
-                FileHandle.standardError.write(Data((farewell + "\n").utf8))
+                StandardStreams.writeError(farewell + "\n")
                 exit(128 + (received ?? signalNumber))
             }
         }

@@ -67,7 +67,7 @@ public enum ProcessWorker {
             try serve(configuration(fromArguments: arguments), input: STDIN_FILENO, output: STDOUT_FILENO)
             return 0
         } catch {
-            FileHandle.standardError.write(Data("poolbench worker: \(error)\n".utf8))
+            StandardStreams.writeError("poolbench worker: \(error)\n")
             return 1
         }
     }

@@ -24,7 +24,7 @@ public struct SweepSession: Sendable {
             let message = marked
                 ? "sweep \(sweep.id!) is marked interrupted; its finished runs are kept."
                 : "sweep \(sweep.id!) had already finished; all its runs are kept."
-            FileHandle.standardError.write(Data("\nInterrupted: \(message)\n".utf8))
+            StandardStreams.writeError("\nInterrupted: \(message)\n")
         }
         return SweepSession(store: store, sweep: sweep)
     }

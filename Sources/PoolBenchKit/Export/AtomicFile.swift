@@ -6,7 +6,10 @@ import Foundation
 /// one directory is atomic on POSIX file systems.
 ///
 /// Until `commit()` or `discard()`, an interrupt (Ctrl-C), hangup or
-/// termination removes the temporary file before the process exits.
+/// termination removes the temporary file before the process exits. One
+/// left by a poolbench killed outright is removed by a later one writing
+/// into the same directory (see `Leftovers`): its name,
+/// `.NAME.poolbench-PID-RANDOM.tmp`, says whose it was.
 final class AtomicFile {
     let path: String
     let temporaryPath: String
@@ -25,7 +28,8 @@ final class AtomicFile {
         }
         let existingMode: mode_t? = stat(path, &status) == 0 ? status.st_mode & 0o7777 : nil
 
-        let temporaryPath = "\(directory)/.\(name).\(UUID().uuidString.prefix(8).lowercased()).tmp"
+        Self.removeLeftovers(in: directory)
+        let temporaryPath = "\(directory)/.\(name).\(Leftovers.marker)\(UUID().uuidString.prefix(8).lowercased()).tmp"
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             let code = errno
@@ -77,6 +81,14 @@ final class AtomicFile {
 
     private func failure(_ step: String) -> PoolBenchError {
         .writeFailed(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
+    }
+
+    /// Removes the temporary files of dead poolbench processes in `directory`.
+    @discardableResult
+    static func removeLeftovers(in directory: String, now: Date = Date()) -> [String] {
+        Leftovers.removeStale(in: directory, now: now) { name in
+            name.hasPrefix(".") && name.hasSuffix(".tmp") && name.contains(".poolbench-")
+        }
     }
 
     /// Whether two paths name the same existing file.

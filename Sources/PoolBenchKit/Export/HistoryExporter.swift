@@ -25,12 +25,18 @@ public struct HistoryExporter {
 
     /// Writes the runs matching `filter` to the file at `path`, replacing it
     /// only once the export is complete: on any failure the file is as it
-    /// was, and no temporary file is left behind.
+    /// was, and no temporary file is left behind. A symlink's target is
+    /// replaced, a device or FIFO written as a stream, and the history's own
+    /// files refused (see `OutputTarget`).
     /// - Returns: how many runs were written.
     @discardableResult
     public func export(from store: HistoryStore, matching filter: HistoryFilter, toFile path: String) throws -> Int {
-        if AtomicFile.isSameFile(path, store.path) { throw PoolBenchError.outputIsHistory(path: path) }
-        let file = try AtomicFile(replacing: path)
+        let target: String
+        switch try OutputTarget.resolve(path, historyPath: store.path) {
+        case let .stream(device): return try export(from: store, matching: filter, toStream: device, named: path)
+        case let .file(file): target = file
+        }
+        let file = try AtomicFile(replacing: target)
         do {
             var output = OutputBuffer(descriptor: file.descriptor, name: path)
             let count = try export(from: store, matching: filter, to: &output)
@@ -40,6 +46,23 @@ public struct HistoryExporter {
         } catch {
             file.discard()
             throw error
+        }
+    }
+
+    private func export(from store: HistoryStore, matching filter: HistoryFilter, toStream device: String, named path: String) throws -> Int {
+        let descriptor = open(device, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else {
+            throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var output = OutputBuffer(descriptor: descriptor, name: path)
+        do {
+            let count = try export(from: store, matching: filter, to: &output)
+            try output.flush()
+            return count
+        } catch let PoolBenchError.writeFailed(_, reason) {
+            // A stream has no file to leave untouched: say only what failed.
+            throw PoolBenchError.outputUnwritable(path: path, reason: reason)
         }
     }
 

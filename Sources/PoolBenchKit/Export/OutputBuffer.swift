@@ -97,6 +97,7 @@ public struct OutputBuffer: TextOutputStream {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
+                    if errno == EPIPE && descriptor == STDOUT_FILENO { throw PoolBenchError.outputClosed }
                     throw PoolBenchError.writeFailed(path: name, reason: String(cString: strerror(errno)))
                 }
                 offset += written

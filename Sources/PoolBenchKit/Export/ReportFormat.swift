@@ -25,12 +25,14 @@ public protocol ReportFormatter {
     func format(_ report: some Report) throws -> String
 }
 
-/// Aligned columns for a terminal.
+/// Aligned columns for a terminal. Every piece of text goes through
+/// `VisibleText`, here and nowhere else, so no report can send a control
+/// character from a history or a child program to the terminal.
 public struct TextTableFormatter: ReportFormatter {
     public init() {}
 
     public func format(_ report: some Report) throws -> String {
-        report.tables.map(render).joined(separator: "\n")
+        report.tables.map { render($0.mapText(VisibleText.escaped)) }.joined(separator: "\n")
     }
 
     func render(_ table: Table) -> String {
@@ -54,19 +56,19 @@ public struct TextTableFormatter: ReportFormatter {
     }
 }
 
-/// GitHub-flavoured Markdown tables, for pasting into a pull request.
+/// GitHub-flavoured Markdown tables, for pasting into a pull request. Every
+/// title, cell and note is escaped by `MarkdownText`, so text from a history
+/// reads as itself and never becomes a link, an image or a broken table.
 public struct MarkdownFormatter: ReportFormatter {
     public init() {}
 
     public func format(_ report: some Report) throws -> String {
         report.tables.map { table in
-            func escape(_ cell: String) -> String {
-                cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            }
-            var lines = table.title.map { ["**\(escape($0))**", ""] } ?? []
-            lines.append("| " + table.columns.map { escape($0.title) }.joined(separator: " | ") + " |")
+            let table = table.mapText(MarkdownText.escaped)
+            var lines = table.title.map { ["**\($0)**", ""] } ?? []
+            lines.append("| " + table.columns.map(\.title).joined(separator: " | ") + " |")
             lines.append("|" + table.columns.map { $0.alignment == .right ? " ---: |" : " --- |" }.joined())
-            lines += table.rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+            lines += table.rows.map { "| " + $0.joined(separator: " | ") + " |" }
             if !table.notes.isEmpty { lines += [""] + table.notes }
             return lines.joined(separator: "\n") + "\n"
         }

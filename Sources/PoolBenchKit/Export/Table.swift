@@ -26,3 +26,15 @@ public struct Table: Sendable, Equatable {
         self.notes = notes
     }
 }
+
+extension Table {
+    /// The same table with `transform` applied to every piece of text in it.
+    func mapText(_ transform: (String) -> String) -> Table {
+        Table(
+            title: title.map(transform),
+            columns: columns.map { Column(transform($0.title), $0.alignment) },
+            rows: rows.map { $0.map(transform) },
+            notes: notes.map(transform)
+        )
+    }
+}

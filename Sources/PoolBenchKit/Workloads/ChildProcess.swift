@@ -1,10 +1,13 @@
+import CPoolBenchSpawn
 import Glibc
 
-/// Runs a program directly — `posix_spawnp`, never a shell — with stdin and
-/// stdout on /dev/null, and keeps the first line of what it wrote to stderr.
+/// Runs a program directly — never a shell — with stdin and stdout on
+/// /dev/null, and keeps the first line of what it wrote to stderr.
 /// Waiting reaps the child, so its CPU time lands in RUSAGE_CHILDREN. Each
 /// child is registered in `LiveChildren` while it runs, so an interrupted
-/// poolbench stops it.
+/// poolbench stops it, and is marked to be killed by the kernel when the
+/// thread that started it dies, so a poolbench killed outright (SIGKILL, a
+/// crash) stops it too (`poolbench_spawn`).
 enum ChildProcess {
     /// How a child ended.
     struct Outcome: Equatable {
@@ -90,17 +93,10 @@ enum ChildProcess {
         for end in errorEnds + statusEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         _ = fcntl(errorEnds[0], F_SETFL, fcntl(errorEnds[0], F_GETFL) | O_NONBLOCK)
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, errorEnds[1], 2)
-
+        // Its own process group, so a Ctrl-C at the terminal reaches
+        // poolbench alone and poolbench decides when the child stops.
         var pid: pid_t = 0
-        let spawned = SpawnAttributes.with(ownProcessGroup: true) { attributes in
-            posix_spawnp(&pid, program, &actions, attributes, argv, environ)
-        }
+        let spawned = poolbench_spawn(&pid, program, argv, environ, NullDevice.reading, NullDevice.writing, errorEnds[1])
         close(errorEnds[1])
         guard spawned == 0 else {
             [errorEnds[0], statusEnds[0], statusEnds[1]].forEach { close($0) }
@@ -159,4 +155,10 @@ enum ChildProcess {
         }
         return "was killed by signal \(signal)"
     }
+}
+
+/// /dev/null opened once for every child's stdin and stdout.
+private enum NullDevice {
+    static let reading = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    static let writing = open("/dev/null", O_WRONLY | O_CLOEXEC)
 }

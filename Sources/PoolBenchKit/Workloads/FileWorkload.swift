@@ -25,7 +25,7 @@ public final class FileWorkload: Workload {
         self.bytes = bytes
         self.registry = registry
         payload = (0..<bytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        directory = try registry.makeDirectory(prefix: "poolbench-file")
+        directory = try registry.makeDirectory(prefix: "file")
     }
 
     deinit {

@@ -41,27 +41,28 @@ public final class HTTPWorkload: Workload {
         // A refused connection fails its request at once, like urllib,
         // instead of being retried with backoff until the timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // A connection that takes longer than a task may is no use to that
+        // task. Left unset, the pool gives a connection 30 s to be made, and
+        // one hanging in a TLS handshake with a silent server held the
+        // client's shutdown, and the sweep's summary, that long.
+        configuration.timeout.connect = Self.timeAmount(timeout)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
-    /// Why `url` cannot be fetched, or nil when it can: it must be absolute,
-    /// http or https, with a host.
+    /// Why `url` cannot be fetched, or nil when it can (see `HTTPURLCheck`).
     public static func problem(with url: String) -> String? {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
-            return "an absolute http:// or https:// URL"
-        }
-        guard scheme == "http" || scheme == "https" else { return "an http:// or https:// URL, not \(scheme)://" }
-        guard let host = parsed.host, !host.isEmpty else { return "a URL with a host, like http://127.0.0.1:8080/" }
-        return nil
+        HTTPURLCheck.problem(with: url)
     }
 
     public var spec: WorkloadSpec { .http(urls: urls, timeout: timeout) }
 
     private func url(for task: Int) -> String { urls[task % urls.count] }
 
-    private var timeAmount: TimeAmount { .nanoseconds(Int64((timeout * 1e9).rounded())) }
+    private var timeAmount: TimeAmount { Self.timeAmount(timeout) }
+
+    private static func timeAmount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds * 1e9).rounded())) }
 
     public func runBlocking(task: Int) throws {
         let (url, request) = try start(task: task)
@@ -130,7 +131,7 @@ public final class HTTPWorkload: Workload {
     static func reason(_ error: any Error, timeout: Double) -> String {
         if let error = error as? HTTPClientError {
             let timeouts: [HTTPClientError] = [
-                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout,
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout,
             ]
             if timeouts.contains(error) { return "timed out after \(Units.formatDuration(timeout))" }
             return error.shortDescription.lowercased()

@@ -36,10 +36,14 @@ public final class TemporaryResources: Sendable {
     }
 
     /// Creates a fresh, private directory under the system's temporary
-    /// directory (`$TMPDIR`, else `/tmp`) and registers it.
+    /// directory (`$TMPDIR`, else `/tmp`) and registers it. Its name,
+    /// `poolbench-PID-PREFIX-XXXXXX`, says whose it is, so that the
+    /// directories a poolbench killed outright left there are removed here
+    /// once stale (see `Leftovers`).
     func makeDirectory(prefix: String) throws(PoolBenchError) -> String {
         let base = FileManager.default.temporaryDirectory.path
-        var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
+        Self.removeLeftovers(in: base)
+        var template = Array("\(base)/\(Leftovers.marker)\(prefix)-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw .cannotCreateTemporaryDirectory(base: base, errno: errno)
         }
@@ -52,6 +56,15 @@ public final class TemporaryResources: Sendable {
     func removeDirectory(_ path: String) {
         let wasRegistered = registered.withLock { $0.directories.remove(path) != nil }
         if wasRegistered { Self.deleteDirectory(path) }
+    }
+
+    /// Removes the directories of dead poolbench processes in `base`.
+    @discardableResult
+    static func removeLeftovers(in base: String, now: Date = Date()) -> [String] {
+        Leftovers.removeStale(in: base, now: now) { name in
+            var info = stat()
+            return name.hasPrefix("poolbench-") && lstat(base + "/" + name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        }
     }
 
     func registerSemaphore(_ name: String) {

@@ -54,9 +54,9 @@ struct ImportCommand: ParsableCommand {
         do {
             summary = try source.merge(into: store, stoppingWhen: { Interrupts.received != nil })
         } catch PoolBenchError.importInterrupted {
-            FileHandle.standardError.write(Data("Error: \(PoolBenchError.importInterrupted)\n".utf8))
+            StandardStreams.writeError("Error: \(PoolBenchError.importInterrupted)\n")
             throw ExitCode(128 + (Interrupts.received ?? SIGINT))
         }
-        Swift.print("Imported \(file): \(summary)")
+        try StandardStreams.writeOutput("Imported \(VisibleText.escaped(file)): \(summary)\n")
     }
 }

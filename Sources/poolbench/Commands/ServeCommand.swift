@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         Interrupts.onInterrupt {}
         let server = try HTTPTestServer(configuration)
         // Unbuffered: a script reading the first line must get it now.
-        FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
+        try StandardStreams.writeOutput(server.url + "\n")
         try await server.waitUntilClosed()
     }
 }

@@ -14,7 +14,7 @@ struct TerminalProgress: SweepProgress {
         let line = done == total
             ? "\r\u{1B}[K"
             : "\r\u{1B}[K[\(done)/\(total)] \(point.executor.rawValue) × \(point.workers)  elapsed \(clock(elapsed))  ETA \(clock(remaining))"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStreams.writeError(line)
     }
 
     private func clock(_ seconds: Double) -> String {

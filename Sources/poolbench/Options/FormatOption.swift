@@ -2,8 +2,9 @@ import ArgumentParser
 import PoolBenchKit
 
 extension ParsableCommand {
-    /// Prints `report` in `format` to standard output.
+    /// Prints `report` in `format` to standard output, or fails when it
+    /// could not be written whole.
     static func print(_ report: some Report, as format: ReportFormat) throws {
-        Swift.print(try format.formatter.format(report), terminator: "")
+        try StandardStreams.writeOutput(try format.formatter.format(report))
     }
 }

@@ -98,6 +98,27 @@ import Testing
         }
     }
 
+    /// A silent https endpoint holds each connection in its TLS handshake.
+    /// The pool's own 30 s for making a connection used to hold the
+    /// client's shutdown, so a sweep whose tasks all failed at the timeout
+    /// printed its summary half a minute later. The bound is far from both.
+    @Test(.timeLimit(.minutes(1)))
+    func aSilentHTTPSEndpointHoldsNothingPastTheTimeout() async throws {
+        let server = try StallingServer(silent: true)
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)/"
+        let started = MonotonicClock.now()
+        let workload = try HTTPWorkload(urls: [url], timeout: 0.2)
+        for kind in [ExecutorKind.sequential, .tasks] {
+            let result = try await kind.makeExecutor(workerCommand: []).execute(workload, tasks: 2, workers: 2)
+            #expect(result.errorCount == 2, "\(kind)")
+            #expect(result.firstError == "GET \(url): timed out after 200ms", "\(kind)")
+        }
+        workload.close()
+        let seconds = Double(MonotonicClock.now() - started) / 1e9
+        #expect(seconds < 15, "four 200 ms tasks and a shutdown took \(seconds) s")
+    }
+
     @Test func aBodyOfManyChunksIsCountedWhole() async throws {
         let server = try HTTPTestServer(.init(bytes: 3 << 20))
         defer { server.stop() }

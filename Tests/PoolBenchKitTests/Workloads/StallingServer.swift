@@ -4,13 +4,17 @@ import Synchronization
 
 /// A server on 127.0.0.1 that answers each connection's first request with a
 /// head promising a body, sends a few bytes of it, and then nothing more
-/// until stopped: the server a whole-request timeout exists for.
+/// until stopped: the server a whole-request timeout exists for. A silent
+/// one accepts connections and never sends a byte, not even a TLS
+/// handshake's answer.
 final class StallingServer: Sendable {
     let port: Int
     private let listener: Int32
+    private let silent: Bool
     private let connections = Mutex<[Int32]>([])
 
-    init() throws {
+    init(silent: Bool = false) throws {
+        self.silent = silent
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -40,6 +44,7 @@ final class StallingServer: Sendable {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
             connections.withLock { $0.append(connection) }
+            if silent { continue }
             _ = read(connection, &request, request.count)
             _ = write(connection, response, response.count)
         }
