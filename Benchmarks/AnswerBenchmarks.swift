@@ -2,30 +2,64 @@ import Foundation
 import GRDB
 import PoolBenchKit
 
-/// Timings of `best` and `trend` over a history of a million runs (budget:
-/// ≤ 300 ms each): the Kit call path the commands take — open, query,
-/// analysis, report, formatting — stage by stage, then the built binary
-/// end to end.
+/// Timings of `best`, `trend` and `history` over histories of a million and
+/// ten million runs (budgets: ≤ 300 ms each at a million; at ten million
+/// `best` and `trend` within 1.5× of their million-run time, `history`
+/// ≤ 300 ms): the Kit call path the commands take — open, query, analysis,
+/// report, formatting — stage by stage, then the built binary end to end,
+/// and last the two sizes side by side.
 ///
-/// The history is generated here, never by the product: 3 workloads × 4
+/// The histories are generated here, never by the product: 3 workloads × 4
 /// executors × 20 worker counts × 3 runs = 240 runs per sweep (a sweep runs
-/// one workload), 4,167 sweeps an hour apart on one 2-core host, written in
-/// one transaction: every run through one prepared statement, every sweep
-/// through another.
+/// one workload), sweeps an hour apart on one 2-core host, written in one
+/// transaction: every run through one prepared statement, every sweep
+/// through another. `POOLBENCH_ANSWER_RUNS=1000000` limits the suite to one
+/// size (ten million runs take about 3 GB of disk and minutes to write).
 enum AnswerBenchmarks {
     static let runs = 1_000_000
+    static let sizes: [Int] = {
+        let given = ProcessInfo.processInfo.environment["POOLBENCH_ANSWER_RUNS"]?
+            .split(separator: ",").compactMap { Int($0) } ?? []
+        return given.isEmpty ? [1_000_000, 10_000_000] : given
+    }()
 
     static func run() async throws {
+        var medians: [Int: [String: Double]] = [:]
+        for size in sizes {
+            medians[size] = try measure(runs: size)
+        }
+        guard let small = sizes.first, sizes.count > 1 else { return }
+        print("side by side (median ms of the whole call path):")
+        for name in wholeCallPaths {
+            var line = name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            for size in sizes {
+                line += String(format: "  %@ runs: %7.1f", Formatting.grouped(size), medians[size]?[name] ?? .nan)
+            }
+            for size in sizes.dropFirst() {
+                let ratio = (medians[size]?[name] ?? .nan) / (medians[small]?[name] ?? .nan)
+                line += String(format: "  ×%.2f", ratio)
+            }
+            print(line)
+        }
+    }
+
+    /// The measurements compared across sizes.
+    static let wholeCallPaths = ["best", "trend", "history", "binary: poolbench best", "binary: poolbench trend", "binary: poolbench history"]
+
+    /// Generates a history of `runs` runs, prints every timing, and returns
+    /// the medians of those in `wholeCallPaths`.
+    static func measure(runs: Int) throws -> [String: Double] {
         let directory = FileManager.default.temporaryDirectory.appending(path: "poolbench-answers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appending(path: "history.sqlite").path
+        var medians: [String: Double] = [:]
 
         let clock = ContinuousClock()
-        let generation = try clock.measure { try generate(at: path) }
+        let generation = try clock.measure { try generate(at: path, runs: runs) }
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print(String(format: "history: %@ runs in %@ sweeps, %.0f MB, generated in %.1f s",
-                     Formatting.grouped(runs), Formatting.grouped(sweeps), Double(size) / 1e6, seconds(generation)))
+                     Formatting.grouped(runs), Formatting.grouped(sweeps(runs)), Double(size) / 1e6, seconds(generation)))
 
         // The commands' defaults: best reads 10 sweeps per series, trend 20.
         let filter = HistoryFilter()
@@ -47,7 +81,7 @@ enum AnswerBenchmarks {
         }
         let best = BestReport(series: bestSeries, newestSweeps: bestLast)
         report("best: table text") { try TextTableFormatter().format(best) }
-        report("best: whole call path (open, query, report, table)") {
+        medians["best"] = report("best: whole call path (open, query, report, table)") {
             let store = try HistoryStore.open(path: path, create: false)
             let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast)
             return try TextTableFormatter().format(report)
@@ -57,7 +91,7 @@ enum AnswerBenchmarks {
         }
         let trend = TrendOutput(series: trendSeries, newestSweeps: trendLast)
         report("trend: table text") { try TextTableFormatter().format(trend) }
-        report("trend: whole call path (open, query, report, table)") {
+        medians["trend"] = report("trend: whole call path (open, query, report, table)") {
             let store = try HistoryStore.open(path: path, create: false)
             let output = TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast)
             return try TextTableFormatter().format(output)
@@ -78,17 +112,25 @@ enum AnswerBenchmarks {
             let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20)
             return try TextTableFormatter().format(report)
         }
+        medians["history"] = report("history: newest 20 sweeps, whole call path") {
+            let store = try HistoryStore.open(path: path, create: false)
+            let sweeps = try store.sweeps(matching: filter, newest: 20)
+            let total = try store.sweepCount(matching: filter)
+            return try TextTableFormatter().format(HistoryReport.sweeps(sweeps, matching: filter, total: total))
+        }
 
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "poolbench")
         if FileManager.default.isExecutableFile(atPath: binary.path) {
-            for command in [["best"], ["trend"], ["trend", "--format", "json"], ["best", "--last", "20"]] {
-                report("binary: poolbench \(command.joined(separator: " ")) (process start to exit)", repetitions: 5) {
+            for command in [["best"], ["trend"], ["trend", "--format", "json"], ["best", "--last", "20"], ["history"]] {
+                let name = "binary: poolbench \(command.joined(separator: " "))"
+                medians[name] = report("\(name) (process start to exit)", repetitions: 5) {
                     try launch(binary, command + ["--db", path])
                 }
             }
         } else {
             print("binary: build poolbench in the same configuration to time it end to end")
         }
+        return medians
     }
 
     // MARK: - The history
@@ -105,13 +147,15 @@ enum AnswerBenchmarks {
     static let workerCounts = Array(1...20)
     static let repeats = 3
     static let runsPerSweep = executors.count * workerCounts.count * repeats
-    static let sweeps = (runs + runsPerSweep - 1) / runsPerSweep
+    static func sweeps(_ runs: Int) -> Int { (runs + runsPerSweep - 1) / runsPerSweep }
+    static let sweeps = sweeps(runs)
 
     /// Writes the history: the schema through `HistoryStore` (its
     /// migrations), the rows in one transaction through one prepared
     /// statement per table. The `cpu` workload gets 10% faster 10 sweeps
     /// before the end, so `best` answers one series from a new level.
-    static func generate(at path: String) throws {
+    static func generate(at path: String, runs: Int = runs) throws {
+        let sweeps = sweeps(runs)
         _ = try HistoryStore.open(path: path, create: true)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
@@ -180,7 +224,9 @@ enum AnswerBenchmarks {
 
     /// Prints the fastest and the median of several timed repetitions, in
     /// milliseconds, after one untimed warm-up.
-    static func report<T>(_ name: String, repetitions: Int = 7, _ body: () throws -> T) {
+    /// Returns the median, nil when the body failed.
+    @discardableResult
+    static func report<T>(_ name: String, repetitions: Int = 7, _ body: () throws -> T) -> Double? {
         do {
             _ = try body()
             var times: [Double] = []
@@ -192,8 +238,10 @@ enum AnswerBenchmarks {
             }
             times.sort()
             print(String(format: "%9.1f ms  (median %.1f)  %@", times[0], times[times.count / 2], name))
+            return times[times.count / 2]
         } catch {
             print("failed: \(name): \(error)")
+            return nil
         }
     }
 
