@@ -26,6 +26,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
     /// on stderr, without the usage block, so scripts and people read the
     /// same single sentence. `--help` and `--version` print as usual.
     static func main() async {
+        var code = ExitCode.success
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -34,16 +35,21 @@ struct PoolBenchCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
+            code = exitCode(for: error)
             if code == .success {
                 Swift.print(fullMessage(for: error))
             } else {
-                let message = self.message(for: error)
-                if !message.isEmpty {
-                    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-                }
+                report(message(for: HistoryStore.explained(error)))
             }
-            Foundation.exit(code.rawValue)
         }
+        // Whatever happened, a history written leaves its main file whole.
+        let unfinished = HistoryStore.closeAll()
+        unfinished.forEach { report("\($0)") }
+        if code == .success && !unfinished.isEmpty { code = .failure }
+        Foundation.exit(code.rawValue)
+    }
+
+    private static func report(_ message: String) {
+        if !message.isEmpty { FileHandle.standardError.write(Data("Error: \(message)\n".utf8)) }
     }
 }

@@ -16,7 +16,8 @@ public struct SweepSession: Sendable {
             SweepRecord(
                 hostId: host.id!, startedAt: Date(), commandLine: CommandLineSplitter.shellQuoted(commandLine), label: label,
                 gitCommit: git.commit, gitBranch: git.branch
-            )
+            ),
+            owner: .current()
         )
         Interrupts.onInterrupt {
             let marked = (try? store.finishSweep(id: sweep.id!, status: .interrupted)) ?? false

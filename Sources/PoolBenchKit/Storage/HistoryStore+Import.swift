@@ -241,22 +241,34 @@ public final class ForeignHistory: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(60)
         do {
-            reader = try DatabaseQueue(path: path, configuration: configuration)
+            reader = try DatabaseQueue(path: try HistoryStore.readingLocation(of: path), configuration: configuration)
             try reader.read { db in
+                // A damaged file can look like anything, an older history
+                // included; SQLite's check says which it is.
+                func checkUndamaged() throws {
+                    do {
+                        try HistoryStore.checkUndamaged(db, path: path)
+                    } catch let PoolBenchError.historyDamaged(_, detail) {
+                        throw PoolBenchError.sourceDamaged(path: path, detail: detail)
+                    }
+                }
                 let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
                 guard tables.isSuperset(of: ["migration", "host", "sweep", "run"]) else {
+                    try checkUndamaged()
                     throw PoolBenchError.sourceNotAHistory(path: path)
                 }
                 let known = Migrator().latestVersion
                 let newest = try Migrator.appliedVersions(db).last ?? 0
                 guard newest == known else {
+                    try checkUndamaged()
                     throw PoolBenchError.sourceFromOtherVersion(path: path, version: newest, known: known)
                 }
             }
         } catch let error as DatabaseError {
-            let reason = error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
-                ? "it is not a readable SQLite database" : error.message ?? "\(error.resultCode)"
-            throw PoolBenchError.sourceUnreadable(path: path, reason: reason)
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+            }
+            throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         self.path = path
     }
@@ -264,6 +276,13 @@ public final class ForeignHistory: Sendable {
     /// Steps through every run with its sweep and host, as `export` does.
     @discardableResult
     public func forEachRow(_ body: (StatementExportRow) throws -> Void) throws -> Int {
-        try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+        do {
+            return try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+            }
+            throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
     }
 }

@@ -50,9 +50,11 @@ public struct HostRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePer
     }
 }
 
-/// How a sweep ended, or that it is still going.
+/// How a sweep ended, or that it is still going. `abandoned` is a sweep
+/// whose process died without saying how it ended (see `SweepOwner`); its
+/// runs count like an interrupted sweep's.
 public enum SweepStatus: String, Codable, Sendable, CaseIterable {
-    case running, completed, interrupted, failed
+    case running, completed, interrupted, failed, abandoned
 }
 
 /// One `run` or `tune` invocation.
