@@ -11,7 +11,7 @@ import Testing
         latencyP50,latencyP90,latencyP99,latencyMax,cpuUserSeconds,cpuSystemSeconds,peakRssBytes,\
         voluntaryContextSwitches,involuntaryContextSwitches,errorCount,firstError,sweepUuid,sweepStatus,\
         sweepStartedAt,sweepFinishedAt,label,commandLine,gitCommit,gitBranch,hostName,hostOs,hostKernel,\
-        hostCpuModel,hostLogicalCores,hostMemoryBytes,hostPoolbenchVersion,bytesReceived
+        hostCpuModel,hostLogicalCores,hostMemoryBytes,hostPoolbenchVersion,bytesReceived,testbed
         """
     static let sweepA = """
         aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T08:00:05.000Z,\
@@ -25,11 +25,11 @@ import Testing
         """
     static let rows = [
         "11111111-1111-4111-8111-111111111111,2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,0,0.25,400.0,"
-            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",",
+            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,ci-large",
         "22222222-2222-4222-8222-222222222222,2026-11-21T08:00:02.500Z,sleep,duration=10ms,threads,8,100,1,0.125,"
-            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720",
+            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,ci-large",
         "33333333-3333-4333-8333-333333333333,2026-11-21T09:00:00.123Z,cpu,\"\",tasks,1,7,0,1e-05,700000.0,"
-            + ",,,,,,,,,2,-boom," + sweepB + ",",
+            + ",,,,,,,,,2,-boom," + sweepB + ",,",
     ]
     /// What `export --raw` writes for the three runs: RFC 4180 with CRLF
     /// row ends (the line break inside the quoted label stays LF).
@@ -111,7 +111,7 @@ import Testing
         defer { cli.remove() }
         let db = try history()
         let csv = try EnumeratedCSV(string: try cli.run(["export", "--db", db]).stdout, delimiter: .comma, loadColumns: false)
-        #expect(csv.header.count == 37 && csv.header.first == "runUuid")
+        #expect(csv.header.count == 38 && csv.header.first == "runUuid")
         #expect(csv.rows.count == 3)
         let label = csv.header.firstIndex(of: "label")!
         #expect(csv.rows.map { $0[label] } == ["'=SUM(A1:A9)", "'=SUM(A1:A9)", "two\nlines, \"quoted\" — Zürich 東京"])
@@ -165,14 +165,18 @@ import Testing
 
     @Test func anExportFromBeforeBytesReceivedImportsWithThatColumnUnknown() throws {
         defer { cli.remove() }
-        // The rows as an earlier poolbench wrote them: without the last column.
-        func dropLastField(_ line: String) -> String { String(line[..<line.lastIndex(of: ",")!]) }
-        let earlier = ([dropLastField(Self.header)] + Self.rows.map(dropLastField)).joined(separator: "\r\n") + "\r\n"
+        // The rows as an earlier poolbench wrote them: without the last two columns.
+        func dropLastFields(_ line: String) -> String {
+            let shorter = String(line[..<line.lastIndex(of: ",")!])
+            return String(shorter[..<shorter.lastIndex(of: ",")!])
+        }
+        let earlier = ([dropLastFields(Self.header)] + Self.rows.map(dropLastFields)).joined(separator: "\r\n") + "\r\n"
         try write(earlier, to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 sweeps and 3 runs new"))
-        let expected = Self.rawCSV.replacingOccurrences(of: ",1310720\r\n", with: ",\r\n")
+        let expected = Self.rawCSV.replacingOccurrences(of: ",,ci-large\r\n", with: ",,\r\n")
+            .replacingOccurrences(of: ",1310720,ci-large\r\n", with: ",,\r\n")
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
     }
 
@@ -278,8 +282,8 @@ import Testing
              "badtime.csv line 3: column startedAt: 'yesterday' is not a UTC time like 2026-11-21T23:29:21.123Z"),
             ("badstatus.csv", Self.rawCSV.replacingOccurrences(of: ",interrupted,", with: ",paused,"),
              "badstatus.csv line 4: column sweepStatus: 'paused' is not a sweep status"),
-            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.1.0,\r\n22222222", with: ",0.1.0\r\n22222222"),
-             "short.csv line 2: 36 fields, but the header has 37"),
+            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.1.0,,ci-large\r\n22222222", with: ",0.1.0,ci-large\r\n22222222"),
+             "short.csv line 2: 37 fields, but the header has 38"),
         ]
         for (name, text, error) in cases {
             // Each file also holds runs that are not yet in the history: nothing of them may stay.

@@ -11,7 +11,7 @@
 /// 23 sweepStatus  24 sweepStartedAt  25 sweepFinishedAt  26 label
 /// 27 commandLine  28 gitCommit  29 gitBranch  30 hostName  31 hostOs
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
-/// 36 hostPoolbenchVersion  37 bytesReceived
+/// 36 hostPoolbenchVersion  37 bytesReceived  38 testbed
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -23,6 +23,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case sweepUuid, sweepStatus, sweepStartedAt, sweepFinishedAt, label, commandLine, gitCommit, gitBranch
     case hostName, hostOs, hostKernel, hostCpuModel, hostLogicalCores, hostMemoryBytes, hostPoolbenchVersion
     case bytesReceived
+    case testbed
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -57,7 +58,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .workload: .name
         case .parameters, .commandLine, .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostPoolbenchVersion:
             .text
-        case .firstError, .label, .gitCommit, .gitBranch: .optionalText
+        case .firstError, .label, .gitCommit, .gitBranch, .testbed: .optionalText
         case .startedAt, .sweepStartedAt: .time
         case .sweepFinishedAt: .optionalTime
         case .workers: .integer(minimum: 1, maximum: Int64(SweepPlan.maxWorkers))

@@ -126,6 +126,7 @@ extension ExportColumn {
         case .hostMemoryBytes: "host.memoryBytes"
         case .hostPoolbenchVersion: "host.poolbenchVersion"
         case .bytesReceived: "run.bytesReceived"
+        case .testbed: "sweep.testbed"
         }
     }
 }

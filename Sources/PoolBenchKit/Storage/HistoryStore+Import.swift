@@ -95,6 +95,7 @@ private struct RowMerger {
     ]
     static let sweepColumns: [ExportColumn] = [
         .sweepUuid, .sweepStatus, .sweepStartedAt, .sweepFinishedAt, .commandLine, .label, .gitCommit, .gitBranch,
+        .testbed,
     ]
     static let runColumns: [ExportColumn] = [
         .runUuid, .workload, .parameters, .executor, .workers, .tasks, .repetition, .startedAt, .wallSeconds,
@@ -120,8 +121,8 @@ private struct RowMerger {
             """)
         findSweep = try db.makeStatement(sql: "SELECT id FROM sweep WHERE uuid = ?")
         insertSweep = try db.makeStatement(sql: """
-            INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO sweep (\((Self.sweepColumns.map(\.sweepColumnName) + ["hostId"]).joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: Self.sweepColumns.count + 1).joined(separator: ", ")))
             """)
         let names = Self.runColumns.map(\.runColumnName) + ["sweepId"]
         insertRun = try db.makeStatement(sql: """

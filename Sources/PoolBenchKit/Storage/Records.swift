@@ -71,11 +71,13 @@ public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePe
     public var label: String?
     public var gitCommit: String?
     public var gitBranch: String?
+    /// The class of comparable machines it ran on (`--testbed`), if given.
+    public var testbed: String?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), hostId: Int64,
         status: SweepStatus = .running, startedAt: Date, finishedAt: Date? = nil, commandLine: String,
-        label: String? = nil, gitCommit: String? = nil, gitBranch: String? = nil
+        label: String? = nil, gitCommit: String? = nil, gitBranch: String? = nil, testbed: String? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -87,6 +89,7 @@ public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePe
         self.label = label
         self.gitCommit = gitCommit
         self.gitBranch = gitBranch
+        self.testbed = testbed
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -23,8 +23,8 @@ import Testing
         #expect(String(decoding: output.bytes, as: UTF8.self) == ExportColumn.header.joined(separator: ",") + "\r\n")
         #expect(ExportColumn.header.prefix(3) == ["runUuid", "startedAt", "workload"])
         #expect(ExportColumn.header[35] == "hostPoolbenchVersion")
-        #expect(ExportColumn.header.last == "bytesReceived", "a new column goes at the end")
-        #expect(ExportColumn.header.count == 37)
+        #expect(ExportColumn.header.last == "testbed", "a new column goes at the end")
+        #expect(ExportColumn.header.count == 38)
     }
 
     @Test func aNeutralisingExportStartsWithAByteOrderMarkAndARawOneDoesNot() {
@@ -125,7 +125,7 @@ import Testing
         #expect(line.hasSuffix("}\n"))
         #expect(line.filter { $0 == "\n" }.count == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(object.count == 37)
+        #expect(object.count == 38)
         #expect(object["workers"] as? Int == 4)
         #expect(object["label"] is NSNull)
         let keys = ExportColumn.header.map { "\"\($0)\":" }

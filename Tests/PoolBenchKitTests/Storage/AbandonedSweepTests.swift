@@ -81,20 +81,34 @@ import Testing
         let old = try DatabasePool(path: path, configuration: HistoryStore.configuration())
         try Migrator(migrations: EmbeddedMigrations.all.filter { $0.version <= 4 }).migrate(old, path: path)
         let oldStore = try HistoryStore(writer: old, path: path, migrate: false)
-        let sweep = try oldStore.makeSweep(label: "before")
-        try oldStore.save(.fixture(sweepId: sweep.id!))
+        let hostId = try oldStore.host(.fixture).id!
+        // As that schema had it: columns added since are not there yet.
+        let sweepId = try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sweep (uuid, hostId, status, startedAt, commandLine, label)
+                    VALUES ('5e8d6c1a-0000-4000-8000-000000000001', ?, 'interrupted', '2026-11-21T08:00:00.000Z', 'poolbench run sleep', 'before')
+                    """,
+                arguments: [hostId]
+            )
+            return db.lastInsertedRowID
+        }
+        try oldStore.save(.fixture(sweepId: sweepId))
         try oldStore.close()
 
         let store = try HistoryStore.open(path: path, create: true)
-        #expect(try store.sweep(id: sweep.id!) == sweep)
-        #expect(try store.runs(matching: HistoryFilter()).map(\.sweepId) == [sweep.id!])
+        let sweep = try #require(try store.sweep(id: sweepId))
+        #expect(sweep.label == "before" && sweep.status == .interrupted && sweep.uuid == "5e8d6c1a-0000-4000-8000-000000000001")
+        #expect(try store.runs(matching: HistoryFilter()).map(\.sweepId) == [sweepId])
         try store.writer.read { db in
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
             #expect(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") == true, "foreign keys are on again")
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sweep' AND sql IS NOT NULL")
             #expect(Set(indexes) == ["sweep_startedAt", "sweep_label"])
         }
-        #expect(try store.finishSweep(id: sweep.id!, status: .abandoned))
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE sweep SET status = 'abandoned' WHERE id = ?", arguments: [sweepId])
+        }
         // Foreign keys still hold: a run of no sweep is refused.
         #expect(throws: DatabaseError.self) { try store.save(.fixture(sweepId: 999)) }
     }
