@@ -243,27 +243,30 @@ struct ExportRowDecoder {
     /// Checked byte by byte: this runs for every imported row.
     static func uuid(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
         guard !field.isEmpty else { throw DecodingProblem("is empty, but every run and sweep has a UUID") }
-        var canonical = [UInt8]()
-        canonical.reserveCapacity(36)
         var valid = field.count == 36
-        if valid {
+        let canonical = String(unsafeUninitializedCapacity: valid ? 36 : 0) { buffer in
+            guard valid else { return 0 }
             for (index, byte) in field.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    valid = valid && byte == UInt8(ascii: "-")
-                    canonical.append(byte)
-                    continue
+                switch (index, byte) {
+                case (8, UInt8(ascii: "-")), (13, UInt8(ascii: "-")), (18, UInt8(ascii: "-")), (23, UInt8(ascii: "-")):
+                    buffer[index] = byte
+                case (8, _), (13, _), (18, _), (23, _):
+                    valid = false
+                case (_, UInt8(ascii: "0")...UInt8(ascii: "9")), (_, UInt8(ascii: "a")...UInt8(ascii: "f")):
+                    buffer[index] = byte
+                case (_, UInt8(ascii: "A")...UInt8(ascii: "F")):
+                    buffer[index] = byte + 0x20
+                default:
+                    valid = false
                 }
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): canonical.append(byte)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): canonical.append(byte + 0x20)
-                default: valid = false
-                }
+                if !valid { return 0 }
             }
+            return 36
         }
         guard valid else {
             throw DecodingProblem("'\(shown(field))' is not a UUID like 0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0a")
         }
-        return String(decoding: canonical, as: UTF8.self)
+        return canonical
     }
 
     /// A time in the history's format, stored as it is; the shorter forms

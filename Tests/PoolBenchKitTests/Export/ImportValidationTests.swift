@@ -69,6 +69,19 @@ extension ImportTests {
         }
     }
 
+    @Test func aUUIDIsReadAsFoundationReadsOneAndWrittenInLowerCase() {
+        let samples = [
+            "0B3D9C4E-8F2A-4C1D-9E7B-5A6F3D2C1B0A", "0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0a", "0b3d9c4e-8F2A-4c1d-9e7b-5a6f3d2c1b0a",
+            " 0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0a", "0b3d9c4e8f2a4c1d9e7b5a6f3d2c1b0a", "0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0g",
+            "0b3d9c4e-8f2a-4c1d-9e7b_5a6f3d2c1b0a", "not-a-uuid", "{0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0a}",
+        ]
+        for sample in samples {
+            var copy = sample
+            let ours = copy.withUTF8 { try? ExportRowDecoder.uuid($0) }
+            #expect(ours == UUID(uuidString: sample)?.uuidString.lowercased(), "\(sample)")
+        }
+    }
+
     @Test func uuidsMatchWhateverTheirCaseAndAreStoredAsPoolbenchWritesThem() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
