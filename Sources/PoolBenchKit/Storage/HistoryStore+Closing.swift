@@ -18,8 +18,9 @@ extension HistoryStore {
     var isWritable: Bool { writer is DatabasePool }
 
     /// Copies every commit from the `-wal` file into the main file and
-    /// empties the `-wal` file, then closes the connections; SQLite removes
-    /// the `-wal` and `-shm` files when the last one closes. Waits (up to
+    /// empties the `-wal` file, then closes the connections. (The empty
+    /// `-wal` and the `-shm` files stay: GRDB closes its read-only readers
+    /// last, and only a connection that may write removes them.) Waits (up to
     /// the busy timeout) for another process's write or read to end. Later
     /// use of the store fails.
     public func close() throws {
