@@ -14,6 +14,12 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case notAPoolbenchHistory(path: String)
     case historyFromNewerVersion(path: String, version: Int, known: Int)
     case historyUnreadable(path: String, reason: String)
+    /// An empty file, or an SQLite file without tables, opened only to read.
+    case historyEmpty(path: String)
+    /// SQLite found the file damaged; `detail` is its first complaint.
+    case historyDamaged(path: String, detail: String)
+    /// Checkpointing at exit failed: the history is whole only with its -wal file.
+    case historyNotCheckpointed(path: String, reason: String)
     case unknownSweep(id: Int64)
     case noRuns(filters: String)
     case noRunsRecorded(path: String)
@@ -79,6 +85,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case sourceNotAHistory(path: String)
     case sourceFromOtherVersion(path: String, version: Int, known: Int)
     case sourceUnreadable(path: String, reason: String)
+    case sourceDamaged(path: String, detail: String)
     /// Ctrl-C (or SIGTERM, SIGHUP) stopped an import before it committed.
     case importInterrupted
 
@@ -106,6 +113,12 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) was written by a newer poolbench (schema version \(version); this one knows up to \(known)); it was left untouched. Upgrade poolbench to use it."
         case let .historyUnreadable(path, reason):
             "cannot open the history at \(path): \(reason). Pass --db to choose another file."
+        case let .historyEmpty(path):
+            "\(path) holds no history: it has no tables, and no -wal file beside it holds any; it was left untouched. A copy made of the main file alone while an older poolbench still kept the runs in \(path)-wal looks like this: copy the history again with that file, or record into this one with `poolbench run WORKLOAD --db \(path)`."
+        case let .historyDamaged(path, detail):
+            "\(path) is damaged (SQLite: \(detail)); it was left untouched. Restore it from a copy, or save what can still be read with `sqlite3 \(path) .recover > rescued.sql`."
+        case let .historyNotCheckpointed(path, reason):
+            "could not fold \(path)-wal into \(path) (\(reason)); the history is whole only with both files, and the next poolbench command that writes it will try again."
         case let .unknownSweep(id):
             "no sweep with id \(id). List sweeps with `poolbench history`."
         case let .noRuns(filters):
@@ -204,6 +217,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
                 : "\(path) was written by an older poolbench (schema version \(version); this one is at \(known)); nothing was imported and it was left untouched. Upgrade a copy of it by opening the copy once with this poolbench (e.g. `poolbench history --db COPY`), then import the copy."
         case let .sourceUnreadable(path, reason):
             "cannot read the history at \(path): \(reason); nothing was imported."
+        case let .sourceDamaged(path, detail):
+            "\(path) is damaged (SQLite: \(detail)); nothing was imported and it was left untouched. Restore it from a copy, or save what can still be read with `sqlite3 \(path) .recover > rescued.sql`."
         case .importInterrupted:
             "interrupted; nothing was imported and the history is as it was."
         // PostgreSQL

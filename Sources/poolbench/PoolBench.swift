@@ -29,6 +29,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
     /// fails the command; a closed stderr only loses the message.
     static func main() async {
         StandardStreams.reserveClosedDescriptors()
+        var code = ExitCode.success
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -39,21 +40,25 @@ struct PoolBenchCommand: AsyncParsableCommand {
         } catch PoolBenchError.outputClosed {
             // The reader has all it wanted (`poolbench export | head -1`):
             // end quietly, as a program killed by SIGPIPE would.
-            Foundation.exit(StandardStreams.closedReaderStatus)
+            code = ExitCode(StandardStreams.closedReaderStatus)
         } catch {
-            let code = exitCode(for: error)
+            code = exitCode(for: error)
             if code == .success {
                 do {
                     try StandardStreams.writeOutput(fullMessage(for: error) + "\n")
                 } catch {
                     report(error)
-                    Foundation.exit(ExitCode.failure.rawValue)
+                    code = .failure
                 }
             } else {
-                report(error)
+                report(HistoryStore.explained(error))
             }
-            Foundation.exit(code.rawValue)
         }
+        // Whatever happened, a history written leaves its main file whole.
+        let unfinished = HistoryStore.closeAll()
+        unfinished.forEach { report($0) }
+        if code == .success && !unfinished.isEmpty { code = .failure }
+        Foundation.exit(code.rawValue)
     }
 
     private static func report(_ error: any Error) {

@@ -5,8 +5,8 @@ import Synchronization
 /// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed) into an
 /// orderly stop: the command and job children still running are stopped,
 /// the handler runs on an ordinary queue, where it may touch the history,
-/// then the process exits with 128 + the signal number (130 for Ctrl-C,
-/// 143 for SIGTERM, 129 for SIGHUP).
+/// the histories opened are checkpointed, then the process exits with
+/// 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 public enum Interrupts {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
     private static let noted = Atomic<Int32>(0)
@@ -40,7 +40,8 @@ public enum Interrupts {
             // end with their deaths counted as its failures.
             LiveChildren.shared.terminateAll()
             handler()
-            exit(128 + signalNumber)
+            // The runs stored so far reach the main file before the exit.
+            HistoryStore.exitLeavingHistoriesWhole(128 + signalNumber)
         }
     }
 

@@ -12,6 +12,10 @@ public struct SweepPoint: Hashable, Sendable, Codable {
 /// What a sweep will run: every executor at every worker count, `repeats`
 /// measured runs per point after `warmups` unrecorded ones.
 public struct SweepPlan: Sendable {
+    /// The most workers a point may have: `run --workers`, `tune
+    /// --max-workers` and import all hold to it.
+    public static let maxWorkers = 10_000
+
     public var workload: WorkloadSpec
     public var executors: [ExecutorKind]
     public var workerCounts: [Int]

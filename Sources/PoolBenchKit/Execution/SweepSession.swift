@@ -9,14 +9,17 @@ public struct SweepSession: Sendable {
 
     /// Stores the sweep as `running` and arranges for Ctrl-C to mark it
     /// `interrupted` (keeping every finished run) and clean up temporary files.
-    public static func begin(store: HistoryStore, commandLine: [String], label: String?) throws -> SweepSession {
+    public static func begin(
+        store: HistoryStore, commandLine: [String], label: String?, testbed: String? = nil
+    ) throws -> SweepSession {
         let host = try store.host(HostProbe.current())
         let git = HostProbe.git()
         let sweep = try store.beginSweep(
             SweepRecord(
                 hostId: host.id!, startedAt: Date(), commandLine: CommandLineSplitter.shellQuoted(commandLine), label: label,
-                gitCommit: git.commit, gitBranch: git.branch
-            )
+                gitCommit: git.commit, gitBranch: git.branch, testbed: testbed
+            ),
+            owner: .current()
         )
         Interrupts.onInterrupt {
             let marked = (try? store.finishSweep(id: sweep.id!, status: .interrupted)) ?? false

@@ -13,6 +13,7 @@
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
 /// 39 otherCpuSeconds  40 stealSeconds
+/// 36 hostPoolbenchVersion  37 bytesReceived  38 testbed
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -25,23 +26,28 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case hostName, hostOs, hostKernel, hostCpuModel, hostLogicalCores, hostMemoryBytes, hostPoolbenchVersion
     case bytesReceived
     case machineCpuSeconds, otherCpuSeconds, stealSeconds
+    case testbed
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
         /// Any text; an empty field is the empty string.
         case text
+        /// Text that is never empty, such as a workload's name.
+        case name
         /// Text or unknown; an empty field is unknown.
         case optionalText
-        /// A UUID or other identifier: text that is never empty.
-        case identifier
+        /// A UUID, in any case; stored in lower case, as poolbench writes it.
+        case uuid
         /// A time in the history's format (see `Timestamp`).
         case time
         case optionalTime
-        /// A whole number no smaller than `minimum`.
-        case integer(minimum: Int64)
+        /// A whole number from `minimum` to `maximum`.
+        case integer(minimum: Int64, maximum: Int64 = .max)
+        /// A whole number ≥ 0, or unknown.
         case optionalInteger
-        /// A number no smaller than `minimum`.
+        /// A finite number no smaller than `minimum`.
         case real(minimum: Double)
+        /// A finite number ≥ 0, or unknown.
         case optionalReal
         /// One of `ExecutorKind`'s names.
         case executor
@@ -51,14 +57,15 @@ public enum ExportColumn: String, CaseIterable, Sendable {
 
     public var kind: Kind {
         switch self {
-        case .runUuid, .sweepUuid: .identifier
-        case .workload, .parameters, .commandLine, .hostName, .hostOs, .hostKernel, .hostCpuModel,
-             .hostPoolbenchVersion:
+        case .runUuid, .sweepUuid: .uuid
+        case .workload: .name
+        case .parameters, .commandLine, .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostPoolbenchVersion:
             .text
-        case .firstError, .label, .gitCommit, .gitBranch: .optionalText
+        case .firstError, .label, .gitCommit, .gitBranch, .testbed: .optionalText
         case .startedAt, .sweepStartedAt: .time
         case .sweepFinishedAt: .optionalTime
-        case .workers, .tasks, .hostLogicalCores: .integer(minimum: 1)
+        case .workers: .integer(minimum: 1, maximum: Int64(SweepPlan.maxWorkers))
+        case .tasks, .hostLogicalCores: .integer(minimum: 1)
         case .repetition, .errorCount, .hostMemoryBytes: .integer(minimum: 0)
         case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)

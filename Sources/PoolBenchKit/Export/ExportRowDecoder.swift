@@ -84,9 +84,27 @@ struct ExportRowDecoder {
             values.append(value)
         }
         if !reuse {
+            try Self.checkSweep(values)
             repeated = (record.fields(Self.repeatedColumns), values[Self.repeatedColumns])
         }
+        try Self.checkRun(values)
         return ExportValues(values)
+    }
+
+    /// What no single field shows: a run with more failed tasks than tasks.
+    private static func checkRun(_ values: [ExportValues.Value]) throws {
+        if case let .integer(errors) = values[ExportColumn.errorCount.index],
+           case let .integer(tasks) = values[ExportColumn.tasks.index], errors > tasks {
+            throw DecodingProblem("column errorCount: \(errors) failed tasks, but the run has only \(tasks) tasks")
+        }
+    }
+
+    /// A sweep that finished before it started.
+    private static func checkSweep(_ values: [ExportValues.Value]) throws {
+        if case let .text(finished) = values[ExportColumn.sweepFinishedAt.index],
+           case let .text(started) = values[ExportColumn.sweepStartedAt.index], finished < started {
+            throw DecodingProblem("column sweepFinishedAt: '\(finished)' is before the sweep started ('\(started)')")
+        }
     }
 
     private func decode(
@@ -98,26 +116,30 @@ struct ExportRowDecoder {
             return .text(try text(field))
         case .optionalText:
             return isUnknown ? .null : .text(try text(field))
-        case .identifier:
+        case .name:
             let value = try text(field)
-            guard !value.isEmpty else { throw DecodingProblem("is empty, but every run and sweep has one") }
+            guard !value.isEmpty else { throw DecodingProblem("is empty, but every run has one") }
             return .text(value)
+        case .uuid:
+            return .text(try Self.uuid(field))
         case .time:
             return .text(try time(field))
         case .optionalTime:
             return isUnknown ? .null : .text(try time(field))
-        case let .integer(minimum):
+        case let .integer(minimum, maximum):
             let value = try integer(field)
             guard value >= minimum else { throw DecodingProblem("\(value) is less than \(minimum)") }
+            guard value <= maximum else { throw DecodingProblem("\(value) is more than \(maximum)") }
             return .integer(value)
         case .optionalInteger:
-            return field.isEmpty ? .null : .integer(try integer(field))
+            guard !field.isEmpty else { return .null }
+            let value = try integer(field)
+            guard value >= 0 else { throw DecodingProblem("\(value) is less than 0") }
+            return .integer(value)
         case let .real(minimum):
-            let value = try real(field)
-            guard value >= minimum else { throw DecodingProblem("\(value) is less than \(Int(minimum))") }
-            return .real(value)
+            return .real(try real(field, minimum: minimum))
         case .optionalReal:
-            return field.isEmpty ? .null : .real(try real(field))
+            return field.isEmpty ? .null : .real(try real(field, minimum: 0))
         case .executor:
             let value = try text(field)
             guard Self.executors.contains(value) else {
@@ -172,13 +194,79 @@ struct ExportRowDecoder {
         return value
     }
 
-    /// A number as export writes it: decimal or exponent notation with a `.`
-    /// decimal point, or `Infinity`.
-    private func real(_ field: UnsafeBufferPointer<UInt8>) throws -> Double {
-        guard let value = Double(String(decoding: field, as: UTF8.self)), !value.isNaN else {
-            throw DecodingProblem("'\(Self.shown(field))' is not a number")
+    /// A number as export writes it: decimal digits with an optional `-`,
+    /// `.` fraction and exponent (`12`, `0.25`, `1e-05`), finite and at
+    /// least `minimum`. Not `Infinity`, `nan` or a hex float (`0x1p3`),
+    /// which `Double.init` would take: no run measures those.
+    private func real(_ field: UnsafeBufferPointer<UInt8>, minimum: Double) throws -> Double {
+        let parsed = Double(String(decoding: field, as: UTF8.self))
+        guard let value = parsed, !value.isNaN else { throw DecodingProblem("'\(Self.shown(field))' is not a number") }
+        guard Self.isDecimal(field) || !value.isFinite else {
+            throw DecodingProblem("'\(Self.shown(field))' is not a decimal number like 12.5 or 1e-05")
+        }
+        guard value.isFinite, value >= minimum else {
+            throw DecodingProblem("'\(Self.shown(field))' is not a finite number ≥ \(Self.shown(minimum))")
         }
         return value
+    }
+
+    private static func shown(_ number: Double) -> String {
+        number == number.rounded() ? String(Int64(number)) : String(number)
+    }
+
+    /// `-?D+(.D+)?([eE][+-]?D+)?` with D a decimal digit.
+    static func isDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        func digits() -> Bool {
+            let start = index
+            while index < field.count, field[index] >= UInt8(ascii: "0"), field[index] <= UInt8(ascii: "9") { index += 1 }
+            return index > start
+        }
+        func skip(_ bytes: String) -> Bool {
+            guard index < field.count, bytes.utf8.contains(field[index]) else { return false }
+            index += 1
+            return true
+        }
+        _ = skip("-")
+        guard digits() else { return false }
+        if skip("."), !digits() { return false }
+        if skip("eE") {
+            _ = skip("+-")
+            guard digits() else { return false }
+        }
+        return index == field.count
+    }
+
+    /// A UUID as `UUID(uuidString:)` reads one (hex digits in groups of
+    /// 8-4-4-4-12, either case), in the lower case poolbench writes, so that
+    /// one run spelt in upper case by another tool is still one run.
+    /// Checked byte by byte: this runs for every imported row.
+    static func uuid(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
+        guard !field.isEmpty else { throw DecodingProblem("is empty, but every run and sweep has a UUID") }
+        var valid = field.count == 36
+        let canonical = String(unsafeUninitializedCapacity: valid ? 36 : 0) { buffer in
+            guard valid else { return 0 }
+            for (index, byte) in field.enumerated() {
+                switch (index, byte) {
+                case (8, UInt8(ascii: "-")), (13, UInt8(ascii: "-")), (18, UInt8(ascii: "-")), (23, UInt8(ascii: "-")):
+                    buffer[index] = byte
+                case (8, _), (13, _), (18, _), (23, _):
+                    valid = false
+                case (_, UInt8(ascii: "0")...UInt8(ascii: "9")), (_, UInt8(ascii: "a")...UInt8(ascii: "f")):
+                    buffer[index] = byte
+                case (_, UInt8(ascii: "A")...UInt8(ascii: "F")):
+                    buffer[index] = byte + 0x20
+                default:
+                    valid = false
+                }
+                if !valid { return 0 }
+            }
+            return 36
+        }
+        guard valid else {
+            throw DecodingProblem("'\(shown(field))' is not a UUID like 0b3d9c4e-8f2a-4c1d-9e7b-5a6f3d2c1b0a")
+        }
+        return canonical
     }
 
     /// A time in the history's format, stored as it is; the shorter forms
@@ -186,12 +274,22 @@ struct ExportRowDecoder {
     /// rewritten in the full format so times keep sorting as text.
     private func time(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
         let value = try text(field)
-        if Self.isCanonicalTime(field) { return value }
-        guard let date = Timestamp.parse(value) else {
+        let canonical: String
+        if Self.isCanonicalTime(field) {
+            canonical = value
+        } else if let date = Timestamp.parse(value) {
+            canonical = Timestamp.format(date)
+        } else {
             throw DecodingProblem("'\(Self.shown(value))' is not a UTC time like 2026-11-21T23:29:21.123Z")
         }
-        return Timestamp.format(date)
+        // Canonical times start with the year, and sort as text.
+        guard canonical >= Self.earliestTime else {
+            throw DecodingProblem("'\(Self.shown(value))' is before 1970, earlier than any run can have been measured")
+        }
+        return canonical
     }
+
+    private static let earliestTime = "1970-01-01T00:00:00.000Z"
 
     /// Whether `field` is `YYYY-MM-DDTHH:MM:SS.mmmZ` naming a real instant.
     /// Checked byte by byte: this runs twice per imported row.

@@ -98,7 +98,7 @@ public final class ImportSource {
     public func merge(
         into store: HistoryStore, stoppingWhen shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> ImportSummary {
-        let rows: @Sendable (_ yield: (ExportValues) throws -> Void) throws -> Void
+        let rows: @Sendable (_ yield: (Row) throws -> Void) throws -> Void
         if let history {
             rows = { [path] yield in try Self.readRows(of: history, path: path, yield) }
         } else if let csv {
@@ -110,13 +110,32 @@ public final class ImportSource {
             // Asked between two inserts: the reading thread stops with them.
             try Pipeline.run(produce: rows) { row in
                 if shouldStop() { throw PoolBenchError.importInterrupted }
-                try insert(row)
+                do {
+                    try insert(row.values)
+                } catch let conflict as ImportConflict {
+                    throw row.problem(conflict.reason, in: path)
+                }
             }
         }
     }
 
+    /// A checked row and where it came from, for messages about it.
+    private struct Row: Sendable {
+        var values: ExportValues
+        /// Where the record starts in a CSV file; nil for another history's row.
+        var line: Int?
+
+        func problem(_ reason: String, in path: String) -> PoolBenchError {
+            if let line { return .badRow(path: path, line: line, reason: reason) }
+            guard case let .text(uuid) = values.values[ExportColumn.runUuid.index] else {
+                preconditionFailure("rows are checked before they are merged")
+            }
+            return .badRun(path: path, uuid: uuid, reason: reason)
+        }
+    }
+
     /// Every run of another history, checked as an imported file's rows are.
-    private static func readRows(of history: ForeignHistory, path: String, _ yield: (ExportValues) throws -> Void) throws {
+    private static func readRows(of history: ForeignHistory, path: String, _ yield: (Row) throws -> Void) throws {
         var decoder = ExportRowDecoder(form: .raw)
         var record = CSVRecord()
         var buffer = OutputBuffer()
@@ -129,13 +148,13 @@ public final class ImportSource {
                 let uuid = record.withField(ExportColumn.runUuid.index) { String(decoding: $0, as: UTF8.self) }
                 throw PoolBenchError.badRun(path: path, uuid: uuid, reason: problem.reason)
             }
-            try yield(values)
+            try yield(Row(values: values, line: nil))
         }
     }
 
     /// Every row of a CSV export after its header, each checked; a problem
     /// names its line.
-    private static func readRows(of csv: CSVFile, path: String, _ yield: (ExportValues) throws -> Void) throws {
+    private static func readRows(of csv: CSVFile, path: String, _ yield: (Row) throws -> Void) throws {
         var record = CSVRecord()
         while true {
             let values: ExportValues
@@ -155,7 +174,7 @@ public final class ImportSource {
             } catch let problem as DecodingProblem {
                 throw PoolBenchError.badRow(path: path, line: csv.reader.recordLine, reason: problem.reason)
             }
-            try yield(values)
+            try yield(Row(values: values, line: csv.reader.recordLine))
         }
     }
 }

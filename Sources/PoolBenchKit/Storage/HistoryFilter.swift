@@ -8,18 +8,20 @@ public struct HistoryFilter: Sendable, Equatable {
     public var executor: String?
     public var label: String?
     public var host: String?
+    public var testbed: String?
     public var since: Date?
     public var until: Date?
     public var sweepID: Int64?
 
     public init(
         workload: String? = nil, executor: String? = nil, label: String? = nil, host: String? = nil,
-        since: Date? = nil, until: Date? = nil, sweepID: Int64? = nil
+        testbed: String? = nil, since: Date? = nil, until: Date? = nil, sweepID: Int64? = nil
     ) {
         self.workload = workload
         self.executor = executor
         self.label = label
         self.host = host
+        self.testbed = testbed
         self.since = since
         self.until = until
         self.sweepID = sweepID
@@ -32,6 +34,7 @@ public struct HistoryFilter: Sendable, Equatable {
         if let executor { parts.append("--executor \(executor)") }
         if let label { parts.append("--label \(label)") }
         if let host { parts.append("--host \(host)") }
+        if let testbed { parts.append("--testbed \(testbed)") }
         if let since { parts.append("--since \(Timestamp.format(since))") }
         if let until { parts.append("--until \(Timestamp.format(until))") }
         if let sweepID { parts.append("--sweep \(sweepID)") }
@@ -45,6 +48,7 @@ public struct HistoryFilter: Sendable, Equatable {
         if let executor { conditions.append("run.executor = \(executor)") }
         if let label { conditions.append("sweep.label = \(label)") }
         if let host { conditions.append("host.name = \(host)") }
+        if let testbed { conditions.append("sweep.testbed = \(testbed)") }
         if let since { conditions.append("run.startedAt >= \(Timestamp.format(since))") }
         if let until { conditions.append("run.startedAt <= \(Timestamp.format(until))") }
         if let sweepID { conditions.append("run.sweepId = \(sweepID)") }
@@ -57,6 +61,7 @@ public struct HistoryFilter: Sendable, Equatable {
         var conditions: [SQL] = ["1"]
         if let label { conditions.append("sweep.label = \(label)") }
         if let host { conditions.append("host.name = \(host)") }
+        if let testbed { conditions.append("sweep.testbed = \(testbed)") }
         if let since { conditions.append("sweep.startedAt >= \(Timestamp.format(since))") }
         if let until { conditions.append("sweep.startedAt <= \(Timestamp.format(until))") }
         if let sweepID { conditions.append("sweep.id = \(sweepID)") }

@@ -129,6 +129,7 @@ extension ExportColumn {
         case .machineCpuSeconds: "run.machineCpuSeconds"
         case .otherCpuSeconds: "run.otherCpuSeconds"
         case .stealSeconds: "run.stealSeconds"
+        case .testbed: "sweep.testbed"
         }
     }
 }

@@ -39,6 +39,10 @@ extension HistoryStore {
     /// A present sweep is changed in one way only, the way `run` itself
     /// changes it: stored as `running` while the rows say it has ended, it
     /// takes their status and finish time. Nothing else stored is altered.
+    ///
+    /// `insert` throws `ImportConflict` for a row the history cannot take:
+    /// a UUID this import already gave to a different run or sweep, or one
+    /// the schema's CHECK constraints refuse.
     public func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary {
         try writer.writeWithoutTransaction { db in
             // Runs' UUIDs arrive in random order, so each insert touches a
@@ -59,12 +63,19 @@ extension HistoryStore {
     }
 }
 
+/// Why the history cannot take one imported row; the importer adds where
+/// the row is.
+struct ImportConflict: Error {
+    var reason: String
+}
+
 /// The statements of one merge, prepared once and reused for every row.
 private struct RowMerger {
     let db: Database
     var summary = ImportSummary()
-    /// Sweeps with an id up to this were there before the import.
+    /// Sweeps and runs with an id up to these were there before the import.
     let lastSweepIdBefore: Int64
+    let lastRunIdBefore: Int64
     var presentSweepIds: Set<Int64> = []
     /// Runs of one sweep come together; skip the lookups while they do.
     var lastSweep: (uuid: String, id: Int64)?
@@ -75,12 +86,16 @@ private struct RowMerger {
     /// ends; at one run each, there is nothing to undo and no copy. With
     /// batches of 64 runs, that copying cost more than the batching saved.
     let findHost, insertHost, findSweep, insertSweep, insertRun: Statement
+    /// Only for a UUID met twice, which is rare: whether its stored run or
+    /// sweep has exactly the row's values.
+    let findRun, sameRun, sameSweep: Statement
 
     static let hostColumns: [ExportColumn] = [
         .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion,
     ]
     static let sweepColumns: [ExportColumn] = [
         .sweepUuid, .sweepStatus, .sweepStartedAt, .sweepFinishedAt, .commandLine, .label, .gitCommit, .gitBranch,
+        .testbed,
     ]
     static let runColumns: [ExportColumn] = [
         .runUuid, .workload, .parameters, .executor, .workers, .tasks, .repetition, .startedAt, .wallSeconds,
@@ -95,6 +110,7 @@ private struct RowMerger {
     init(_ db: Database) throws {
         self.db = db
         lastSweepIdBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM sweep") ?? 0
+        lastRunIdBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM run") ?? 0
         findHost = try db.makeStatement(sql: """
             SELECT id FROM host WHERE name = ? AND os = ? AND kernel = ? AND cpuModel = ?
             AND logicalCores = ? AND memoryBytes = ? AND poolbenchVersion = ?
@@ -105,8 +121,8 @@ private struct RowMerger {
             """)
         findSweep = try db.makeStatement(sql: "SELECT id FROM sweep WHERE uuid = ?")
         insertSweep = try db.makeStatement(sql: """
-            INSERT INTO sweep (uuid, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, hostId)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO sweep (\((Self.sweepColumns.map(\.sweepColumnName) + ["hostId"]).joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: Self.sweepColumns.count + 1).joined(separator: ", ")))
             """)
         let names = Self.runColumns.map(\.runColumnName) + ["sweepId"]
         insertRun = try db.makeStatement(sql: """
@@ -114,12 +130,32 @@ private struct RowMerger {
             VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))
             ON CONFLICT (uuid) DO NOTHING
             """)
+        findRun = try db.makeStatement(sql: "SELECT id FROM run WHERE uuid = ?")
+        sameRun = try db.makeStatement(sql: """
+            SELECT COUNT(*) FROM run WHERE id = ? AND \(names.map { "\($0) IS ?" }.joined(separator: " AND "))
+            """)
+        let sweepNames = Self.sweepColumns.dropFirst().map { "sweep.\($0.sweepColumnName) IS ?" }
+        let hostNames = Self.hostColumns.map { "host.\($0.hostColumnName) IS ?" }
+        sameSweep = try db.makeStatement(sql: """
+            SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
+            WHERE sweep.id = ? AND \((sweepNames + hostNames).joined(separator: " AND "))
+            """)
+    }
+
+    /// Inserts the run unless its UUID is already stored; a database
+    /// constraint that refuses it becomes an `ImportConflict`.
+    mutating func insert(_ row: ExportValues) throws {
+        do {
+            try insertChecked(row)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw ImportConflict(reason: "the history refuses it (\(HistoryStore.oneLine(error.message ?? "a constraint failed")))")
+        }
     }
 
     /// Inserts the run unless its UUID is already stored. Binds and steps
     /// through SQLite's C API: at a million rows, GRDB's
     /// `StatementArguments` would cost more than the inserts.
-    mutating func insert(_ row: ExportValues) throws {
+    private mutating func insertChecked(_ row: ExportValues) throws {
         let sweepId = try sweepId(for: row)
         let handle = insertRun.sqliteStatement
         sqlite3_reset(handle)
@@ -139,7 +175,33 @@ private struct RowMerger {
         if sqlite3_changes(db.sqliteConnection) == 1 {
             summary.newRuns += 1
         } else {
+            try checkNotConflicting(row, sweepId: sweepId)
             summary.presentRuns += 1
+        }
+    }
+
+    /// A run UUID already stored before the import is the same run seen
+    /// again. One this import stored from an earlier row must have exactly
+    /// that row's values: a UUID names one run, and a file giving it to two
+    /// is wrong about one of them.
+    private func checkNotConflicting(_ row: ExportValues, sweepId: Int64) throws {
+        guard case let .text(uuid) = row.values[ExportColumn.runUuid.index],
+              let id = try Int64.fetchOne(findRun, arguments: [uuid]), id > lastRunIdBefore
+        else { return }
+        let values = [id.databaseValue] + Self.runIndices.map { row.values[$0].databaseValue } + [sweepId.databaseValue]
+        if try Int.fetchOne(sameRun, arguments: StatementArguments(values)) != 1 {
+            throw ImportConflict(reason: "run \(uuid) appears twice with different values; a UUID names one run")
+        }
+    }
+
+    /// Like `checkNotConflicting`, for a sweep this import stored from an
+    /// earlier row.
+    private func checkSweepNotConflicting(_ row: ExportValues, id: Int64, uuid: String) throws {
+        guard id > lastSweepIdBefore else { return }
+        let values = [id.databaseValue] + Self.sweepIndices.dropFirst().map { row.values[$0].databaseValue }
+            + Self.hostIndices.map { row.values[$0].databaseValue }
+        if try Int.fetchOne(sameSweep, arguments: StatementArguments(values)) != 1 {
+            throw ImportConflict(reason: "sweep \(uuid) appears twice with different values; a UUID names one sweep")
         }
     }
 
@@ -151,6 +213,7 @@ private struct RowMerger {
         let id: Int64
         if let existing = try Int64.fetchOne(findSweep, arguments: [uuid]) {
             id = existing
+            try checkSweepNotConflicting(row, id: id, uuid: uuid)
             if id <= lastSweepIdBefore, presentSweepIds.insert(id).inserted { summary.presentSweeps += 1 }
             if case let .text(status) = row.values[ExportColumn.sweepStatus.index], status != SweepStatus.running.rawValue,
                try HistoryStore.endSweep(
@@ -192,6 +255,23 @@ extension ExportColumn {
         case .runUuid: "uuid"
         default: rawValue
         }
+    }
+
+    /// The `sweep` table's name for a sweep column.
+    fileprivate var sweepColumnName: String {
+        switch self {
+        case .sweepUuid: "uuid"
+        case .sweepStatus: "status"
+        case .sweepStartedAt: "startedAt"
+        case .sweepFinishedAt: "finishedAt"
+        default: rawValue
+        }
+    }
+
+    /// The `host` table's name for a host column: `hostOs` is `os`.
+    fileprivate var hostColumnName: String {
+        let name = rawValue.dropFirst("host".count)
+        return name.prefix(1).lowercased() + name.dropFirst()
     }
 }
 
@@ -241,22 +321,34 @@ public final class ForeignHistory: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(60)
         do {
-            reader = try DatabaseQueue(path: path, configuration: configuration)
+            reader = try DatabaseQueue(path: try HistoryStore.readingLocation(of: path), configuration: configuration)
             try reader.read { db in
+                // A damaged file can look like anything, an older history
+                // included; SQLite's check says which it is.
+                func checkUndamaged() throws {
+                    do {
+                        try HistoryStore.checkUndamaged(db, path: path)
+                    } catch let PoolBenchError.historyDamaged(_, detail) {
+                        throw PoolBenchError.sourceDamaged(path: path, detail: detail)
+                    }
+                }
                 let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
                 guard tables.isSuperset(of: ["migration", "host", "sweep", "run"]) else {
+                    try checkUndamaged()
                     throw PoolBenchError.sourceNotAHistory(path: path)
                 }
                 let known = Migrator().latestVersion
                 let newest = try Migrator.appliedVersions(db).last ?? 0
                 guard newest == known else {
+                    try checkUndamaged()
                     throw PoolBenchError.sourceFromOtherVersion(path: path, version: newest, known: known)
                 }
             }
         } catch let error as DatabaseError {
-            let reason = error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
-                ? "it is not a readable SQLite database" : error.message ?? "\(error.resultCode)"
-            throw PoolBenchError.sourceUnreadable(path: path, reason: reason)
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+            }
+            throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         self.path = path
     }
@@ -264,6 +356,13 @@ public final class ForeignHistory: Sendable {
     /// Steps through every run with its sweep and host, as `export` does.
     @discardableResult
     public func forEachRow(_ body: (StatementExportRow) throws -> Void) throws -> Int {
-        try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+        do {
+            return try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+            }
+            throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
     }
 }

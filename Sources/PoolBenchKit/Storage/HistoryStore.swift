@@ -8,7 +8,7 @@ public final class HistoryStore: Sendable {
     /// Where the history lives, for messages; `:memory:` for tests.
     public let path: String
 
-    private init(writer: any DatabaseWriter, path: String, migrate: Bool = true) throws {
+    init(writer: any DatabaseWriter, path: String, migrate: Bool = true) throws {
         self.writer = writer
         self.path = path
         if migrate { try Migrator().migrate(writer, path: path) }
@@ -21,104 +21,30 @@ public final class HistoryStore: Sendable {
 
     /// Opens the history at `path`, creating it when `create` is true.
     /// Anything that is not a poolbench history this binary understands is
-    /// refused before a single byte of it is written.
-    /// A history that only needs reading and is already at the latest
+    /// refused before a single byte of it is written, and so is a damaged
+    /// one. A history that only needs reading and is already at the latest
     /// schema is opened read-only, so reading never changes the file at all.
+    /// A history opened for writing has its dead sweeps marked abandoned
+    /// (see `SweepOwner`) and is checkpointed by `closeAll()`.
     public static func open(path: String, create: Bool) throws -> HistoryStore {
+        let store: HistoryStore
         do {
-            return try waitingOutOpeningCollisions {
+            store = try waitingOutOpeningCollisions {
                 let applied = try inspect(path: path, create: create)
                 if !create, applied == Migrator().latestVersion {
                     var readOnly = configuration()
                     readOnly.readonly = true
-                    return try HistoryStore(writer: DatabaseQueue(path: path, configuration: readOnly), path: path, migrate: false)
+                    let location = try readingLocation(of: path)
+                    return try HistoryStore(writer: DatabaseQueue(path: location, configuration: readOnly), path: path, migrate: false)
                 }
                 return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
             }
+            register(store)
+            if store.isWritable { try store.markAbandonedSweeps() }
         } catch let error as DatabaseError {
-            throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+            throw explained(error, path: path)
         }
-    }
-
-    /// Runs `open` again while it fails with SQLITE_BUSY, for up to a minute
-    /// like the busy timeout. Processes opening one new history at once can
-    /// collide where SQLite does not wait: while the file turns to WAL, and
-    /// in GRDB's first write to the new WAL file, a deferred transaction
-    /// that finds another connection's commit fails at once. A second
-    /// attempt finds the file set up and waits its turn as usual.
-    private static func waitingOutOpeningCollisions<T>(_ open: () throws -> T) throws -> T {
-        let deadline = ContinuousClock.now + .seconds(60)
-        var pauseSeconds = 0.002
-        while true {
-            do {
-                return try open()
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
-                Thread.sleep(forTimeInterval: pauseSeconds)
-                pauseSeconds = min(pauseSeconds * 2, 0.25)
-            }
-        }
-    }
-
-    private static func configuration() -> Configuration {
-        var configuration = Configuration()
-        // Several poolbench processes may write one history; a writer waits
-        // its turn rather than failing with "database is locked".
-        configuration.busyMode = .timeout(60)
-        configuration.foreignKeysEnabled = true
-        // A new history's pages are 16 KiB rather than SQLite's 4 KiB, so
-        // its b-trees are a level shallower and a run inserted or read walks
-        // fewer pages. SQLite takes the size only while the file is empty;
-        // an existing history keeps its own.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
-        return configuration
-    }
-
-    /// Checks the file without modifying it: it must be absent (when we may
-    /// create it), empty, or an SQLite poolbench history no newer than us.
-    /// Returns the newest migration the file has had, nil when it has none.
-    private static func inspect(path: String, create: Bool) throws -> Int? {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue { throw PoolBenchError.historyIsDirectory(path: path) }
-        if !exists {
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: parent) else {
-                throw PoolBenchError.historyDirectoryMissing(path: path)
-            }
-            guard create else { throw PoolBenchError.historyNotFound(path: path) }
-            return nil
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw PoolBenchError.historyUnreadable(path: path, reason: "permission denied")
-        }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        try? handle.close()
-        if header.isEmpty { return nil }
-        guard header == Data("SQLite format 3\0".utf8) else { throw PoolBenchError.notSQLite(path: path) }
-
-        var configuration = configuration()
-        configuration.readonly = true
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let applied = try queue.read { db in
-                let tables = try String.fetchAll(
-                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                )
-                if !tables.isEmpty && !tables.contains("migration") {
-                    throw PoolBenchError.notAPoolbenchHistory(path: path)
-                }
-                try Migrator().checkNotNewer(db, path: path)
-                return try Migrator.appliedVersions(db).last
-            }
-            try queue.close()
-            return applied
-        } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-                throw PoolBenchError.notSQLite(path: path)
-            }
-            if error.resultCode == .SQLITE_BUSY { throw error }
-            throw PoolBenchError.historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
-        }
+        return store
     }
 }
 
@@ -146,12 +72,58 @@ extension HistoryStore {
         }
     }
 
-    /// Records a sweep the moment it starts, as `running`.
-    public func beginSweep(_ sweep: SweepRecord) throws -> SweepRecord {
+    /// Records a sweep the moment it starts, as `running`, with the process
+    /// that runs it, so that a later command can tell when it died.
+    public func beginSweep(_ sweep: SweepRecord, owner: SweepOwner? = nil) throws -> SweepRecord {
         try writer.write { db in
             var inserted = sweep
             try inserted.insert(db)
+            if let owner {
+                try db.execute(
+                    sql: """
+                        INSERT INTO sweepProcess (sweepId, processId, processStartTime, bootId, pidNamespace)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [inserted.id, owner.processId, owner.processStartTime, owner.bootId, owner.pidNamespace]
+                )
+            }
             return inserted
+        }
+    }
+
+    /// Marks `abandoned` every `running` sweep whose process, judged from
+    /// `host`, has died, and returns their ids. Sweeps recorded elsewhere,
+    /// or whose process lives, are left running. When it ended is unknown,
+    /// so `finishedAt` stays empty.
+    @discardableResult
+    func markAbandonedSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
+        // Reading first: the common case, nothing running, never writes.
+        let candidates = try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.*
+                    FROM sweep JOIN sweepProcess ON sweepProcess.sweepId = sweep.id JOIN host ON host.id = sweep.hostId
+                    WHERE sweep.status = 'running'
+                    """
+            )
+        }
+        let dead: [Int64] = candidates.compactMap { row in
+            let owner = SweepOwner(
+                processId: row["processId"], processStartTime: row["processStartTime"], bootId: row["bootId"],
+                pidNamespace: row["pidNamespace"]
+            )
+            let id: Int64 = row["id"]
+            let text: String = row["startedAt"]
+            let startedAt = Timestamp.parse(text) ?? .distantFuture
+            return owner.liveness(hostName: row["name"], startedAt: startedAt, from: host) == .dead ? id : nil
+        }
+        guard !dead.isEmpty else { return [] }
+        return try writer.write { db in
+            try dead.filter { id in
+                try db.execute(sql: "UPDATE sweep SET status = 'abandoned' WHERE id = ? AND status = 'running'", arguments: [id])
+                return db.changesCount > 0
+            }
         }
     }
 

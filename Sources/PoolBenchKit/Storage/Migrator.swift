@@ -22,13 +22,26 @@ struct Migrator {
         }
     }
 
+    /// Foreign keys are off while a migration runs, since rebuilding a table
+    /// other tables refer to (SQLite's way to change a constraint) drops it
+    /// first; `foreign_key_check` must find nothing before it commits.
     func migrate(_ writer: some DatabaseWriter, path: String) throws {
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             try writer.writeWithoutTransaction { db in
+                let enforced = try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false
+                if enforced { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if enforced { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
                 try db.inTransaction(.immediate) {
                     try checkNotNewer(db, path: path)
                     guard try !Self.appliedVersions(db).contains(migration.version) else { return .commit }
                     try db.execute(sql: migration.sql)
+                    if let broken = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        let table: String = broken[0]
+                        throw PoolBenchError.historyUnreadable(
+                            path: path,
+                            reason: "migration \(migration.name) would leave a row of \(table) pointing at nothing, so it was not applied"
+                        )
+                    }
                     try db.execute(
                         sql: "INSERT INTO migration (version, name, appliedAt) VALUES (?, ?, ?)",
                         arguments: [migration.version, migration.name, Timestamp.format(Date())]

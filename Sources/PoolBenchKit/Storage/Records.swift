@@ -50,9 +50,11 @@ public struct HostRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePer
     }
 }
 
-/// How a sweep ended, or that it is still going.
+/// How a sweep ended, or that it is still going. `abandoned` is a sweep
+/// whose process died without saying how it ended (see `SweepOwner`); its
+/// runs count like an interrupted sweep's.
 public enum SweepStatus: String, Codable, Sendable, CaseIterable {
-    case running, completed, interrupted, failed
+    case running, completed, interrupted, failed, abandoned
 }
 
 /// One `run` or `tune` invocation.
@@ -69,11 +71,13 @@ public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePe
     public var label: String?
     public var gitCommit: String?
     public var gitBranch: String?
+    /// The class of comparable machines it ran on (`--testbed`), if given.
+    public var testbed: String?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), hostId: Int64,
         status: SweepStatus = .running, startedAt: Date, finishedAt: Date? = nil, commandLine: String,
-        label: String? = nil, gitCommit: String? = nil, gitBranch: String? = nil
+        label: String? = nil, gitCommit: String? = nil, gitBranch: String? = nil, testbed: String? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -85,6 +89,7 @@ public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePe
         self.label = label
         self.gitCommit = gitCommit
         self.gitBranch = gitBranch
+        self.testbed = testbed
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -42,7 +42,9 @@ struct RunCommand: AsyncParsableCommand {
         let workload = try plan.workload.makeWorkload()
         defer { workload.close() }
         let store = try database.openForWriting()
-        let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
+        let session = try SweepSession.begin(
+            store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed
+        )
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
         let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
         var generator = SystemRandomNumberGenerator()

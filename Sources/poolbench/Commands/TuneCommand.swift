@@ -66,7 +66,9 @@ struct TuneCommand: AsyncParsableCommand {
         let workload = try spec.makeWorkload()
         defer { workload.close() }
         let store = try database.openForWriting()
-        let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
+        let session = try SweepSession.begin(
+            store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed
+        )
         let sweepId = session.sweep.id!
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
         let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }

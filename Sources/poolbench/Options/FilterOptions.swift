@@ -16,6 +16,9 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "Only sweeps recorded on this host name.")
     var host: String?
 
+    @Option(help: "Only sweeps recorded with this testbed (run --testbed).")
+    var testbed: String?
+
     @Option(help: ArgumentHelp("Only runs at or after this UTC time (2026-11-21 or 2026-11-21T08:00).", valueName: "time"))
     var since: String?
 
@@ -45,7 +48,7 @@ struct FilterOptions: ParsableArguments {
 
     var filter: HistoryFilter {
         HistoryFilter(
-            workload: workload, executor: executor, label: label, host: host,
+            workload: workload, executor: executor, label: label, host: host, testbed: testbed,
             since: since.flatMap(Timestamp.parse), until: until.flatMap(Timestamp.parseEnd), sweepID: sweepID
         )
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PoolBenchKit
 
 /// What `run` and `tune` share: which executors, how many tasks, how many
@@ -39,6 +40,21 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "A label to file the sweep under, e.g. a commit or an experiment name.")
     var label: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The class of comparable machines this runs on, for CI runners whose host names change (default: $POOLBENCH_TESTBED).",
+            valueName: "name"
+        )
+    )
+    var testbed: String?
+
+    /// The testbed given by the flag or, failing that, the environment.
+    var resolvedTestbed: String? {
+        if let testbed { return testbed }
+        let fromEnvironment = ProcessInfo.processInfo.environment["POOLBENCH_TESTBED"]
+        return fromEnvironment?.isEmpty == false ? fromEnvironment : nil
+    }
+
     func validate() throws {
         _ = try executors
         _ = try workerCounts
@@ -46,6 +62,7 @@ struct SweepOptions: ParsableArguments {
         guard tasks <= 100_000_000 else { throw ValidationError("--tasks must be at most 100000000; got \(tasks).") }
         guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1; got \(repeats).") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more; got \(warmup).") }
+        if testbed?.isEmpty == true { throw ValidationError("--testbed needs a name, e.g. --testbed ci-large.") }
     }
 }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
+import PoolBenchKit
 
 /// `--workers 1,2,4,8` or `--workers 1...64` (every count in the range).
 enum WorkerCounts {
-    static let limit = 10_000
+    static let limit = SweepPlan.maxWorkers
 
     /// The counts in `text`, sorted and without repeats, or a sentence
     /// saying what is wrong with it.
