@@ -128,7 +128,30 @@ struct HTMLReportTests {
         #expect(failed.map { $0.attributes["data-workers"] } == ["16"])
         #expect(curve.all("circle", class: "run").count == 12)
         #expect(!curve.all("circle", class: "run").contains { $0.attributes["data-workers"] == "16" })
+        #expect(curve.all("circle", class: "median-point").map { $0.attributes["data-workers"] } == ["1", "2", "4", "8"])
         #expect(curve.elements.contains { $0.name == "title" && $0.text == "16 workers: 2 of 2 runs failed: connection refused" })
+    }
+
+    @Test func aSeriesWhoseEveryRunFailedShowsOnlyFailuresAndBestsReason() throws {
+        let store = try HistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        for workers in [1, 2, 4] {
+            try store.save(RunRecord(
+                sweepId: sweep.id!, workload: "http", parameters: "url=http://127.0.0.1:9/", executor: "pool", workers: workers,
+                tasks: 5, repetition: 0, startedAt: sweep.startedAt, wallSeconds: 0.01, throughput: 0, errorCount: 5,
+                firstError: "connection refused"
+            ))
+        }
+        let (report, page) = try Self.page(store)
+        let curve = try #require(page.charts("curve").first)
+        #expect(curve.all("path", class: "failed").count == 3)
+        #expect(curve.all("circle", class: "run").isEmpty)
+        #expect(curve.all("circle", class: "median-point").isEmpty)
+        #expect(curve.all("circle", class: "knee").isEmpty)
+        #expect(curve.all("line", class: "tolerance").isEmpty)
+        #expect(page.all("p").contains { $0.classes.contains("headline") && $0.text == "No recommendation: every run failed." })
+        let reason = try #require(report.best.answers.first.map(BestReport.notes)?.first)
+        #expect(page.all("li").contains { $0.text == reason })
     }
 
     @Test func theLatencyLimitIsDrawnOnlyWhenGiven() throws {

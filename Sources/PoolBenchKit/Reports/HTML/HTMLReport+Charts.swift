@@ -34,7 +34,12 @@ extension HTMLReport {
         let recommendation = panel.answer.recommendation
         let counts = recommendation.points.map(\.workers)
         guard !counts.isEmpty else { return }
-        let level = kneeLevel(recommendation)
+        // A tolerance line only where the knee rule answered from it.
+        let level = recommendation.recommendedWorkers == nil ? nil : kneeLevel(recommendation)
+        // A count whose every run failed has no median to draw: its 0 tasks/s
+        // is a failure, marked as one, not a slow success.
+        let failedCounts = Set(panel.failures.filter { $0.failed == $0.runs }.map(\.workers))
+        let medianPoints = recommendation.points.filter { !failedCounts.contains($0.workers) && $0.medianThroughput.isFinite }
         let threshold = level.map { $0 - recommendation.tolerance * abs($0) }
         let x = workerScale(counts)
         let model = modelCurve(recommendation, x)
@@ -84,9 +89,9 @@ extension HTMLReport {
                 }
             }
             if let path = chart.path(model) { svg.empty("path", ["class": "model", "d": path]) }
-            let medians = recommendation.points.map { (x: Double($0.workers), y: $0.medianThroughput) }
+            let medians = medianPoints.map { (x: Double($0.workers), y: $0.medianThroughput) }
             if let path = chart.path(medians) { svg.empty("path", ["class": "median", "d": path]) }
-            for point in recommendation.points where point.medianThroughput.isFinite {
+            for point in medianPoints {
                 svg.element("circle", [
                     "class": "median-point", "data-workers": String(point.workers),
                     "cx": SVGChart.number(x.position(Double(point.workers))),

@@ -19,6 +19,7 @@ extension HTMLReport {
             let spread = (0..<linesOverTime).map { counts[Int((Double($0) * Double(counts.count - 1) / Double(linesOverTime - 1)).rounded())] }
             wanted += spread
         }
+        wanted += counts
         var chosen: [Int] = []
         for count in wanted where counts.contains(count) && !chosen.contains(count) && chosen.count < limit {
             chosen.append(count)

@@ -15,7 +15,7 @@ extension HTMLReport {
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
         dl.facts dt { color: #5b6472; }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-        nav ol { margin: 10px 0 0; padding-left: 22px; columns: 2; }
+        nav ol { margin: 10px 0 0; padding-left: 22px; }
         nav a { color: #1f4e79; }
         section.series, section.executors { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px;
           padding: 16px 18px; margin: 0 0 20px; }

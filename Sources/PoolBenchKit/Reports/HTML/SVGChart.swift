@@ -33,7 +33,8 @@ struct Scale {
             return Scale(kind: .linear, domain: 0...1, range: range, inverted: inverted)
         }
         if allowLogarithmic, low > 0, high / low > logarithmicSpan {
-            return Scale(kind: .logarithmic, domain: low...high, range: range, inverted: inverted)
+            let domain = nice ? niceDown(low)...niceUp(high) : low...high
+            return Scale(kind: .logarithmic, domain: domain, range: range, inverted: inverted)
         }
         var lower = includeZero ? min(0, low) : low
         var upper = high
@@ -81,6 +82,18 @@ struct Scale {
             return decades.flatMap { decade in multipliers.map { $0 * decade } }
                 .filter { $0 >= domain.lowerBound * 0.999 && $0 <= domain.upperBound * 1.001 }
         }
+    }
+
+    /// The largest 1, 2 or 5 × a power of ten at most `value` (> 0).
+    static func niceDown(_ value: Double) -> Double {
+        let power = pow(10, floor(log10(value)))
+        return ([5, 2, 1] as [Double]).first { $0 * power <= value }.map { $0 * power } ?? power
+    }
+
+    /// The smallest 1, 2 or 5 × a power of ten at least `value` (> 0).
+    static func niceUp(_ value: Double) -> Double {
+        let power = pow(10, floor(log10(value)))
+        return ([1, 2, 5, 10] as [Double]).first { $0 * power >= value }.map { $0 * power } ?? 10 * power
     }
 
     /// 1, 2 or 5 × a power of ten, at least `rough`.
