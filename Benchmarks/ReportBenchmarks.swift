@@ -46,7 +46,8 @@ enum ReportBenchmarks {
             return
         }
         for command in [["best"], ["report", "--output", page]] {
-            AnswerBenchmarks.report("binary: poolbench \(command.joined(separator: " ").replacingOccurrences(of: page, with: "FILE")) (process start to exit, budget 2 s for report)", repetitions: 5) {
+            let name = command.joined(separator: " ").replacingOccurrences(of: page, with: "FILE")
+            AnswerBenchmarks.report("binary: poolbench \(name) (process start to exit)", repetitions: 5) {
                 try AnswerBenchmarks.launch(binary, command + ["--db", path])
             }
         }

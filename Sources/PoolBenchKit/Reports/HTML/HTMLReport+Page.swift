@@ -177,6 +177,7 @@ extension HTMLReport {
         }
     }
 
+    /// Writes the page to standard output, for `--output -`.
     public func writeToStandardOutput() throws {
         var output = OutputBuffer(descriptor: STDOUT_FILENO, name: OutputBuffer.standardOutputName)
         output.write(html())

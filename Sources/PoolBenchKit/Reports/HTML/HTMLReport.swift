@@ -77,9 +77,9 @@ public struct HTMLReport {
         var sweeps: [SweepStamp]
     }
 
-    public var options: Options
+    var options: Options
     /// The filters as the command line spelt them, or "the history".
-    public var filterSummary: String
+    var filterSummary: String
     var best: BestReport
     var panels: [Panel]
     /// Host names with their logical cores, by name.
