@@ -6,7 +6,8 @@
 #     security policy blocked;
 #   - the DOM the browser built lost chart elements the file holds (markup
 #     an XML parser accepts but an HTML parser nests differently);
-#   - a throughput chart has no median line, or the screenshot is blank.
+#   - a throughput chart draws neither a median line nor a failed run, or
+#     the screenshot is blank.
 #
 # usage: scripts/check-report-in-browser.sh REPORT.html [SCREENSHOT.png] [WIDTHxHEIGHT]
 # Chromium: Debian's `chromium` package (apt-get install -y chromium).
@@ -47,9 +48,10 @@ for pattern in '<svg[^>]* class="curve"' 'class="run"' 'class="median"' 'class="
     fi
 done
 curves=$(count '<svg[^>]* class="curve"' "$report")
-medians=$(count '<path class="median" d="M' "$report")
-if [ "$curves" -gt 0 ] && [ "$medians" -lt "$curves" ]; then
-    echo "error: $curves throughput charts but only $medians median lines: a chart is empty" >&2
+# Each throughput chart draws a median line, or failure marks when every run failed.
+empty=$(awk 'BEGIN { RS = "<svg " } /^[^>]* class="curve"/ && !/class="median" d="M/ && !/class="failed"/ { n++ } END { print n + 0 }' "$report")
+if [ "$empty" -gt 0 ]; then
+    echo "error: $empty of $curves throughput charts draw neither a median line nor a failed run: empty" >&2
     status=1
 fi
 # A blank page of this size compresses to a few KB; charts make it far larger.
