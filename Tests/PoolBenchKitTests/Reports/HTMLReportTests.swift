@@ -78,6 +78,20 @@ struct HTMLReportTests {
         #expect(page.all("p").contains { $0.text.contains("use pool with 16 workers") || $0.text.contains("use threads with 16 workers") })
     }
 
+    @Test func theExecutorsChartDrawsSequentialAsTheBaseline() throws {
+        var history = try SyntheticHistory(seed: 9)
+        try history.sweep(executors: ["pool", "tasks", "sequential"], workers: [1, 2, 4, 8], curve: { executor, n in
+            executor == "sequential" ? 50 : Double(min(n, 4)) * 50
+        })
+        let (report, page) = try Self.page(history.store)
+        #expect(report.best.answers.map(\.key.executor) == ["pool", "tasks"])
+        let overlay = try #require(page.charts("executors").first)
+        let baseline = try #require(overlay.all("line", class: "sequential").first)
+        let level = try #require(baseline.number("data-throughput"))
+        #expect(abs(level - 50) < 5)
+        #expect(overlay.elements.contains { $0.name == "text" && $0.text.hasPrefix("sequential: ") })
+    }
+
     @Test func theHeaderNamesTheHostsTheSweepsAndTheFilter() throws {
         let filter = HistoryFilter(workload: "sleep")
         let (_, page) = try Self.page(try Self.twoExecutors(), filter: filter)

@@ -241,7 +241,7 @@ extension HTMLReport {
                 let style = colour.map { "stroke: \($0); fill: \($0)" } ?? ""
                 switch kind {
                 case "run", "knee", "p50-point", "p99-point":
-                    svg.empty("circle", ["class": kind, "cx": "11", "cy": "6", "r": kind == "knee" ? "5" : "3"])
+                    svg.empty("circle", ["class": kind, "style": style, "cx": "11", "cy": "6", "r": kind == "knee" ? "5" : "3"])
                 case "band", "drift-band":
                     svg.element("rect", ["class": kind, "x": "2", "y": "1", "width": "18", "height": "10"], text: "")
                 case "peak":

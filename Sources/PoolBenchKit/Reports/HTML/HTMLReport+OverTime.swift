@@ -167,12 +167,15 @@ extension HTMLReport {
     // MARK: - Across executors
 
     /// Every executor's median curve of one workload on one host, its knee
-    /// marked, in one chart.
-    static func executorsChart(_ verdict: BestReport.ExecutorVerdict, _ answers: [BestReport.Answer], into page: inout HTMLWriter) {
+    /// marked, in one chart; `sequential`'s median as a level line, the
+    /// baseline the pools are bought to beat.
+    static func executorsChart(
+        _ verdict: BestReport.ExecutorVerdict, _ answers: [BestReport.Answer], sequential: Double?, into page: inout HTMLWriter
+    ) {
         let counts = Set(answers.flatMap { $0.recommendation.points.map(\.workers) }).sorted()
         guard !counts.isEmpty else { return }
         let x = workerScale(counts)
-        let values = answers.flatMap { $0.recommendation.points.map(\.medianThroughput) }
+        let values = answers.flatMap { $0.recommendation.points.map(\.medianThroughput) } + [sequential ?? .nan]
         let y = Scale.fitting(
             values + [(values.filter(\.isFinite).max() ?? 1) * 1.1], range: SVGChart.top...SVGChart.bottom, includeZero: true,
             inverted: true
@@ -181,6 +184,16 @@ extension HTMLReport {
         let title = "\(verdict.workloadDescription) on \(verdict.host): executors compared"
         figure(into: &page, chart: chart, kind: "executors", title: title) { svg in
             chart.frame(into: &svg, xTicks: workerTicks(counts, x), xTitle: "workers", yTitle: "tasks/s") { rateLabel($0) }
+            if let sequential, sequential.isFinite {
+                let py = y.position(sequential)
+                svg.empty("line", [
+                    "class": "sequential", "data-throughput": SVGChart.number(sequential), "x1": SVGChart.number(SVGChart.left),
+                    "x2": SVGChart.number(SVGChart.right), "y1": SVGChart.number(py), "y2": SVGChart.number(py),
+                ])
+                svg.element("text", [
+                    "class": "note", "x": SVGChart.number(SVGChart.right - 4), "y": SVGChart.number(py - 5), "text-anchor": "end",
+                ], text: "sequential: \(Formatting.rate(sequential)) tasks/s")
+            }
             for (index, answer) in answers.enumerated() {
                 let colour = seriesColours[index % seriesColours.count]
                 let recommendation = answer.recommendation
@@ -200,7 +213,8 @@ extension HTMLReport {
             for (index, answer) in answers.enumerated() {
                 swatch("line", answer.key.executor, colour: seriesColours[index % seriesColours.count], into: &legend)
             }
-            swatch("knee", "each one's recommended count", into: &legend)
+            swatch("knee", "each one's recommended count", colour: "#6b7280", into: &legend)
+            if sequential?.isFinite == true { swatch("sequential", "sequential, one task at a time", into: &legend) }
         }
     }
 }

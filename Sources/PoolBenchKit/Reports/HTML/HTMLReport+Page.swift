@@ -134,7 +134,8 @@ extension HTMLReport {
                         && verdict.executors.contains($0.key.executor)
                 }
                 section.element("div", ["class": "charts"]) { charts in
-                    Self.executorsChart(verdict, answers, into: &charts)
+                    let sequential = SeriesKey(workload: verdict.workload, parameters: verdict.parameters, executor: "sequential")
+                    Self.executorsChart(verdict, answers, sequential: sequentialBaselines[SeriesID(sequential, verdict.host)], into: &charts)
                     charts.element("div", ["class": "words"]) { words in
                         if index < sentences.count { words.element("p", text: sentences[index]) }
                     }

@@ -60,6 +60,7 @@ extension HTMLReport {
         .worker-line .line, .executor-line .line { stroke-width: 1.8; fill: none; }
         .worker-line circle { stroke: none; }
         .executor-knee { stroke: #fff; stroke-width: 2; }
+        .sequential { stroke: #6b7280; stroke-width: 1.5; stroke-dasharray: 4 3; fill: none; }
         text.change { font-size: 12px; }
         text.change.regression { fill: #c62828; }
         text.change.improvement { fill: #2e7d32; }

@@ -87,6 +87,10 @@ public struct HTMLReport {
     /// Every sweep read, oldest first.
     var sweeps: [SweepStamp]
     var skippedSequential: Int
+    /// Median throughput of each workload's `sequential` runs on a host,
+    /// keyed by a series ID with executor `sequential`: the baseline the
+    /// executors' chart draws, since sequential gets no answer of its own.
+    var sequentialBaselines: [SeriesID: Double]
 
     /// Answers `series` — read with at least `max(newestSweeps,
     /// trendSweeps)` sweeps per series — as `best` and `trend` would.
@@ -100,6 +104,10 @@ public struct HTMLReport {
             series: overTime, newestSweeps: options.trendSweeps, tolerance: options.tolerance, seed: options.seed
         )
         skippedSequential = best.skippedSequential
+        sequentialBaselines = answered.filter { $0.key.executor == "sequential" }.reduce(into: [:]) { baselines, series in
+            let runs = series.samples.filter { !$0.failedEntirely && $0.throughput.isFinite }.map(\.throughput)
+            baselines[SeriesID(series.key, series.host)] = Descriptive.median(runs)
+        }
 
         let answeredRuns = Dictionary(answered.map { (SeriesID($0.key, $0.host), $0) }) { first, _ in first }
         let trendRuns = Dictionary(overTime.map { (SeriesID($0.key, $0.host), $0) }) { first, _ in first }
