@@ -7,6 +7,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("storage", StorageBenchmarks.run),
     ("export", ExportBenchmarks.run),
     ("answers", AnswerBenchmarks.run),
+    ("report", ReportBenchmarks.run),
     ("http", HttpBenchmarks.run),
 ]
 

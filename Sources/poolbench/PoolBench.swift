@@ -18,6 +18,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
             CompareCommand.self,
             ExportCommand.self,
             ImportCommand.self,
+            ReportCommand.self,
             WorkerCommand.self,
         ]
     )

@@ -1,0 +1,68 @@
+import ArgumentParser
+import PoolBenchKit
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML page of the curves, the answers and how they moved over time.",
+        discussion: """
+            For each workload (with its parameters) × executor × host, in the order best lists
+            them: throughput against workers with every run, the median, a fitted model, the
+            tolerance line, the recommended count with its band and the peak; p50 and p99
+            latency against workers; each worker count's median per sweep with trend's changes;
+            and the recommended count per sweep. best's words stand beside the charts. The page
+            opens from disk: no script, font or image is fetched.
+
+            Examples:
+              poolbench report
+              poolbench report --workload sleep --max-p99 50ms --output sleep.html
+              poolbench report --output - > report.html
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    @Option(name: .customLong("last"), help: ArgumentHelp("Answer from each series' newest N sweeps, as best does.", valueName: "n"))
+    var last = 10
+
+    @Option(name: .customLong("trend-last"), help: ArgumentHelp("Show each series' newest N sweeps over time, as trend does.", valueName: "n"))
+    var trendLast = 20
+
+    @OptionGroup var tolerance: ToleranceOption
+
+    @Option(name: .customLong("max-p99"), help: ArgumentHelp("Draw this p99 latency limit on the latency charts, e.g. 50ms.", valueName: "duration"))
+    var maxP99: String?
+
+    @Option(help: ArgumentHelp("Write the page to this file, replaced only once complete; - for standard output.", valueName: "file"))
+    var output = "poolbench-report.html"
+
+    func validate() throws {
+        try Self.validate(last: last)
+        guard trendLast >= 1 else { throw ValidationError("--trend-last must be at least 1; got \(trendLast).") }
+        _ = try latencyLimit
+    }
+
+    /// `--max-p99` in seconds: a duration with its unit, above zero.
+    var latencyLimit: Double? {
+        get throws {
+            guard let maxP99 else { return nil }
+            guard let seconds = Units.parseDuration(maxP99), seconds > 0, seconds <= Units.longestDuration else {
+                throw ValidationError("--max-p99 '\(maxP99)' is not a duration above zero; use a number with a unit, e.g. 50ms or 1.5s.")
+            }
+            return seconds
+        }
+    }
+
+    func run() throws {
+        let store = try database.openForReading()
+        let series = try store.seriesRuns(matching: filters.filter, newestSweeps: max(last, trendLast))
+        guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
+        let options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit)
+        let report = HTMLReport(series: series, filter: filters.filter, options: options)
+        if output == "-" {
+            try report.writeToStandardOutput()
+        } else {
+            try report.write(toFile: output, historyPath: store.path)
+        }
+    }
+}
