@@ -44,8 +44,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (["report", "--max-p99", "fast"], "Error: --max-p99 'fast' is not a duration above zero; use a number with a unit, e.g. 50ms or 1.5s.\n"),
-        (["report", "--max-p99", "0ms"], "Error: --max-p99 '0ms' is not a duration above zero; use a number with a unit, e.g. 50ms or 1.5s.\n"),
+        (["report", "--max-p99", "fast"], "Error: --max-p99 'fast' is not a positive duration; use a number with a unit, like 50ms or 1.5s.\n"),
+        (["report", "--max-p99", "0ms"], "Error: --max-p99 '0ms' is not a positive duration; use a number with a unit, like 50ms or 1.5s.\n"),
         (["report", "--tolerance", "60%"], "Error: --tolerance '60%' must be above 0% and at most 50%, e.g. 5% or 0.05.\n"),
         (["report", "--last", "0"], "Error: --last must be at least 1; got 0.\n"),
         (["report", "--trend-last", "0"], "Error: --trend-last must be at least 1; got 0.\n"),

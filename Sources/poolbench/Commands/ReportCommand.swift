@@ -30,8 +30,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOption
 
-    @Option(name: .customLong("max-p99"), help: ArgumentHelp("Draw this p99 latency limit on the latency charts, e.g. 50ms.", valueName: "duration"))
-    var maxP99: String?
+    @OptionGroup var latencyLimit: LatencyLimitOption
 
     @Option(help: ArgumentHelp("Write the page to this file, replaced only once complete; - for standard output.", valueName: "file"))
     var output = "poolbench-report.html"
@@ -39,25 +38,13 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         try Self.validate(last: last)
         guard trendLast >= 1 else { throw ValidationError("--trend-last must be at least 1; got \(trendLast).") }
-        _ = try latencyLimit
-    }
-
-    /// `--max-p99` in seconds: a duration with its unit, above zero.
-    var latencyLimit: Double? {
-        get throws {
-            guard let maxP99 else { return nil }
-            guard let seconds = Units.parseDuration(maxP99), seconds > 0, seconds <= Units.longestDuration else {
-                throw ValidationError("--max-p99 '\(maxP99)' is not a duration above zero; use a number with a unit, e.g. 50ms or 1.5s.")
-            }
-            return seconds
-        }
     }
 
     func run() throws {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: max(last, trendLast))
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit)
+        let options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit.seconds)
         let report = HTMLReport(series: series, filter: filters.filter, options: options)
         if output == "-" {
             try report.writeToStandardOutput()

@@ -99,7 +99,10 @@ public struct HTMLReport {
         filterSummary = filter.summary
         let answered = series.map { $0.newest(options.newestSweeps) }
         let overTime = series.map { $0.newest(options.trendSweeps) }
-        best = BestReport(series: answered, tolerance: options.tolerance, newestSweeps: options.newestSweeps, seed: options.seed)
+        best = BestReport(
+            series: answered, tolerance: options.tolerance, newestSweeps: options.newestSweeps, seed: options.seed,
+            latencyLimit: options.maxP99
+        )
         let trend = TrendOutput(
             series: overTime, newestSweeps: options.trendSweeps, tolerance: options.tolerance, seed: options.seed
         )
