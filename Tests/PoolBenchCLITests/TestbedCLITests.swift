@@ -27,7 +27,7 @@ import Testing
 
         let export = try cli.run(["export", "--raw", "--db", "h.sqlite"]).stdout
         let lines = export.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasSuffix(",bytesReceived,testbed") == true)
+        #expect(lines.first?.hasSuffix(",bytesReceived,machineCpuSeconds,otherCpuSeconds,stealSeconds,testbed") == true)
         #expect(lines.dropFirst().map { $0.components(separatedBy: ",").last ?? "?" }.sorted() == ["", "ci-large", "ci-small"])
 
         try Data(export.utf8).write(to: URL(fileURLWithPath: cli.path("runs.csv")))

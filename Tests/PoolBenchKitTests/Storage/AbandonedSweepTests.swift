@@ -91,9 +91,18 @@ import Testing
                     """,
                 arguments: [hostId]
             )
-            return db.lastInsertedRowID
+            let sweepId = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    INSERT INTO run (uuid, sweepId, workload, parameters, executor, workers, tasks, repetition,
+                        startedAt, wallSeconds, throughput)
+                    VALUES ('5e8d6c1a-0000-4000-8000-000000000002', ?, 'sleep', 'duration=10ms', 'pool', 4, 100, 0,
+                        '2026-11-21T08:00:01.000Z', 0.25, 400)
+                    """,
+                arguments: [sweepId]
+            )
+            return sweepId
         }
-        try oldStore.save(.fixture(sweepId: sweepId))
         try oldStore.close()
 
         let store = try HistoryStore.open(path: path, create: true)
