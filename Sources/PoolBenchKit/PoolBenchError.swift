@@ -25,7 +25,6 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case noRunsRecorded(path: String)
     case unknownSweepOrLabel(text: String)
     case nothingToCompare(a: String, b: String)
-    case interrupted
     case cannotListen(host: String, port: Int, reason: String)
     /// The address itself is the problem: not this machine's, or no such host.
     case cannotListenOnHost(host: String, reason: String)
@@ -134,8 +133,6 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
         case let .cannotListenOnHost(host, reason):
             "cannot listen on \(host): \(reason). Pass --host with an address of this machine, such as 127.0.0.1, or 0.0.0.0 for all of them."
-        case .interrupted:
-            "interrupted; the runs finished so far are kept."
         // Executions
         case let .invalidWorkers(workers):
             "Workers must be at least 1, not \(workers)."

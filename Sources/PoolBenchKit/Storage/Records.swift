@@ -44,10 +44,6 @@ public struct HostRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePer
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
-
-    public enum Columns {
-        public static let name = Column(CodingKeys.name)
-    }
 }
 
 /// How a sweep ended, or that it is still going. `abandoned` is a sweep
@@ -94,15 +90,6 @@ public struct SweepRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePe
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
-    }
-
-    public enum Columns {
-        public static let id = Column(CodingKeys.id)
-        public static let uuid = Column(CodingKeys.uuid)
-        public static let status = Column(CodingKeys.status)
-        public static let startedAt = Column(CodingKeys.startedAt)
-        public static let finishedAt = Column(CodingKeys.finishedAt)
-        public static let label = Column(CodingKeys.label)
     }
 }
 
@@ -198,13 +185,5 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     public var cpuSeconds: Double? {
         guard let user = cpuUserSeconds, let system = cpuSystemSeconds else { return nil }
         return user + system
-    }
-
-    public enum Columns {
-        public static let sweepId = Column(CodingKeys.sweepId)
-        public static let workload = Column(CodingKeys.workload)
-        public static let executor = Column(CodingKeys.executor)
-        public static let workers = Column(CodingKeys.workers)
-        public static let startedAt = Column(CodingKeys.startedAt)
     }
 }

@@ -9,13 +9,12 @@ public protocol Report: Encodable {
 /// The output formats. Each format is one type conforming to
 /// `ReportFormatter`; this enum maps the command-line name to it.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case table, json, csv, markdown
+    case table, json, markdown
 
     public var formatter: any ReportFormatter {
         switch self {
         case .table: TextTableFormatter()
         case .json: JSONReportFormatter()
-        case .csv: CSVTableFormatter()
         case .markdown: MarkdownFormatter()
         }
     }
@@ -73,20 +72,6 @@ public struct MarkdownFormatter: ReportFormatter {
             return lines.joined(separator: "\n") + "\n"
         }
         .joined(separator: "\n")
-    }
-}
-
-/// The report's tables as RFC 4180 CSV, one after another.
-public struct CSVTableFormatter: ReportFormatter {
-    public init() {}
-
-    public func format(_ report: some Report) throws -> String {
-        report.tables.map { table in
-            ([table.columns.map(\.title)] + table.rows)
-                .map { $0.map { CSVField.quoted($0) }.joined(separator: ",") + "\r\n" }
-                .joined()
-        }
-        .joined(separator: "\r\n")
     }
 }
 

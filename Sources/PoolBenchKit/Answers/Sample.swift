@@ -2,7 +2,7 @@ import Foundation
 
 /// One measured run as the statistics see it.
 ///
-/// The Analysis functions never group runs themselves: the caller hands them
+/// The statistics and answers never group runs themselves: the caller hands them
 /// the runs of one series (one workload with its parameters, one executor,
 /// one host), so nothing here knows how runs are stored or filtered.
 public struct Sample: Sendable, Hashable {

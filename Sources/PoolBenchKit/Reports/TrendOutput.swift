@@ -4,7 +4,7 @@ import Foundation
 /// over time with its change points, and how each workload × executor ×
 /// host's recommended worker count moved from sweep to sweep.
 ///
-/// (`TrendReport` is the Analysis result for one series; this is the
+/// (`TrendReport` is the answer for one series; this is the
 /// command's whole output.)
 public struct TrendOutput: Report {
     /// One worker count of one series over time.
