@@ -194,6 +194,7 @@ extension BestReport {
             case fewerWorkersFraction, tradeOff, method, reason, firstError
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
+            case plateauThroughput, confidence, settled, undecidedWorkers
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -230,6 +231,10 @@ extension BestReport {
             try c.encode(r.priors, forKey: .priors)
             try c.encode(r.fit, forKey: .fit)
             try c.encode(r.points.map(PointJSON.init), forKey: .points)
+            try c.encode(r.plateauThroughput, forKey: .plateauThroughput)
+            try c.encode(r.confidence, forKey: .confidence)
+            try c.encode(r.settled, forKey: .settled)
+            try c.encode(r.undecidedWorkers, forKey: .undecidedWorkers)
         }
     }
 
@@ -240,12 +245,14 @@ extension BestReport {
         var runs: Int
         var medianThroughput: Double?
         var modelThroughput: Double?
+        var verdict: KneeDecision.Verdict?
 
         init(_ point: WorkerPoint) {
             workers = point.workers
             runs = point.runs
             medianThroughput = point.medianThroughput.isFinite ? point.medianThroughput : nil
             modelThroughput = point.modelThroughput
+            verdict = point.verdict
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -254,10 +261,11 @@ extension BestReport {
             try c.encode(runs, forKey: .runs)
             try c.encode(medianThroughput, forKey: .medianThroughput)
             try c.encode(modelThroughput, forKey: .modelThroughput)
+            try c.encode(verdict, forKey: .verdict)
         }
 
         enum CodingKeys: String, CodingKey {
-            case workers, runs, medianThroughput, modelThroughput
+            case workers, runs, medianThroughput, modelThroughput, verdict
         }
     }
 
