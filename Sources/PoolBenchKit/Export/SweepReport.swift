@@ -33,8 +33,11 @@ public struct SweepReport: Report {
     public var tasks: Int
     public var rows: [Row]
     public var firstError: String?
+    /// Where `--repeat auto` stopped sampling; nil for a fixed --repeat.
+    public var sampling: SamplingOutcome?
 
-    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord]) {
+    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord], sampling: SamplingOutcome? = nil) {
+        self.sampling = sampling
         self.sweepId = sweepId
         self.workload = workload.name
         self.parameters = workload.parameterText
@@ -118,6 +121,7 @@ public struct SweepReport: Report {
             let unit = workload == "job" ? "run" : "task"
             notes.append("\(errors) \(unit)\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
         }
+        if let sampling, rows.contains(where: \.fastest) { notes.append(sampling.sentence) }
         if rows.contains(where: \.fastest) {
             notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
         } else {

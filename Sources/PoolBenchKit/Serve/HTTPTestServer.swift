@@ -6,6 +6,9 @@ import NIOPosix
 /// A loopback HTTP server whose answer is known: each response is held for
 /// `latency` and at most `capacity` are in service at once (the rest queue
 /// in arrival order), so throughput saturates at capacity ÷ latency.
+/// With `latencyCV` > 0 each response's hold is drawn from a lognormal of
+/// mean `latency` and that coefficient of variation: a noisy job whose
+/// capacity is still known.
 ///
 /// Every path answers 200 with `bytes` of body, except `/status/NNN`, which
 /// answers status NNN (after the same wait), so error handling can be tried.
@@ -16,13 +19,20 @@ public final class HTTPTestServer: Sendable {
         public var latency: Double
         public var capacity: Int?
         public var bytes: Int
+        /// The latency's coefficient of variation; 0 holds every response
+        /// exactly `latency`.
+        public var latencyCV: Double
 
-        public init(host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, capacity: Int? = nil, bytes: Int = 1024) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, capacity: Int? = nil, bytes: Int = 1024,
+            latencyCV: Double = 0
+        ) {
             self.host = host
             self.port = port
             self.latency = latency
             self.capacity = capacity
             self.bytes = bytes
+            self.latencyCV = latencyCV
         }
     }
 
@@ -50,7 +60,7 @@ public final class HTTPTestServer: Sendable {
         let gate = ServiceGate(capacity: configuration.capacity)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: configuration.bytes)
-        let latency = TimeAmount.nanoseconds(Int64((configuration.latency * 1e9).rounded()))
+        let latency = LatencyDraw(mean: configuration.latency, cv: configuration.latencyCV)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -122,11 +132,11 @@ private final class RequestHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let gate: ServiceGate
-    private let latency: TimeAmount
+    private let latency: LatencyDraw
     private let body: ByteBuffer
     private var head: HTTPRequestHead?
 
-    init(gate: ServiceGate, latency: TimeAmount, body: ByteBuffer) {
+    init(gate: ServiceGate, latency: LatencyDraw, body: ByteBuffer) {
         self.gate = gate
         self.latency = latency
         self.body = body
@@ -145,7 +155,7 @@ private final class RequestHandler: ChannelInboundHandler {
             let keepAlive = request.isKeepAlive
             let eventLoop = context.eventLoop
             let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
-            let latency = latency
+            let latency = latency.next()
             gate.enter { [gate] in
                 eventLoop.execute {
                     eventLoop.scheduleTask(in: latency) {
@@ -182,5 +192,24 @@ private final class RequestHandler: ChannelInboundHandler {
             return .ok
         }
         return HTTPResponseStatus(statusCode: code)
+    }
+}
+
+/// One response's hold: `mean` exactly, or with `cv` > 0 a lognormal draw
+/// with that mean and coefficient of variation — ln L ~ N(μ, σ²) with
+/// σ² = ln(1 + cv²) and μ = ln(mean) − σ²/2.
+struct LatencyDraw: Sendable {
+    var mean: Double
+    var cv: Double
+
+    func next() -> TimeAmount {
+        guard cv > 0, mean > 0 else { return .nanoseconds(Int64((mean * 1e9).rounded())) }
+        var generator = SystemRandomNumberGenerator()
+        let variance = log(1 + cv * cv)
+        let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
+        let u2 = Double.random(in: 0..<1, using: &generator)
+        let z = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+        let seconds = exp(log(mean) - variance / 2 + variance.squareRoot() * z)
+        return .nanoseconds(Int64((min(seconds, 3600) * 1e9).rounded()))
     }
 }

@@ -9,8 +9,9 @@ struct TuneCommand: AsyncParsableCommand {
         abstract: "Search for the best worker count adaptively; store every probe like a run.",
         discussion: """
             Runs 1 worker, then doubles until doubling buys less than --tolerance (or
-            throughput drops), then bisects the bracket; a probe within noise of the cut
-            gets extra runs. Takes one executor; it picks the worker counts itself, up to --max-workers.
+            throughput drops), then bisects the bracket; with --repeat auto (the default)
+            the counts still undecided get extra runs until the knee is settled or
+            --max-runs (default 40) ends. Takes one executor; it picks the worker counts itself, up to --max-workers.
             Every probe is stored, so `best` and `trend` see them.
 
             Examples:
@@ -64,40 +65,22 @@ struct TuneCommand: AsyncParsableCommand {
         defer { workload.close() }
         let store = try database.openForWriting()
         let session = try SweepSession.begin(store: store, commandLine: CommandLine.arguments, label: sweep.label)
-        let sweepId = session.sweep.id!
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
-        let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
-        let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: sweep.repeats)
+        let tuner = Tuner(runner: SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }, search: try search)
+        let result = try await tuner.run(
+            plan, executor: executor, workload: workload, sweep: session.sweep, cores: ProcessInfo.processInfo.activeProcessorCount
+        )
+        try Self.print(TuneReport(session.sweep, workload: spec, executor: executor, result: result, fullSweepRuns: maxWorkers * sweep.repeats), as: format)
+    }
 
-        var records: [RunRecord] = []
-        let outcome: KneeSearch.Outcome
-        do {
-            outcome = try await search.run { workers in
-                let point = SweepPoint(executor: executor, workers: workers)
-                let repetition = records.filter { $0.workers == workers }.count
-                if repetition == 0 {
-                    for _ in 0..<plan.warmups {
-                        _ = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: nil)
-                    }
-                }
-                let record = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: repetition)
-                records.append(record!)
-                return record!.throughput
-            }
-        } catch {
-            _ = try? store.finishSweep(id: sweepId, status: .failed)
-            throw error
+    /// `--repeat auto` probes twice and settles; `--repeat N` probes exactly N times.
+    private var search: KneeSearch {
+        get throws {
+            let auto = sweep.repeatCount == .auto
+            return KneeSearch(
+                maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: auto ? 2 : sweep.repeats, settles: auto,
+                budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max)
+            )
         }
-        try store.finishSweep(id: sweepId, status: .completed)
-
-        let samples = records.map { Sample($0, sweepStartedAt: session.sweep.startedAt) }
-        let recommendation = Knee.recommend(
-            samples, tolerance: search.tolerance, cores: ProcessInfo.processInfo.activeProcessorCount
-        )
-        let report = TuneReport(
-            sweepId: sweepId, workload: spec, executor: executor, probeOrder: outcome.order, runs: records,
-            recommendation: recommendation, fullSweepRuns: maxWorkers * sweep.repeats
-        )
-        try Self.print(report, as: format)
     }
 }
