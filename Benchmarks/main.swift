@@ -8,6 +8,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("export", ExportBenchmarks.run),
     ("answers", AnswerBenchmarks.run),
     ("http", HttpBenchmarks.run),
+    ("noise", NoiseBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()
