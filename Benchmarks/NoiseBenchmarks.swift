@@ -15,7 +15,8 @@ import PoolBenchKit
 /// of the largest median (for `run`, on each count's first three runs, as
 /// `--repeat 3` measured them; for `tune`, on its probes). Targets: K in at
 /// least 9 of 10 for both, every tune in at most 40 runs.
-/// `POOLBENCH_NOISE_SWEEPS` changes the ten.
+/// `POOLBENCH_NOISE_SWEEPS` changes the ten, `POOLBENCH_NOISE_CAPACITIES`
+/// the capacities (default 8,6).
 enum NoiseBenchmarks {
     static let latency = 0.020
     static let latencyCV = 0.5
@@ -28,7 +29,9 @@ enum NoiseBenchmarks {
             return
         }
         let repetitions = ProcessInfo.processInfo.environment["POOLBENCH_NOISE_SWEEPS"].flatMap(Int.init) ?? 10
-        for capacity in [8, 6] {
+        let capacities = (ProcessInfo.processInfo.environment["POOLBENCH_NOISE_CAPACITIES"] ?? "8,6")
+            .split(separator: ",").compactMap { Int($0) }
+        for capacity in capacities {
             let server = try HTTPTestServer(.init(latency: latency, capacity: capacity, latencyCV: latencyCV))
             defer { server.stop() }
             let directory = FileManager.default.temporaryDirectory.appending(path: "poolbench-noise-\(UUID().uuidString)")

@@ -11,7 +11,7 @@ struct TuneCommand: AsyncParsableCommand {
             Runs 1 worker, then doubles until doubling buys less than --tolerance (or
             throughput drops), then bisects the bracket; with --repeat auto (the default)
             the counts still undecided get extra runs until the knee is settled or
-            --max-runs (default 40) ends. Takes one executor; it picks the worker counts itself, up to --max-workers.
+            --max-runs (default 39) ends. Takes one executor; it picks the worker counts itself, up to --max-workers.
             Every probe is stored, so `best` and `trend` see them.
 
             Examples:
