@@ -7,7 +7,7 @@ extension AnalysisTests {
     /// the sampler in the loop, as `run --repeat auto` + `best` and `tune`
     /// would run them within their default budgets, beside the old rule on
     /// the same sweeps. Virtual time only: no timing claims.
-    @Suite("Knee on a noisy server")
+    @Suite("Knee on a noisy server", .serialized)
     struct NoisyKneeTests {
         struct Case: Sendable, CustomStringConvertible {
             var capacity: Int
