@@ -9,6 +9,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("answers", AnswerBenchmarks.run),
     ("report", ReportBenchmarks.run),
     ("http", HttpBenchmarks.run),
+    ("noise", NoiseBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()

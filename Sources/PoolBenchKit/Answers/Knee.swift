@@ -27,27 +27,32 @@ public enum Knee {
     /// Recommends a worker count for the runs of one series.
     ///
     /// 1. Each tested worker count is summarised by the median of its runs;
-    ///    the peak is the count with the highest median. It is always the
-    ///    measured one: a model only proposes where the knee is.
-    /// 2. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
+    ///    the peak is the count with the highest median, as measured.
+    /// 2. The knee is `KneeDecision`'s: the smallest count whose throughput
+    ///    is within `tolerance` of a plateau pooled from every count that
+    ///    cannot be told apart from the best, each verdict at `confidence`.
+    ///    The answer says whether that is settled and which counts are not.
+    /// 3. With ≥ 6 counts of ≥ 3 runs, both the USL and the saturation model
     ///    are fitted; those with R² ≥ 0.9 that the repeat runs do not
     ///    contradict (`contradictsRuns`) and whose knee the medians bear out
     ///    (`kneeShortfall`) are good, and the good one with the smaller
-    ///    residual variance SS_res/(n − p) answers. Otherwise — or with no
-    ///    good fit — the measured medians answer.
-    /// 3. The knee is `kneeIndex` of the answering curve evaluated at the
-    ///    tested counts only, so a fitted optimum between or beyond tested
-    ///    counts is snapped to a tested one: never outside the tested range.
+    ///    residual variance SS_res/(n − p) describes the curve (`method`,
+    ///    `fit`, the model's peak) and helps judge whether a plateau was
+    ///    reached. A fit never moves the knee: fitted to noisy medians, a
+    ///    saturation corner moves by half a count with every sweep, and its
+    ///    knee with it.
     /// 4. The band: `resamples` stratified bootstrap resamples (runs redrawn
-    ///    within each worker count, seeded by `seed`), the knee recomputed on
-    ///    each — refitting the same model when a fit answered — and the 5th
-    ///    to 95th percentile of those knees.
+    ///    within each worker count, seeded by `seed`), the knee re-estimated
+    ///    on each (`KneeDecision.kneeEstimate`), and the 5th to 95th
+    ///    percentile of those knees.
     ///
     /// - Parameters:
-    ///   - tolerance: how far below the peak the knee may be, as a fraction.
+    ///   - tolerance: how far below the plateau the knee may be, as a fraction.
+    ///   - confidence: the one-sided confidence of every verdict.
     ///   - cores: logical cores of the host, for the wait/compute prior.
     public static func recommend(
-        _ samples: [Sample], tolerance: Double = 0.05, seed: UInt64 = 0, resamples: Int = 1_000, cores: Int? = nil
+        _ samples: [Sample], tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence,
+        seed: UInt64 = 0, resamples: Int = 1_000, cores: Int? = nil
     ) -> KneeRecommendation {
         let usable = samples.filter { $0.throughput.isFinite && $0.workers >= 1 }
         let byWorkers = Dictionary(grouping: usable, by: \.workers)
@@ -65,29 +70,32 @@ public enum Knee {
         if !usable.isEmpty && usable.allSatisfy(\.failedEntirely) {
             return allFailed(answer, usable)
         }
+        if !usable.isEmpty && usable.allSatisfy({ $0.throughput <= 0 }) {
+            return noThroughput(answer)
+        }
         guard workers.count >= 2, let largest = workers.last else {
             return insufficient(answer, tested: workers.first)
         }
 
         let x = workers.map(Double.init)
         let choice = chooseFit(x, groups: groups, medians: medians, tolerance: tolerance)
-        let curve = choice.fit.map { fit in x.map(fit.throughput(atWorkers:)) } ?? medians
-        guard let knee = kneeIndex(of: curve, tolerance: tolerance),
+        guard let decision = KneeDecision.decide(workers: workers, groups: groups, tolerance: tolerance, confidence: confidence),
+              let kneeWorkers = decision.knee, let knee = workers.firstIndex(of: kneeWorkers),
               let peak = medians.indices.max(by: { medians[$0] < medians[$1] }) else {
             return insufficient(answer, tested: nil)
         }
 
-        let knees = Bootstrap.resampledMedians(of: groups, resamples: resamples, seed: seed) { resampled in
-            let curve = choice.fit.flatMap { refit($0, x, resampled) }.map { fit in x.map(fit.throughput(atWorkers:)) }
-            return workers[kneeIndex(of: curve ?? resampled, tolerance: tolerance) ?? knee]
-        }
-        let band = Bootstrap.percentileBand(knees, coverage: bandCoverage) ?? workers[knee]...workers[knee]
-
         answer.recommendedWorkers = workers[knee]
-        answer.band = min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
+        answer.band = band(
+            workers, groups, knee: knee, tolerance: tolerance, confidence: confidence, resamples: resamples, seed: seed
+        )
         answer.peakWorkers = workers[peak]
         answer.peakThroughput = medians[peak]
         answer.kneeThroughput = medians[knee]
+        answer.plateauThroughput = decision.plateauThroughput
+        answer.confidence = decision.confidence
+        answer.settled = decision.settled
+        answer.undecidedWorkers = decision.undecided
         if medians[peak] > 0 { answer.fractionOfPeak = medians[knee] / medians[peak] }
         if knee <= peak { answer.fewerWorkersFraction = 1 - Double(workers[knee]) / Double(workers[peak]) }
         answer.method = choice.fit.map { $0.model == .saturation ? .saturation : .universalScalability } ?? .measured
@@ -97,18 +105,81 @@ public enum Knee {
             answer.modelPeakWorkers = fit.peakWorkers
             answer.modelPeakThroughput = fit.peakWorkers.map(fit.throughput(atWorkers:))
         }
+        for count in decision.counts {
+            guard let i = workers.firstIndex(of: count.workers) else { continue }
+            answer.points[i].verdict = count.verdict
+        }
         let last = workers.count - 1
         answer.plateauReached = knee < last
             && (peak < last
                 || scaledLittle(fromKnee: knee, workers: workers, medians: medians)
                 || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })
-        answer.reason = choice.reason
+        answer.reason = choice.reason + "; " + settlement(decision)
         if !answer.plateauReached {
             answer.nextRange = largest...(4 * largest)
             answer.reason += "; no plateau reached: throughput still rising at \(largest) workers, "
                 + "try up to \(4 * largest)"
         }
         return answer
+    }
+
+    /// How sure the knee is, in words: settled at the confidence, or which
+    /// counts are open and what would close them.
+    static func settlement(_ decision: KneeDecision) -> String {
+        let percent = Int((decision.confidence * 100).rounded())
+        guard decision.hasNoiseEstimate else {
+            return "one run per count gives no noise to judge by, so the knee is not settled: "
+                + "measure with --repeat auto"
+        }
+        if decision.settled { return "settled at \(percent)% confidence" }
+        let counts = decision.undecided.map(String.init).joined(separator: ", ")
+        let noun = decision.undecided.count == 1 ? "count" : "counts"
+        return "not settled at \(percent)% confidence: \(noun) \(counts) undecided; more runs there "
+            + "(--repeat auto) or more --tasks per run would decide"
+    }
+
+    /// The bootstrap band around the knee at `workers[knee]`: the 5th to
+    /// 95th percentile of `resampledKnees`, widened to contain the knee.
+    static func band(
+        _ workers: [Int], _ groups: [[Double]], knee: Int, tolerance: Double, confidence: Double, resamples: Int, seed: UInt64
+    ) -> ClosedRange<Int> {
+        let knees = resampledKnees(groups, tolerance: tolerance, confidence: confidence, resamples: resamples, seed: seed)
+            .map { workers[$0 ?? knee] }
+        let band = Bootstrap.percentileBand(knees, coverage: bandCoverage) ?? workers[knee]...workers[knee]
+        return min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
+    }
+
+    /// The knee's index re-estimated on each of `resamples` stratified
+    /// resamples of the runs (redrawn within each count), on log throughput.
+    static func resampledKnees(
+        _ groups: [[Double]], tolerance: Double, confidence: Double, resamples: Int, seed: UInt64
+    ) -> [Int?] {
+        guard let largest = groups.joined().filter(\.isFinite).max(), largest > 0 else { return [] }
+        let logs = groups.map { $0.map { log(max($0, largest * 1e-9)) } }
+        let sizes = logs.map { Double($0.count) }
+        let degrees = logs.reduce(0) { $0 + $1.count } - logs.count
+        let t = degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: degrees) : 0
+        let cut = log(1 - min(max(tolerance, 0), 0.999_999))
+        var generator = SeededGenerator(seed: seed)
+        var means = [Double](repeating: 0, count: logs.count)
+        var knees: [Int?] = []
+        knees.reserveCapacity(max(resamples, 0))
+        for _ in 0..<max(resamples, 0) {
+            var squares = 0.0
+            for (i, group) in logs.enumerated() {
+                var sum = 0.0, sumOfSquares = 0.0
+                for _ in group.indices {
+                    let value = group[generator.nextIndex(below: group.count)]
+                    sum += value
+                    sumOfSquares += value * value
+                }
+                means[i] = sum / sizes[i]
+                squares += max(sumOfSquares - sum * means[i], 0)
+            }
+            let sd = degrees > 0 ? (squares / Double(degrees)).squareRoot() : 0
+            knees.append(KneeDecision.kneeEstimate(means: means, sizes: sizes, sd: sd, t: t, cut: cut))
+        }
+        return knees
     }
 
     /// The fit that answers, if any, and why; and every fit the repeat runs
@@ -243,15 +314,6 @@ public enum Knee {
         return peak <= (1 - tolerance) * Double(largest)
     }
 
-    private static func refit(_ fit: ScalingFit, _ workers: [Double], _ medians: [Double]) -> ScalingFit? {
-        switch fit.model {
-        case .universalScalability:
-            ScalingFit.universalScalability(workers: workers, throughput: medians, near: fit)
-        case .saturation:
-            ScalingFit.saturation(workers: workers, throughput: medians)
-        }
-    }
-
     /// Every run failed: there is no curve to read a knee from, and the
     /// cure is in the error, not in another worker count.
     private static func allFailed(_ answer: KneeRecommendation, _ runs: [Sample]) -> KneeRecommendation {
@@ -264,6 +326,17 @@ public enum Knee {
             ?? "no error message was recorded"
         answer.reason = "\(which) failed, so there is no throughput to compare (\(error)); "
             + "fix what the error says, check with a small run, then measure again"
+        return answer
+    }
+
+    /// Every run measured nothing yet none failed (e.g. a job that printed
+    /// no items): a curve of zeros has no knee, so nothing is recommended.
+    private static func noThroughput(_ answer: KneeRecommendation) -> KneeRecommendation {
+        var answer = answer
+        answer.method = .insufficientData
+        answer.priors = SanityPriors()
+        answer.reason = "every run measured 0 tasks/s and none recorded an error, so there is nothing to recommend; "
+            + "check that the workload does its tasks, then measure again"
         return answer
     }
 

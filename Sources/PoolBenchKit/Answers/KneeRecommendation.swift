@@ -20,6 +20,9 @@ public struct WorkerPoint: Sendable, Hashable, Codable {
     public var medianThroughput: Double
     /// The fitted model at this worker count, when a fit answered.
     public var modelThroughput: Double?
+    /// Whether its throughput is within the tolerance of the plateau, at
+    /// the recommendation's confidence (see `KneeDecision`).
+    public var verdict: KneeDecision.Verdict?
 }
 
 /// The answer to "how many workers?" for one series.
@@ -28,8 +31,8 @@ public struct WorkerPoint: Sendable, Hashable, Codable {
 /// `recommendedWorkers`, `band` ([low, high]), `peakWorkers`, `method`, `runs`.
 public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// The knee: the smallest tested worker count whose throughput is within
-    /// `tolerance` of the peak. Always a tested count; `nil` when there is too
-    /// little data (see `reason` and `nextRange`).
+    /// `tolerance` of the plateau (see `KneeDecision`). Always a tested count;
+    /// `nil` when there is too little data (see `reason` and `nextRange`).
     public var recommendedWorkers: Int?
     /// The 5th–95th percentile of the knee over bootstrap resamples, widened
     /// if needed to contain `recommendedWorkers`. Both ends are tested counts.
@@ -41,6 +44,17 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     public var peakThroughput: Double?
     /// The median throughput at `recommendedWorkers`, tasks/s.
     public var kneeThroughput: Double?
+    /// The plateau the knee is judged against: the geometric mean of the
+    /// runs of every count not significantly below the best, tasks/s.
+    public var plateauThroughput: Double?
+    /// The one-sided confidence of every count's verdict, e.g. 0.95.
+    public var confidence: Double?
+    /// Whether the knee is within the tolerance and every smaller count
+    /// outside it, each at `confidence`.
+    public var settled: Bool = false
+    /// Counts at or below the knee still undecided at `confidence`: more
+    /// runs there, or more tasks per run, would decide them.
+    public var undecidedWorkers: [Int] = []
     /// kneeThroughput / peakThroughput: what the knee keeps of the peak.
     public var fractionOfPeak: Double?
     /// 1 − recommendedWorkers / peakWorkers: the share of workers the knee

@@ -7,28 +7,46 @@
 ///    it); stop as soon as doubling buys less than `tolerance`, i.e.
 ///    median(2N) < (1 + tolerance)·median(N) — a throughput drop included —
 ///    or nothing succeeded at 2N (median 0), where 0 < 0 would not stop it
-///    and a failing job would be probed up to `maxWorkers`.
-/// 3. Bisection: with peak = the largest probed median and
-///    cut = (1 − tolerance)·peak, the knee is the smallest probed count whose
-///    median reaches the cut. Probe the midpoint between it and the largest
-///    probed count below it, until the two are adjacent.
-/// 4. Noise: a probe that decides the bracket (the knee or the count below
-///    it) and lies within noise of the cut — |median − cut| ≤ 2·noise·median,
-///    noise being `Descriptive.relativeNoise` of its runs — gets one more
-///    run at a time, up to `repeats + extraRepeats` runs. Elsewhere the first
-///    `repeats` runs are enough, which is where the savings come from.
+///    and a failing job would be probed up to `maxWorkers`. Noise can only
+///    make this go on a step too far (a flat plateau measuring 5% up), which
+///    costs a probe; stopping early would need a doubling that bought 2×
+///    to measure under 1.05×.
+/// 3. Bisection: the knee is `KneeDecision`'s on the probed counts (a plateau
+///    pooled from every count not significantly below the best, so the
+///    fastest probe's luck does not move the cut). While it and the largest
+///    probed count below it are not adjacent, probe the midpoint.
+/// 4. Settling: with `settles`, the `SettlingSampler` then adds one run at a
+///    time at each count whose verdict is still open, re-bisecting whenever
+///    the knee moves away from its neighbour, until the knee is settled at
+///    `confidence` or `budget` ends. Elsewhere the first `repeats` runs are
+///    enough, which is where the savings come from.
 public struct KneeSearch: Sendable {
     public var maxWorkers: Int
     public var tolerance: Double
+    public var confidence: Double
+    /// Runs per probe before any settling.
     public var repeats: Int
-    public var extraRepeats: Int
+    /// Whether to add runs until settled (`--repeat auto`); with false every
+    /// probe gets exactly `repeats` runs.
+    public var settles: Bool
+    public var budget: SamplingBudget
 
-    public init(maxWorkers: Int, tolerance: Double = 0.05, repeats: Int = 3, extraRepeats: Int = 3) {
-        precondition(maxWorkers >= 1 && repeats >= 1 && extraRepeats >= 0 && tolerance >= 0)
+    /// Runs `tune --repeat auto` may take by default, so that a search stays
+    /// under 40 runs: on a simulated 8-slot server with latency CV 0.5 a
+    /// 1…64 search used 36 on average and named 8 in 91% of seeded searches.
+    public static let defaultMaxRuns = 39
+
+    public init(
+        maxWorkers: Int, tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence,
+        repeats: Int = 2, settles: Bool = true, budget: SamplingBudget = SamplingBudget(maxRuns: defaultMaxRuns)
+    ) {
+        precondition(maxWorkers >= 1 && repeats >= 1 && tolerance >= 0 && budget.maxRuns >= 1)
         self.maxWorkers = maxWorkers
         self.tolerance = tolerance
+        self.confidence = confidence
         self.repeats = repeats
-        self.extraRepeats = extraRepeats
+        self.settles = settles
+        self.budget = budget
     }
 
     /// What the search measured and where it ended.
@@ -37,63 +55,62 @@ public struct KneeSearch: Sendable {
         public var throughput: [Int: [Double]]
         /// Worker counts in the order they were first probed.
         public var order: [Int]
-        /// The knee by the rule above, on the probed medians.
+        /// The knee by the rule above, on the probed runs.
         public var knee: Int
+        /// Why the search stopped.
+        public var stop: SamplingOutcome.Stop
+        /// Counts still undecided when it stopped.
+        public var undecided: [Int]
         /// Runs measured in all.
         public var runs: Int { throughput.values.map(\.count).reduce(0, +) }
     }
 
     /// Runs the search; `measure(n)` runs once at `n` workers and returns
-    /// that run's throughput.
-    public func run(measure: (Int) async throws -> Double) async throws -> Outcome {
-        var state = Outcome(throughput: [:], order: [], knee: 1)
+    /// that run's throughput; `elapsed()` gives the seconds spent so far,
+    /// for `budget.maxSeconds`.
+    public func run(
+        elapsed: () -> Double = { 0 }, measure: (Int) async throws -> Double
+    ) async throws -> Outcome {
+        var state = Outcome(throughput: [:], order: [], knee: 1, stop: .settled, undecided: [])
+        let sampler = SettlingSampler(tolerance: tolerance, confidence: confidence)
+        var exhausted: SamplingOutcome.Stop? {
+            if state.runs >= budget.maxRuns { return .runBudget }
+            if let limit = budget.maxSeconds, elapsed() >= limit { return .timeBudget }
+            return nil
+        }
+        func once(_ workers: Int) async throws {
+            state.throughput[workers, default: []].append(try await measure(workers))
+        }
         func probe(_ workers: Int) async throws {
             state.order.append(workers)
-            for _ in 0..<repeats { state.throughput[workers, default: []].append(try await measure(workers)) }
+            for _ in 0..<repeats where exhausted == nil || state.throughput[workers] == nil { try await once(workers) }
         }
         func median(_ workers: Int) -> Double { Descriptive.median(state.throughput[workers] ?? []) ?? 0 }
 
         try await probe(1)
         var current = 1
-        while current < maxWorkers {
+        while current < maxWorkers, exhausted == nil {
             let next = min(2 * current, maxWorkers)
             try await probe(next)
             defer { current = next }
             if median(next) <= 0 || median(next) < (1 + tolerance) * median(current) { break }
         }
 
-        while true {
-            var bracket = self.bracket(state.throughput)
-            for workers in [bracket.knee, bracket.below].compactMap({ $0 }) {
-                while let runs = state.throughput[workers], runs.count < repeats + extraRepeats,
-                      isWithinNoise(runs, of: cut(state.throughput)) {
-                    state.throughput[workers, default: []].append(try await measure(workers))
-                }
+        while exhausted == nil {
+            let counts = state.throughput.keys.sorted()
+            let knee = sampler.decision(state.throughput)?.knee ?? counts.last ?? 1
+            if let below = counts.last(where: { $0 < knee }), knee - below > 1 {
+                try await probe((below + knee) / 2)
+                continue
             }
-            bracket = self.bracket(state.throughput)
-            state.knee = bracket.knee
-            guard let below = bracket.below, bracket.knee - below > 1 else { break }
-            try await probe((below + bracket.knee) / 2)
+            let open = settles ? sampler.openCounts(state.throughput) : []
+            guard !open.isEmpty else { break }
+            for workers in open where exhausted == nil { try await once(workers) }
         }
+        let decision = sampler.decision(state.throughput)
+        state.knee = decision?.knee ?? state.throughput.keys.max() ?? 1
+        state.undecided = decision?.undecided ?? []
+        state.stop = decision?.settled == true ? .settled : (exhausted ?? .exact)
         return state
-    }
-
-    private func cut(_ throughput: [Int: [Double]]) -> Double {
-        let peak = throughput.values.compactMap { Descriptive.median($0) }.max() ?? 0
-        return (1 - tolerance) * peak
-    }
-
-    /// The smallest probed count reaching the cut, and the largest probed
-    /// count below it (nil when the knee is the smallest probed).
-    private func bracket(_ throughput: [Int: [Double]]) -> (knee: Int, below: Int?) {
-        let cut = cut(throughput)
-        let counts = throughput.keys.sorted()
-        let knee = counts.first { (Descriptive.median(throughput[$0] ?? []) ?? 0) >= cut } ?? counts.last ?? 1
-        return (knee, counts.last { $0 < knee })
-    }
-
-    private func isWithinNoise(_ runs: [Double], of cut: Double) -> Bool {
-        guard let median = Descriptive.median(runs), let noise = Descriptive.relativeNoise(runs) else { return false }
-        return abs(median - cut) <= 2 * noise * median
     }
 }

@@ -47,14 +47,58 @@ public struct SweepRunner: Sendable {
         return stored
     }
 
+    /// `run --repeat auto`: runs `schedule` (the first round), then round
+    /// after round at the points `sampler` still finds open, each round in a
+    /// fresh shuffled order, until every series is settled or `budget` ends
+    /// (the first round always runs whole).
+    /// Marks the sweep like `run` and says where sampling stopped.
+    public func runUntilSettled(
+        _ plan: SweepPlan, workload: any Workload, schedule: [ScheduledRun], sweep: SweepRecord,
+        sampler: SettlingSampler, budget: SamplingBudget, generator: inout some RandomNumberGenerator,
+        progress: (any SweepProgress)? = nil
+    ) async throws -> (runs: [RunRecord], sampling: SamplingOutcome) {
+        guard let sweepID = sweep.id else { preconditionFailure("the sweep must be stored before it runs") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let duration = start.duration(to: clock.now)
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        var stored: [RunRecord] = []
+        let sampling: SamplingOutcome
+        do {
+            sampling = try await sampler.sample(
+                firstRound: schedule, budget: budget, elapsed: elapsed, shuffle: { $0.shuffled(using: &generator) }
+            ) { entry in
+                let record = try await runOnce(entry.point, workload: workload, plan: plan, sweepId: sweepID, repetition: entry.repetition)
+                guard let record else { return nil }
+                stored.append(record)
+                progress?.runFinished(done: stored.count, total: max(budget.maxRuns, stored.count), point: entry.point, elapsed: elapsed())
+                return record.throughput
+            }.outcome
+        } catch {
+            _ = try? store.finishSweep(id: sweepID, status: .failed)
+            throw error
+        }
+        try store.finishSweep(id: sweepID, status: .completed)
+        return (stored, sampling)
+    }
+
     /// Runs `point` once and stores it as measured repetition `repetition`
     /// of the sweep; a warm-up (`repetition` nil) is run but not stored.
-    /// `tune` drives its probes through this, one run at a time.
     public func runOnce(
         _ point: SweepPoint, workload: any Workload, plan: SweepPlan, sweepId: Int64, repetition: Int?
     ) async throws -> RunRecord? {
         let measured = try await measure(point, workload: workload, tasks: plan.tasks)
         guard let repetition else { return nil }
+        return try store.save(measured.record(sweepId: sweepId, workload: plan.workload, repetition: repetition))
+    }
+
+    /// Runs `point` once and stores it as measured repetition `repetition`.
+    public func measureAndStore(
+        _ point: SweepPoint, workload: any Workload, plan: SweepPlan, sweepId: Int64, repetition: Int
+    ) async throws -> RunRecord {
+        let measured = try await measure(point, workload: workload, tasks: plan.tasks)
         return try store.save(measured.record(sweepId: sweepId, workload: plan.workload, repetition: repetition))
     }
 

@@ -197,6 +197,7 @@ extension BestReport {
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
             case changedWorkers, tolerance, priors, fit, points
             case latencyLimit, limitedWorkers, limitedBand, othersCpuShare, busySweeps
+            case plateauThroughput, confidence, settled, undecidedWorkers
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -238,6 +239,10 @@ extension BestReport {
             try c.encode(answer.latencyLimited?.limitedBand, forKey: .limitedBand)
             try c.encode(answer.othersShare, forKey: .othersCpuShare)
             try c.encode(answer.busySweeps.map(\.sweepID), forKey: .busySweeps)
+            try c.encode(r.plateauThroughput, forKey: .plateauThroughput)
+            try c.encode(r.confidence, forKey: .confidence)
+            try c.encode(r.settled, forKey: .settled)
+            try c.encode(r.undecidedWorkers, forKey: .undecidedWorkers)
         }
     }
 
@@ -248,12 +253,14 @@ extension BestReport {
         var runs: Int
         var medianThroughput: Double?
         var modelThroughput: Double?
+        var verdict: KneeDecision.Verdict?
 
         init(_ point: WorkerPoint) {
             workers = point.workers
             runs = point.runs
             medianThroughput = point.medianThroughput.isFinite ? point.medianThroughput : nil
             modelThroughput = point.modelThroughput
+            verdict = point.verdict
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -262,10 +269,11 @@ extension BestReport {
             try c.encode(runs, forKey: .runs)
             try c.encode(medianThroughput, forKey: .medianThroughput)
             try c.encode(modelThroughput, forKey: .modelThroughput)
+            try c.encode(verdict, forKey: .verdict)
         }
 
         enum CodingKeys: String, CodingKey {
-            case workers, runs, medianThroughput, modelThroughput
+            case workers, runs, medianThroughput, modelThroughput, verdict
         }
     }
 

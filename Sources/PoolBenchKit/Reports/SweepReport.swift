@@ -39,9 +39,15 @@ public struct SweepReport: Report {
     /// Whether that share was above `BusyMachine.threshold`.
     public var busyMachine: Bool
     public var logicalCores: Int?
+    /// Where `--repeat auto` stopped sampling; nil for a fixed --repeat.
+    public var sampling: SamplingOutcome?
 
     /// - Parameter logicalCores: the machine's cores, to judge whether it was busy; nil not to.
-    public init(sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord], logicalCores: Int? = nil) {
+    public init(
+        sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord], sampling: SamplingOutcome? = nil,
+        logicalCores: Int? = nil
+    ) {
+        self.sampling = sampling
         self.sweepId = sweepId
         self.logicalCores = logicalCores
         othersCpuShare = logicalCores.flatMap { cores in
@@ -134,6 +140,7 @@ public struct SweepReport: Report {
             let unit = workload == "job" ? "run" : "task"
             notes.append("\(errors) \(unit)\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))
         }
+        if let sampling, rows.contains(where: \.fastest) { notes.append(sampling.sentence) }
         if rows.contains(where: \.fastest) {
             notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
         } else {

@@ -24,6 +24,21 @@ public struct TuneReport: Report, Sendable {
     /// Others' share of the machine during the runs (`BusyMachine.othersShare`).
     public var othersCpuShare: Double?
     public var logicalCores: Int?
+    /// Where sampling stopped; nil when the report was built from runs alone.
+    public var sampling: SamplingOutcome?
+
+    /// The report of a finished `Tuner` run.
+    public init(
+        _ sweep: SweepRecord, workload: WorkloadSpec, executor: ExecutorKind, result: Tuner.Result, fullSweepRuns: Int,
+        logicalCores: Int? = nil
+    ) {
+        self.init(
+            sweepId: sweep.id ?? 0, workload: workload, executor: executor, probeOrder: result.outcome.order + result.limitProbes,
+            runs: result.runs, recommendation: result.recommendation, fullSweepRuns: fullSweepRuns,
+            latencyLimited: result.latencyLimited, logicalCores: logicalCores
+        )
+        sampling = result.sampling
+    }
 
     public init(
         sweepId: Int64, workload: WorkloadSpec, executor: ExecutorKind, probeOrder: [Int], runs: [RunRecord],
@@ -77,6 +92,7 @@ public struct TuneReport: Report, Sendable {
             "Took \(runs) runs at \(probeOrder.count) worker counts (probed \(probeOrder.map(String.init).joined(separator: ", "))); "
                 + "a full sweep would take \(fullSweepRuns)."
         )
+        if let sampling { notes.append(sampling.sentence) }
         // When every run failed the recommendation's line already gave the first error.
         if errors > 0 && recommendation.method != .allRunsFailed {
             notes.append("\(errors) task\(errors == 1 ? "" : "s") failed" + (firstError.map { "; first error: \($0)" } ?? "."))

@@ -6,6 +6,9 @@ import NIOPosix
 /// A loopback HTTP server whose answer is known: each response is held for
 /// `latency` and at most `capacity` are in service at once (the rest queue
 /// in arrival order), so throughput saturates at capacity ÷ latency.
+/// With `latencyCV` > 0 each response's hold is drawn from a lognormal of
+/// mean `latency` and that coefficient of variation: a noisy job whose
+/// capacity is still known.
 ///
 /// With `latencyCV` above 0 each response is held for a lognormal draw
 /// with mean `latency` and that coefficient of variation instead

@@ -8,8 +8,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a workload across executors and worker counts, store every run, print a summary.",
         discussion: """
             Points run shuffled and interleaved: every point once, then again, so drift
-            on a noisy machine spreads over all of them. Each run is stored the moment it
-            ends; Ctrl-C keeps the finished runs and marks the sweep interrupted.
+            on a noisy machine spreads over all of them. With --repeat auto (the default)
+            three rounds come first, then runs only where the knee is still undecided,
+            until it is settled or --max-runs / --time-budget ends. Each run is stored the
+            moment it ends; Ctrl-C keeps the finished runs and marks the sweep interrupted.
 
             Examples:
               poolbench run sleep --duration 1s --tasks 10 --executor sequential,threads --workers 10
@@ -25,6 +27,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sweep") var sweep: SweepOptions
     @OptionGroup(title: "Workload parameters") var parameters: WorkloadOptions
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup var tolerance: ToleranceOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -48,12 +52,22 @@ struct RunCommand: AsyncParsableCommand {
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
         let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
         var generator = SystemRandomNumberGenerator()
-        let runs = try await runner.run(
-            plan, workload: workload, schedule: plan.schedule(using: &generator), sweep: session.sweep,
-            progress: TerminalProgress.ifStandardErrorIsATerminal()
-        )
+        let schedule = plan.schedule(using: &generator)
+        let progress = TerminalProgress.ifStandardErrorIsATerminal()
+        let runs: [RunRecord]
+        var sampling: SamplingOutcome?
+        if sweep.repeatCount == .auto {
+            let sampler = SettlingSampler(tolerance: try tolerance.fraction)
+            (runs, sampling) = try await runner.runUntilSettled(
+                plan, workload: workload, schedule: schedule, sweep: session.sweep, sampler: sampler,
+                budget: sweep.budget(defaultRuns: SweepOptions.runsPerPoint * plan.points.count), generator: &generator,
+                progress: progress
+            )
+        } else {
+            runs = try await runner.run(plan, workload: workload, schedule: schedule, sweep: session.sweep, progress: progress)
+        }
         let report = SweepReport(
-            sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs,
+            sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs, sampling: sampling,
             logicalCores: ProcessInfo.processInfo.activeProcessorCount
         )
         try Self.print(report, as: format)

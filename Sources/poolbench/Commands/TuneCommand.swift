@@ -9,8 +9,9 @@ struct TuneCommand: AsyncParsableCommand {
         abstract: "Search for the best worker count adaptively; store every probe like a run.",
         discussion: """
             Runs 1 worker, then doubles until doubling buys less than --tolerance (or
-            throughput drops), then bisects the bracket; a probe within noise of the cut
-            gets extra runs. Takes one executor; it picks the worker counts itself, up to --max-workers.
+            throughput drops), then bisects the bracket; with --repeat auto (the default)
+            the counts still undecided get extra runs until the knee is settled or
+            --max-runs (default 39) ends. Takes one executor; it picks the worker counts itself, up to --max-workers.
             Every probe is stored, so `best` and `trend` see them. With --max-p99 D it
             also answers under that p99 limit, as `best --max-p99` does; when the knee's
             p99 exceeds D it first bisects below the knee for the largest count within D.
@@ -69,52 +70,27 @@ struct TuneCommand: AsyncParsableCommand {
         let session = try SweepSession.begin(
             store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed
         )
-        let sweepId = session.sweep.id!
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
-        let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }
-        let search = KneeSearch(maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: sweep.repeats)
-
-        var records: [RunRecord] = []
-        func probe(_ workers: Int) async throws -> Double {
-            let point = SweepPoint(executor: executor, workers: workers)
-            let repetition = records.filter { $0.workers == workers }.count
-            if repetition == 0 {
-                for _ in 0..<plan.warmups {
-                    _ = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: nil)
-                }
-            }
-            let record = try await runner.runOnce(point, workload: workload, plan: plan, sweepId: sweepId, repetition: repetition)
-            records.append(record!)
-            return record!.throughput
-        }
-        let samples = { records.map { Sample($0, sweepStartedAt: session.sweep.startedAt) } }
+        let tuner = Tuner(runner: SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }, search: try search)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let outcome: KneeSearch.Outcome
-        var limitProbes: [Int] = []
-        do {
-            outcome = try await search.run(measure: probe)
-            if let limit = try latencyLimit.seconds, let knee = CPUBoundCap.apply(
-                Knee.recommend(samples(), tolerance: search.tolerance, cores: cores), samples: samples(), cores: cores
-            ).recommendedWorkers {
-                limitProbes = try await LatencyLimit.probeBelowKnee(
-                    knee, limit: limit, repeats: sweep.repeats, runs: samples, measure: { _ = try await probe($0) }
-                )
-            }
-        } catch {
-            _ = try? store.finishSweep(id: sweepId, status: .failed)
-            throw error
-        }
-        try store.finishSweep(id: sweepId, status: .completed)
-
-        let recommendation = CPUBoundCap.apply(
-            Knee.recommend(samples(), tolerance: search.tolerance, cores: cores), samples: samples(), cores: cores
+        let result = try await tuner.run(
+            plan, executor: executor, workload: workload, sweep: session.sweep, cores: cores, latencyLimit: try latencyLimit.seconds
         )
         let report = TuneReport(
-            sweepId: sweepId, workload: spec, executor: executor, probeOrder: outcome.order + limitProbes, runs: records,
-            recommendation: recommendation, fullSweepRuns: maxWorkers * sweep.repeats,
-            latencyLimited: try latencyLimit.seconds.map { LatencyLimit.answer(samples(), limit: $0, tolerance: search.tolerance) },
+            session.sweep, workload: spec, executor: executor, result: result, fullSweepRuns: maxWorkers * sweep.repeats,
             logicalCores: cores
         )
         try Self.print(report, as: format)
+    }
+
+    /// `--repeat auto` probes twice and settles; `--repeat N` probes exactly N times.
+    private var search: KneeSearch {
+        get throws {
+            let auto = sweep.repeatCount == .auto
+            return KneeSearch(
+                maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: auto ? 2 : sweep.repeats, settles: auto,
+                budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max)
+            )
+        }
     }
 }

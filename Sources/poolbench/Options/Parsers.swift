@@ -24,4 +24,14 @@ enum Parsers {
             return format
         }
     }
+
+    /// A duration with a unit (`90s`, `2m`), in seconds.
+    static func duration(flag: String) -> @Sendable (String) throws -> Double {
+        { text in
+            guard let seconds = Units.parseDuration(text) else {
+                throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 90s or 2m.")
+            }
+            return seconds
+        }
+    }
 }

@@ -27,8 +27,39 @@ struct SweepOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Tasks per run.", transform: Parsers.wholeNumber)
     var tasks: Int = 100
 
-    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Measured runs per point.", transform: Parsers.wholeNumber)
-    var repeats: Int = 3
+    @Option(
+        name: .customLong("repeat"),
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Measured runs per point, or auto: a first round of \(RepeatCount.firstRound), then more runs only at the "
+                + "counts whose verdict is still open, until the answer is settled or a budget ends (default auto).",
+            valueName: "r|auto"
+        ),
+        transform: RepeatCount.parse
+    )
+    var repeatCount: RepeatCount = .auto
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "With --repeat auto, the most measured runs in all (default: \(Self.runsPerPoint) per point for run, "
+                + "\(KneeSearch.defaultMaxRuns) for tune).",
+            valueName: "n"
+        ),
+        transform: Parsers.wholeNumber
+    )
+    var maxRuns: Int?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("With --repeat auto, stop adding runs after this long, e.g. 2m (default: no limit).", valueName: "duration"),
+        transform: Parsers.duration(flag: "--time-budget")
+    )
+    var timeBudget: Double?
+
+    /// `run --repeat auto`'s default budget: this many runs per point on
+    /// average, about 2.7 times a fixed --repeat 3.
+    static let runsPerPoint = 8
 
     @Option(
         parsing: .unconditional,
@@ -60,13 +91,55 @@ struct SweepOptions: ParsableArguments {
         _ = try workerCounts
         guard tasks >= 1 else { throw ValidationError("--tasks must be at least 1; got \(tasks).") }
         guard tasks <= 100_000_000 else { throw ValidationError("--tasks must be at most 100000000; got \(tasks).") }
-        guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1; got \(repeats).") }
+        if case let .exact(count) = repeatCount, count < 1 {
+            throw ValidationError("--repeat must be at least 1 or auto; got \(count).")
+        }
+        if let maxRuns, maxRuns < 1 { throw ValidationError("--max-runs must be at least 1; got \(maxRuns).") }
+        if let timeBudget, timeBudget <= 0 { throw ValidationError("--time-budget must be above 0s, e.g. 2m.") }
+        if repeatCount != .auto, maxRuns != nil || timeBudget != nil {
+            throw ValidationError("--max-runs and --time-budget bound --repeat auto; with --repeat \(repeatCount) every point gets exactly that many runs.")
+        }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more; got \(warmup).") }
         if testbed?.isEmpty == true { throw ValidationError("--testbed needs a name, e.g. --testbed ci-large.") }
     }
 }
 
+/// `--repeat R|auto`.
+enum RepeatCount: Equatable, CustomStringConvertible {
+    case exact(Int)
+    case auto
+
+    /// Runs per point before `auto` adds any.
+    static let firstRound = 3
+
+    static func parse(_ text: String) throws -> RepeatCount {
+        if text.trimmingCharacters(in: .whitespaces).lowercased() == "auto" { return .auto }
+        guard let count = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("expected a whole number or auto, e.g. 3.")
+        }
+        return .exact(count)
+    }
+
+    var description: String {
+        switch self {
+        case let .exact(count): String(count)
+        case .auto: "auto"
+        }
+    }
+}
+
 extension SweepOptions {
+    /// Measured runs per point in the first (for auto) or only round.
+    var repeats: Int {
+        if case let .exact(count) = repeatCount { return count }
+        return RepeatCount.firstRound
+    }
+
+    /// The budget of `--repeat auto`, `defaultRuns` unless --max-runs says.
+    func budget(defaultRuns: Int) -> SamplingBudget {
+        SamplingBudget(maxRuns: maxRuns ?? defaultRuns, maxSeconds: timeBudget)
+    }
+
     /// The executors named, in the order given, each once.
     var executors: [ExecutorKind] {
         get throws(ValidationError) {

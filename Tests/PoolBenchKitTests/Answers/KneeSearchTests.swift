@@ -45,7 +45,7 @@ import Testing
     @Test func stopsDoublingWhenNothingSucceeds() async throws {
         // Every run failed, so throughput is 0 everywhere: 0 < 1.05 × 0 is
         // false, and without the check the search would double up to 256.
-        let (outcome, runs) = try await search(KneeSearch(maxWorkers: 256)) { _, _ in 0 }
+        let (outcome, runs) = try await search(KneeSearch(maxWorkers: 256, repeats: 3)) { _, _ in 0 }
         #expect(outcome.order == [1, 2])
         #expect(runs == 6)
     }
@@ -58,6 +58,24 @@ import Testing
         }
         #expect((7...9).contains(outcome.knee))
         #expect(runs <= 40)
-        #expect(outcome.throughput[1]?.count == 3, "far from the cut: no extra runs")
+        #expect(outcome.throughput[1]?.count == 2, "far from the cut: no extra runs")
+    }
+
+    @Test func settlesAtTheKneeAndStopsWhenEveryVerdictIsDecided() async throws {
+        // No noise: every verdict is exact after the probes, nothing is added.
+        let (outcome, runs) = try await search(KneeSearch(maxWorkers: 64)) { workers, _ in 50 * Double(min(workers, 8)) }
+        #expect(outcome.stop == .settled && outcome.undecided.isEmpty)
+        #expect(runs == 2 * outcome.order.count)
+    }
+
+    @Test func stopsAtTheRunBudgetAndNamesWhatIsUndecided() async throws {
+        // ±20% alternating noise never settles within 12 runs.
+        let search = KneeSearch(maxWorkers: 64, budget: SamplingBudget(maxRuns: 12))
+        let (outcome, runs) = try await self.search(search) { workers, call in
+            50 * Double(min(workers, 8)) * (call % 2 == 0 ? 1.2 : 0.8)
+        }
+        #expect(runs == 12)
+        #expect(outcome.stop == .runBudget)
+        #expect(!outcome.undecided.isEmpty)
     }
 }

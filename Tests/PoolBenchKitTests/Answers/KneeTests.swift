@@ -174,6 +174,15 @@ extension AnalysisTests {
             #expect(Knee.recommend([failed(workers: 1), old]).method == .allRunsFailed)
         }
 
+        @Test("A series of zero throughput without errors gets no recommendation, and one line saying so")
+        func zeroThroughputWithoutErrors() {
+            let samples = [1, 2, 4].flatMap { n in (0..<3).map { _ in sample(workers: n, throughput: 0) } }
+            let answer = Knee.recommend(samples)
+            #expect(answer.recommendedWorkers == nil && answer.peakWorkers == nil && answer.band == nil)
+            #expect(answer.reason == "every run measured 0 tasks/s and none recorded an error, so there is nothing to "
+                + "recommend; check that the workload does its tasks, then measure again")
+        }
+
         @Test("Runs with some failures still answer: only a series where every run failed is refused")
         func someFailuresStillAnswer() {
             var samples = runs([1: 50, 2: 98, 4: 190, 8: 370, 16: 380])

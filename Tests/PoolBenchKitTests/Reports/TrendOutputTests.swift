@@ -104,15 +104,17 @@ extension AnswersTests {
             for _ in 0..<3 { try history.sweep(workers: Array(1...24), curve: capacity(16)) }
             let output = try trend(history)
             let drift = try #require(output.drifts.first)
-            // A sweep whose fastest median sits more than the tolerance above the
-            // fit's knee is answered from its medians, a count or two higher.
+            // 15 workers give 93.75% of 16, within 1.25% of the 5% cut: with
+            // 3% noise and three runs a sweep's estimate lands above the cut
+            // about one time in four, and that sweep answers 15 (undecided).
             let recommended = drift.recommendations.map(\.recommendedWorkers)
             #expect(recommended.count == 6, "\(recommended)")
-            #expect(recommended.prefix(3).allSatisfy { (8...10).contains($0) }, "\(recommended)")
-            #expect(recommended.suffix(3).allSatisfy { (16...18).contains($0) }, "\(recommended)")
+            #expect(recommended.prefix(3).allSatisfy { (7...10).contains($0) }, "\(recommended)")
+            #expect(recommended.suffix(3).allSatisfy { (15...18).contains($0) }, "\(recommended)")
             #expect(drift.shifts.map(\.sweepID) == [4])
-            #expect(drift.shifts.first.map { ($0.fromWorkers, $0.toWorkers) } ?? (0, 0) == (8, 16))
-            #expect(try render(output, as: .table).contains("8 → 16 at sweep 4"))
+            let shift = drift.shifts.first.map { ($0.fromWorkers, $0.toWorkers) } ?? (0, 0)
+            #expect((7...10).contains(shift.0) && (15...18).contains(shift.1), "\(shift)")
+            #expect(try render(output, as: .table).contains("\(shift.0) → \(shift.1) at sweep 4"))
         }
 
         @Test("--last reads only each series' newest sweeps")

@@ -1,0 +1,168 @@
+import Foundation
+
+/// How much `run --repeat auto` and `tune` may spend before they answer
+/// with what they have.
+public struct SamplingBudget: Sendable, Hashable {
+    /// Measured runs in all, the first round included.
+    public var maxRuns: Int
+    /// Seconds of measuring, warm-ups included; nil for no limit.
+    public var maxSeconds: Double?
+
+    public init(maxRuns: Int, maxSeconds: Double? = nil) {
+        self.maxRuns = maxRuns
+        self.maxSeconds = maxSeconds
+    }
+}
+
+/// Where sampling stopped, for the report.
+public struct SamplingOutcome: Sendable, Hashable, Codable {
+    public enum Stop: String, Sendable, Hashable, Codable {
+        /// Every series' knee is settled at the confidence.
+        case settled
+        /// `--max-runs` ran out first.
+        case runBudget
+        /// `--time-budget` ran out first.
+        case timeBudget
+        /// Not settled, and not sampled further: `--repeat N` asked for
+        /// exactly N runs per point.
+        case exact
+    }
+
+    public var stop: Stop
+    public var runs: Int
+    public var seconds: Double
+    public var confidence: Double
+    /// Per executor, the counts still undecided when sampling stopped.
+    public var undecided: [String: [Int]]
+
+    public init(stop: Stop, runs: Int, seconds: Double, confidence: Double, undecided: [String: [Int]]) {
+        self.stop = stop
+        self.runs = runs
+        self.seconds = seconds
+        self.confidence = confidence
+        self.undecided = undecided
+    }
+
+    /// One sentence: settled, or what is open and what would close it.
+    public var sentence: String {
+        let percent = Int((confidence * 100).rounded())
+        switch stop {
+        case .settled:
+            return "Sampled until settled at \(percent)% confidence: \(runs) runs."
+        case .runBudget, .timeBudget, .exact:
+            let open = undecided.keys.sorted().compactMap { executor -> String? in
+                guard let counts = undecided[executor], !counts.isEmpty else { return nil }
+                return "\(executor) at \(counts.map(String.init).joined(separator: ", ")) workers"
+            }.joined(separator: "; ")
+            let undecidedPhrase = open.isEmpty ? "nothing to decide from" : "undecided \(open)"
+            guard stop != .exact else {
+                return "Not settled at \(percent)% confidence after exactly \(runs) runs: \(undecidedPhrase); "
+                    + "--repeat auto would sample there until it is."
+            }
+            let limit = stop == .runBudget ? "--max-runs" : "--time-budget"
+            return "Not settled at \(percent)% confidence when \(limit) ended after \(runs) runs: \(undecidedPhrase); "
+                + "raise \(limit), or --tasks (longer runs are less noisy), to decide."
+        }
+    }
+}
+
+/// Decides where the next runs go so that the recommendation settles:
+/// the one sampler `run --repeat auto` and `tune` share.
+///
+/// After the first round, a count gets another run only while its verdict
+/// is open (`KneeDecision`): a count at or below the knee whose confidence
+/// bounds straddle the cut, or the knee itself while it is not yet within;
+/// and a plateau count when the plateau holds fewer runs than the knee,
+/// since the knee is judged against it. Counts far from the cut stop at the
+/// first round, which is where the savings come from.
+public struct SettlingSampler: Sendable {
+    public var tolerance: Double
+    public var confidence: Double
+
+    public init(tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence) {
+        self.tolerance = tolerance
+        self.confidence = confidence
+    }
+
+    /// The decision on one series' runs, by worker count.
+    public func decision(_ runs: [Int: [Double]]) -> KneeDecision? {
+        let workers = runs.keys.sorted()
+        return KneeDecision.decide(
+            workers: workers, groups: workers.map { runs[$0, default: []] }, tolerance: tolerance, confidence: confidence
+        )
+    }
+
+    /// The counts of one series that need another run, ascending; empty
+    /// when its knee is settled (or there is nothing to decide).
+    public func openCounts(_ runs: [Int: [Double]]) -> [Int] {
+        guard let decision = decision(runs), !decision.settled, let knee = decision.knee else { return [] }
+        var open = Set(decision.undecided)
+        let kneeRuns = runs[knee]?.count ?? 0
+        let plateau = decision.counts.filter { $0.onPlateau && $0.workers != knee }
+        if plateau.map(\.runs).reduce(0, +) < kneeRuns,
+           let thinnest = plateau.min(by: { ($0.runs, $0.workers) < ($1.runs, $1.workers) }) {
+            open.insert(thinnest.workers)
+        }
+        return open.sorted()
+    }
+
+    /// The next round of a sweep across executors: every point whose
+    /// series (its executor) still has an open count, in ascending order.
+    public func nextRound(_ runs: [SweepPoint: [Double]]) -> [SweepPoint] {
+        let byExecutor = Dictionary(grouping: runs.keys, by: \.executor)
+        return byExecutor.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { executor in
+            let series = Dictionary(uniqueKeysWithValues: byExecutor[executor, default: []].map { ($0.workers, runs[$0] ?? []) })
+            return openCounts(series).map { SweepPoint(executor: executor, workers: $0) }
+        }
+    }
+
+    /// Per executor, the counts still undecided on `runs`.
+    public func undecided(_ runs: [SweepPoint: [Double]]) -> [String: [Int]] {
+        let byExecutor = Dictionary(grouping: runs.keys, by: \.executor)
+        var open: [String: [Int]] = [:]
+        for (executor, points) in byExecutor {
+            let series = Dictionary(uniqueKeysWithValues: points.map { ($0.workers, runs[$0] ?? []) })
+            if let decision = decision(series), !decision.settled { open[executor.rawValue] = decision.undecided }
+        }
+        return open
+    }
+
+    /// The sampling loop of `run --repeat auto`: runs `firstRound` whole
+    /// (warm-ups included), then round after round at `nextRound`'s points,
+    /// each in the order `shuffle` gives, until every series is settled or
+    /// `budget` ends. `measure` runs one entry and returns its throughput,
+    /// nil for a warm-up; `elapsed()` gives the seconds spent so far.
+    public func sample(
+        firstRound: [ScheduledRun], budget: SamplingBudget, elapsed: () -> Double = { 0 },
+        shuffle: ([SweepPoint]) -> [SweepPoint] = { $0 },
+        measure: (ScheduledRun) async throws -> Double?
+    ) async throws -> (throughput: [SweepPoint: [Double]], outcome: SamplingOutcome) {
+        var throughput: [SweepPoint: [Double]] = [:]
+        var runs = 0
+        var stop = SamplingOutcome.Stop.settled
+        var queue = firstRound
+        while true {
+            for entry in queue {
+                let repetition = entry.repetition.map { _ in throughput[entry.point]?.count ?? 0 }
+                guard let value = try await measure(ScheduledRun(point: entry.point, repetition: repetition)) else { continue }
+                throughput[entry.point, default: []].append(value)
+                runs += 1
+            }
+            let open = nextRound(throughput)
+            if open.isEmpty { break }
+            if runs >= budget.maxRuns {
+                stop = .runBudget
+                break
+            }
+            if let limit = budget.maxSeconds, elapsed() >= limit {
+                stop = .timeBudget
+                break
+            }
+            // The first round is whole whatever the budget; later ones stop at it.
+            queue = shuffle(open).prefix(budget.maxRuns - runs).map { ScheduledRun(point: $0, repetition: 0) }
+        }
+        let undecided = undecided(throughput)
+        if undecided.isEmpty { stop = .settled } else if stop == .settled { stop = .runBudget }
+        return (throughput, SamplingOutcome(stop: stop, runs: runs, seconds: elapsed(), confidence: confidence, undecided: undecided))
+    }
+}
