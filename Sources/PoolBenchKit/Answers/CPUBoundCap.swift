@@ -18,12 +18,12 @@
 ///    the difference significant (p < `alpha`). Otherwise C is recommended.
 ///    With 3 runs against 3 the smallest possible p is 0.1, so it takes
 ///    at least 4 runs each for more workers than cores to stand.
-public enum CPUBoundCap {
-    public static let waitRatioLimit = 0.25
-    public static let alpha = 0.05
+enum CPUBoundCap {
+    static let waitRatioLimit = 0.25
+    static let alpha = 0.05
 
     /// `recommendation` capped as above; unchanged when the step does not apply.
-    public static func apply(_ recommendation: KneeRecommendation, samples: [Sample], cores: Int) -> KneeRecommendation {
+    static func apply(_ recommendation: KneeRecommendation, samples: [Sample], cores: Int) -> KneeRecommendation {
         guard cores >= 1, let workers = recommendation.recommendedWorkers, workers > cores,
               let ratio = waitRatio(recommendation.priors), ratio <= waitRatioLimit,
               let capped = recommendation.points.last(where: { $0.workers <= cores }) else { return recommendation }

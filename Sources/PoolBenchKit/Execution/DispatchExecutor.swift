@@ -10,12 +10,12 @@ import Synchronization
 /// overcommit, and it adds threads for blocked work items only slowly (1,000
 /// sleeps of 10 ms throttled to 100 in flight took 28× the ideal time).
 /// Serial queues overcommit, so each busy lane gets a thread of its own.
-public struct DispatchExecutor: Executor {
-    public var kind: ExecutorKind { .dispatch }
+struct DispatchExecutor: Executor {
+    var kind: ExecutorKind { .dispatch }
 
-    public init() {}
+    init() {}
 
-    public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         guard tasks > 0 else { return ledger.result(wallSeconds: 0) }

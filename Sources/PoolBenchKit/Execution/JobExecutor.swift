@@ -7,12 +7,12 @@
 /// No task latency is reported: the program's items are timed only by the
 /// program, and its whole wall time as a "task latency" would mislead
 /// Little's law and the latency percentiles.
-public struct JobExecutor: Executor {
-    public var kind: ExecutorKind { .job }
+struct JobExecutor: Executor {
+    var kind: ExecutorKind { .job }
 
-    public init() {}
+    init() {}
 
-    public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         try PoolBenchError.validate(tasks: tasks, workers: workers)
         guard let job = workload as? JobWorkload else { throw PoolBenchError.notAJob(workload: workload.spec.name) }
         return try await BlockingCall.run {

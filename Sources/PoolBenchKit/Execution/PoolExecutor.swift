@@ -5,15 +5,15 @@ import Dispatch
 /// process-wide `ThreadCache`: an execution that needs more threads than are
 /// parked creates the rest within its measured wall time, as Python's pool
 /// does; later executions reuse them.
-public struct PoolExecutor: Executor {
-    public var kind: ExecutorKind { .pool }
+struct PoolExecutor: Executor {
+    var kind: ExecutorKind { .pool }
     private let threads: ThreadCache
 
-    public init() {
+    init() {
         threads = .shared
     }
 
-    public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         let queue = TaskQueue(count: tasks)

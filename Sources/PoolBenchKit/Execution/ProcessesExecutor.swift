@@ -13,13 +13,13 @@ import Glibc
 /// A `sleep` workload with a capacity gets a POSIX named semaphore holding
 /// its K slots, created for the execution, shared by all workers and unlinked
 /// afterwards; across processes its order is only approximately FIFO.
-public struct ProcessesExecutor: Executor {
-    public var kind: ExecutorKind { .processes }
+struct ProcessesExecutor: Executor {
+    var kind: ExecutorKind { .processes }
     private let launcher: any WorkerLauncher
 
     /// `workerCommand` starts one worker, e.g. `[poolbench path, "worker"]`;
     /// the worker's configuration is appended as its last argument.
-    public init(workerCommand: [String]) {
+    init(workerCommand: [String]) {
         launcher = SpawnedWorkerLauncher(command: workerCommand)
     }
 
@@ -27,7 +27,7 @@ public struct ProcessesExecutor: Executor {
         self.launcher = launcher
     }
 
-    public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         guard tasks > 0 else { return ledger.result(wallSeconds: 0) }

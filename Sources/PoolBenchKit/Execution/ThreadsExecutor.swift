@@ -6,12 +6,12 @@ import Synchronization
 /// `Thread(...).start()` / `join()` pattern. A finished thread is joined
 /// before the next one starts, so "alive" counts threads until they are
 /// joined, not merely until their task returns.
-public struct ThreadsExecutor: Executor {
-    public var kind: ExecutorKind { .threads }
+struct ThreadsExecutor: Executor {
+    var kind: ExecutorKind { .threads }
 
-    public init() {}
+    init() {}
 
-    public func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
+    func execute(_ workload: any Workload, tasks: Int, workers: Int) async throws -> ExecutionResult {
         try PoolBenchError.validate(tasks: tasks, workers: workers)
         let ledger = TaskLedger(tasks: tasks)
         return try await ThreadCache.shared.run {

@@ -8,9 +8,9 @@
 /// nothing else changes. Numbers are written as numbers and never touched,
 /// so `-1.5` stays a number. A neutralised file is told apart from a `--raw`
 /// one by the byte order mark it starts with.
-public enum SpreadsheetSafety {
+enum SpreadsheetSafety {
     /// UTF-8's byte order mark; a neutralised CSV starts with it.
-    public static let byteOrderMark: StaticString = "\u{FEFF}"
+    static let byteOrderMark: StaticString = "\u{FEFF}"
     static let byteOrderMarkBytes: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Whether `text` matches `'*[=+-@\t\r]`, so export prefixes it.
@@ -30,7 +30,7 @@ public enum SpreadsheetSafety {
     }
 
     /// The same rule on a `String`, for tests and documentation.
-    public static func neutralised(_ text: String) -> String {
+    static func neutralised(_ text: String) -> String {
         var copy = text
         return copy.withUTF8 { isFormulaLike($0) } ? "'" + text : text
     }

@@ -3,12 +3,12 @@ import Foundation
 /// One CSV record: its fields' bytes one after another, where each field
 /// ends, and whether it was quoted (which is how an empty text, `""`, differs
 /// from an unknown value, an empty field).
-public struct CSVRecord: Equatable, Sendable {
+struct CSVRecord: Equatable, Sendable {
     var bytes: [UInt8] = []
     var ends: [Int] = []
     var quoted: [Bool] = []
 
-    public init() {}
+    init() {}
 
     var count: Int { ends.count }
 
@@ -19,7 +19,7 @@ public struct CSVRecord: Equatable, Sendable {
     }
 
     /// The fields as text, for messages and tests.
-    public var fields: [String] {
+    var fields: [String] {
         (0..<count).map { index in withField(index) { String(decoding: $0, as: UTF8.self) } }
     }
 

@@ -8,18 +8,18 @@ import Foundation
 /// meanwhile; `getrusage` says how much of it was poolbench's. What is left
 /// is the rest of the machine, which slows a job as surely as its own code
 /// and is what `best` and `trend` must not blame on the job.
-public struct ProcessorTimes: Sendable, Hashable {
-    public var user: UInt64
-    public var nice: UInt64
-    public var system: UInt64
-    public var idle: UInt64
-    public var iowait: UInt64
-    public var irq: UInt64
-    public var softirq: UInt64
+struct ProcessorTimes: Sendable, Hashable {
+    var user: UInt64
+    var nice: UInt64
+    var system: UInt64
+    var idle: UInt64
+    var iowait: UInt64
+    var irq: UInt64
+    var softirq: UInt64
     /// Time the hypervisor gave this machine's virtual CPUs to someone else.
-    public var steal: UInt64
+    var steal: UInt64
 
-    public init(
+    init(
         user: UInt64, nice: UInt64, system: UInt64, idle: UInt64, iowait: UInt64 = 0, irq: UInt64 = 0,
         softirq: UInt64 = 0, steal: UInt64 = 0
     ) {
@@ -30,14 +30,14 @@ public struct ProcessorTimes: Sendable, Hashable {
     /// Non-idle ticks: user + nice + system + irq + softirq + steal. Idle
     /// and iowait are a core with nothing to run. (Guest time is already
     /// inside user and nice, so it is not added again.)
-    public var busy: UInt64 {
+    var busy: UInt64 {
         user &+ nice &+ system &+ irq &+ softirq &+ steal
     }
 
     /// Reads the `cpu` line of `text`, a /proc/stat. Kernels before 2.6.11
     /// lack steal and older ones iowait, irq and softirq: missing fields are
     /// zero. `nil` when there is no `cpu` line with at least four numbers.
-    public static func parse(_ text: String) -> ProcessorTimes? {
+    static func parse(_ text: String) -> ProcessorTimes? {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.first == "cpu" else { continue }
@@ -53,12 +53,12 @@ public struct ProcessorTimes: Sendable, Hashable {
     }
 
     /// This machine's counters now; `nil` where /proc/stat cannot be read.
-    public static func now() -> ProcessorTimes? {
+    static func now() -> ProcessorTimes? {
         (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)).flatMap(parse)
     }
 
     /// Clock ticks per second of /proc/stat's counters.
-    public static let ticksPerSecond: Double = {
+    static let ticksPerSecond: Double = {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         return ticks > 0 ? Double(ticks) : 100
     }()
@@ -66,18 +66,18 @@ public struct ProcessorTimes: Sendable, Hashable {
 
 /// How much CPU the whole machine used during one run, and how much of it
 /// was not poolbench's, in CPU-seconds summed over every core.
-public struct MachineLoad: Sendable, Hashable {
+struct MachineLoad: Sendable, Hashable {
     /// Non-idle CPU-seconds of the whole machine (`ProcessorTimes.busy`).
-    public var machineCpuSeconds: Double
+    var machineCpuSeconds: Double
     /// `machineCpuSeconds` less poolbench's own and its children's CPU
     /// seconds, never below zero: other processes, the kernel's work for
     /// them, and steal. The two clocks tick at different grains (/proc/stat
     /// in 10 ms ticks, `getrusage` in microseconds), so a quiet machine
     /// shows a few hundredths here, not exactly zero.
-    public var otherCpuSeconds: Double
-    public var stealSeconds: Double
+    var otherCpuSeconds: Double
+    var stealSeconds: Double
 
-    public init(machineCpuSeconds: Double, otherCpuSeconds: Double, stealSeconds: Double) {
+    init(machineCpuSeconds: Double, otherCpuSeconds: Double, stealSeconds: Double) {
         self.machineCpuSeconds = machineCpuSeconds
         self.otherCpuSeconds = otherCpuSeconds
         self.stealSeconds = stealSeconds
@@ -86,7 +86,7 @@ public struct MachineLoad: Sendable, Hashable {
     /// The load between two snapshots, given the CPU seconds poolbench
     /// itself used in between; `nil` when a snapshot is missing or the
     /// counters went backwards (they do not, short of a reboot).
-    public init?(from start: ProcessorTimes?, to end: ProcessorTimes?, ownCpuSeconds: Double,
+    init?(from start: ProcessorTimes?, to end: ProcessorTimes?, ownCpuSeconds: Double,
                  ticksPerSecond: Double = ProcessorTimes.ticksPerSecond) {
         guard let start, let end, end.busy >= start.busy, end.steal >= start.steal else { return nil }
         machineCpuSeconds = Double(end.busy - start.busy) / ticksPerSecond

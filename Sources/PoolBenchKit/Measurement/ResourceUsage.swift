@@ -5,14 +5,14 @@ import Foundation
 /// two snapshots. Peak RSS is a high-water mark: this process's since the
 /// last `startingNewPeak()` (Linux can reset it), and the largest reaped
 /// child's so far (which it cannot).
-public struct ResourceUsage: Sendable, Equatable {
-    public var userSeconds: Double
-    public var systemSeconds: Double
-    public var peakRssBytes: Int64
-    public var voluntaryContextSwitches: Int64
-    public var involuntaryContextSwitches: Int64
+struct ResourceUsage: Sendable, Equatable {
+    var userSeconds: Double
+    var systemSeconds: Double
+    var peakRssBytes: Int64
+    var voluntaryContextSwitches: Int64
+    var involuntaryContextSwitches: Int64
 
-    public init(
+    init(
         userSeconds: Double, systemSeconds: Double, peakRssBytes: Int64,
         voluntaryContextSwitches: Int64, involuntaryContextSwitches: Int64
     ) {
@@ -25,7 +25,7 @@ public struct ResourceUsage: Sendable, Equatable {
 
     /// This process plus the children it has waited for (the `processes`
     /// executor's workers are reaped before a run ends, so they count).
-    public static func now() -> ResourceUsage {
+    static func now() -> ResourceUsage {
         var own = read(RUSAGE_SELF.rawValue)
         if let peak = ownPeakSinceReset() { own.peakRssBytes = peak }
         return own.adding(read(RUSAGE_CHILDREN.rawValue))
@@ -33,7 +33,7 @@ public struct ResourceUsage: Sendable, Equatable {
 
     /// A snapshot that also starts a new peak, so that a run reports its own
     /// peak memory rather than the largest of every run before it.
-    public static func startingNewPeak() -> ResourceUsage {
+    static func startingNewPeak() -> ResourceUsage {
         resetOwnPeak()
         return now()
     }
@@ -60,7 +60,7 @@ public struct ResourceUsage: Sendable, Equatable {
     }
 
     /// What happened between `earlier` and `self`; the peak stays a peak.
-    public func since(_ earlier: ResourceUsage) -> ResourceUsage {
+    func since(_ earlier: ResourceUsage) -> ResourceUsage {
         ResourceUsage(
             userSeconds: max(0, userSeconds - earlier.userSeconds),
             systemSeconds: max(0, systemSeconds - earlier.systemSeconds),

@@ -15,13 +15,13 @@ import Synchronization
 ///
 /// Z comes from Box–Muller on `SeededGenerator`'s uniforms: the same seed
 /// gives the same sequence of draws. CV 0 is the constant m.
-public struct LognormalLatency: Sendable, Hashable {
-    public let mean: Double
-    public let coefficientOfVariation: Double
+struct LognormalLatency: Sendable, Hashable {
+    let mean: Double
+    let coefficientOfVariation: Double
     let mu: Double
     let sigma: Double
 
-    public init(mean: Double, coefficientOfVariation: Double) {
+    init(mean: Double, coefficientOfVariation: Double) {
         precondition(mean >= 0 && coefficientOfVariation >= 0, "mean and CV must not be negative")
         self.mean = mean
         self.coefficientOfVariation = coefficientOfVariation
@@ -31,7 +31,7 @@ public struct LognormalLatency: Sendable, Hashable {
     }
 
     /// One service time, seconds.
-    public func draw(using generator: inout SeededGenerator) -> Double {
+    func draw(using generator: inout SeededGenerator) -> Double {
         guard coefficientOfVariation > 0, mean > 0 else { return mean }
         let u1 = max(generator.nextUnit(), .leastNonzeroMagnitude)
         let u2 = generator.nextUnit()

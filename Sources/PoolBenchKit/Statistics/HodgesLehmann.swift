@@ -1,18 +1,18 @@
 /// A location shift between two samples with its confidence interval.
-public struct ShiftEstimate: Sendable, Hashable, Codable {
+struct ShiftEstimate: Sendable, Hashable, Codable {
     /// The Hodges–Lehmann estimate of how much larger the second sample is.
-    public var shift: Double
-    public var lower: Double
-    public var upper: Double
+    var shift: Double
+    var lower: Double
+    var upper: Double
     /// The coverage the interval actually has, which can fall short of the
     /// one asked for when the samples are too small to reach it (3 against 3
     /// runs cannot give more than 90%).
-    public var confidence: Double
+    var confidence: Double
 }
 
 /// The Hodges–Lehmann two-sample shift estimator and the distribution-free
 /// confidence interval that inverts the Mann–Whitney test.
-public enum HodgesLehmann {
+enum HodgesLehmann {
     /// The shift Δ such that `second` looks like `first` + Δ; `nil` if either
     /// sample is empty.
     ///
@@ -28,7 +28,7 @@ public enum HodgesLehmann {
     ///
     /// `compare` applies it to log throughput, so that exp(Δ) is the ratio
     /// second/first and the interval holds for the ratio too.
-    public static func shift(from first: [Double], to second: [Double], confidence: Double = 0.95) -> ShiftEstimate? {
+    static func shift(from first: [Double], to second: [Double], confidence: Double = 0.95) -> ShiftEstimate? {
         guard !first.isEmpty, !second.isEmpty else { return nil }
         var differences: [Double] = []
         differences.reserveCapacity(first.count * second.count)

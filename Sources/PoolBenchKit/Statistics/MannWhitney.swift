@@ -1,9 +1,9 @@
 import Foundation
 
 /// The outcome of a two-sided Mann–Whitney U test.
-public struct MannWhitneyResult: Sendable, Hashable, Codable {
+struct MannWhitneyResult: Sendable, Hashable, Codable {
     /// How the p-value was computed.
-    public enum Method: String, Sendable, Hashable, Codable {
+    enum Method: String, Sendable, Hashable, Codable {
         /// The exact permutation distribution of U (no ties, small samples).
         case exact
         /// The tie-corrected normal approximation with continuity correction.
@@ -12,17 +12,17 @@ public struct MannWhitneyResult: Sendable, Hashable, Codable {
 
     /// U of the first sample: the number of pairs (x, y) with x > y, a tie
     /// counting one half. U₁ + U₂ = n₁·n₂.
-    public var u: Double
+    var u: Double
     /// Two-sided p-value: the chance, were both samples drawn from one
     /// distribution, of a U at least this far from n₁·n₂/2.
-    public var pValue: Double
-    public var method: Method
+    var pValue: Double
+    var method: Method
 }
 
 /// The Mann–Whitney U (Wilcoxon rank-sum) test: does one sample tend to give
 /// larger values than the other? It assumes nothing about the shape of the
 /// distribution, which suits run times with their long right tails.
-public enum MannWhitney {
+enum MannWhitney {
     /// The two-sided test of `x` against `y`; `nil` if either is empty.
     ///
     /// U₁ = R₁ − n₁(n₁ + 1)/2, where R₁ is the sum of the mid-ranks of `x` in
@@ -38,7 +38,7 @@ public enum MannWhitney {
     ///   z = (max(U₁, U₂) − n₁n₂/2 − ½) / s,
     ///   s² = n₁n₂/12 · ((n + 1) − Σ(t³ − t)/(n(n − 1))), n = n₁ + n₂, t over
     ///   groups of tied values; p = 2·P(Z > z), capped at 1.
-    public static func test(_ x: [Double], _ y: [Double]) -> MannWhitneyResult? {
+    static func test(_ x: [Double], _ y: [Double]) -> MannWhitneyResult? {
         guard !x.isEmpty, !y.isEmpty else { return nil }
         let n1 = x.count, n2 = y.count
         let ranked = midRanks(x + y)
@@ -66,7 +66,7 @@ public enum MannWhitney {
     /// 2 / C(n₁ + n₂, n₁) (complete separation, no ties), capped at 1.
     /// When it is not below α no data can be significant: 3 runs against 3
     /// can never beat 0.1, and α = 0.01 needs 5 against 5.
-    public static func smallestPossiblePValue(_ n1: Int, _ n2: Int) -> Double {
+    static func smallestPossiblePValue(_ n1: Int, _ n2: Int) -> Double {
         guard n1 > 0, n2 > 0 else { return 1 }
         return min(1, 2 * exp(-logBinomial(n1 + n2, n1)))
     }

@@ -12,9 +12,9 @@ import Foundation
 /// its file, and the age also covers a pid seen from another pid namespace
 /// (a container sharing the directory), where "no such process" proves
 /// nothing.
-public enum Leftovers {
+enum Leftovers {
     /// How long a leftover must have been untouched before it is removed.
-    public static let staleAfter: TimeInterval = 10 * 60
+    static let staleAfter: TimeInterval = 10 * 60
 
     /// `poolbench-<pid>-`, the marker every temporary name carries.
     static var marker: String { "poolbench-\(getpid())-" }

@@ -7,9 +7,9 @@ import Synchronization
 /// The command line's Ctrl-C handling calls `removeAll()` before exiting.
 /// It takes a lock and walks directories, so call it from a
 /// `DispatchSourceSignal` handler or a task, not from a raw signal handler.
-public final class TemporaryResources: Sendable {
+final class TemporaryResources: Sendable {
     /// The process-wide registry that workloads and executors use.
-    public static let shared = TemporaryResources()
+    static let shared = TemporaryResources()
 
     private struct Registered {
         var directories: Set<String> = []
@@ -22,7 +22,7 @@ public final class TemporaryResources: Sendable {
 
     /// Removes every registered directory (with its contents) and unlinks
     /// every registered named semaphore.
-    public static func removeAll() {
+    static func removeAll() {
         shared.removeAll()
     }
 

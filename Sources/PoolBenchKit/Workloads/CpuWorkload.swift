@@ -3,11 +3,11 @@ import Synchronization
 /// Sums the squares of `0..<size` per task: the CPU-bound control, whose
 /// best worker count is the number of cores. The async body runs the same
 /// loop without suspending, which is the point of the control.
-public struct CpuWorkload: Workload {
-    public let size: Int
+struct CpuWorkload: Workload {
+    let size: Int
     private let expected: UInt64
 
-    public init(size: Int) throws(PoolBenchError) {
+    init(size: Int) throws(PoolBenchError) {
         guard size >= 0 else {
             throw .invalidParameter(name: "size", value: "\(size)", expected: "at least 0")
         }
@@ -15,9 +15,9 @@ public struct CpuWorkload: Workload {
         expected = Self.closedFormSumOfSquares(below: size)
     }
 
-    public var spec: WorkloadSpec { .cpu(size: size) }
+    var spec: WorkloadSpec { .cpu(size: size) }
 
-    public func runBlocking(task: Int) throws {
+    func runBlocking(task: Int) throws {
         let sum = Self.sumOfSquares(below: size)
         // Using the sum keeps the loop alive; the check catches a broken loop.
         guard sum == expected else {
@@ -25,7 +25,7 @@ public struct CpuWorkload: Workload {
         }
     }
 
-    public func run(task: Int) async throws {
+    func run(task: Int) async throws {
         try runBlocking(task: task)
     }
 

@@ -7,14 +7,14 @@ import Synchronization
 /// The files live in a private temporary directory made when the workload is
 /// built. `close()` removes it (deinit does too, as a safety net), and
 /// `TemporaryResources.removeAll()` removes it when a run is interrupted.
-public final class FileWorkload: Workload {
-    public let bytes: Int
+final class FileWorkload: Workload {
+    let bytes: Int
     /// Where this workload's task files come and go.
-    public let directory: String
+    let directory: String
     private let payload: [UInt8]
     private let registry: TemporaryResources
 
-    public convenience init(bytes: Int) throws(PoolBenchError) {
+    convenience init(bytes: Int) throws(PoolBenchError) {
         try self.init(bytes: bytes, registry: .shared)
     }
 
@@ -32,9 +32,9 @@ public final class FileWorkload: Workload {
         close()
     }
 
-    public var spec: WorkloadSpec { .file(bytes: bytes) }
+    var spec: WorkloadSpec { .file(bytes: bytes) }
 
-    public func runBlocking(task: Int) throws {
+    func runBlocking(task: Int) throws {
         let path = "\(directory)/task-\(task)"
         defer { unlink(path) }
         try write(to: path)
@@ -47,11 +47,11 @@ public final class FileWorkload: Workload {
     /// The file calls block until the disk answers, so they run on a thread
     /// of their own and the task awaits it: the cooperative pool never waits
     /// on the disk.
-    public func run(task: Int) async throws {
+    func run(task: Int) async throws {
         try await BlockingCall.run { try self.runBlocking(task: task) }
     }
 
-    public func close() {
+    func close() {
         registry.removeDirectory(directory)
     }
 

@@ -4,13 +4,13 @@ import Glibc
 /// capacity K it is a simulated server: a task queues for one of K slots,
 /// holds it for `duration` and releases it, so throughput saturates at K
 /// workers (K ÷ duration tasks per second) and latency includes the wait.
-public struct SleepWorkload: Workload {
-    public let duration: Double
+struct SleepWorkload: Workload {
+    let duration: Double
     let slots: (any SlotServer)?
 
     /// A sleep, or with `capacity` a server whose slots are served in
     /// arrival order within this process.
-    public init(duration: Double, capacity: Int? = nil) throws(PoolBenchError) {
+    init(duration: Double, capacity: Int? = nil) throws(PoolBenchError) {
         guard duration.isFinite, duration >= 0, duration <= Units.longestDuration else {
             throw .invalidParameter(name: "duration", value: "\(duration)", expected: "from 0 to 86400 seconds (a day)")
         }
@@ -25,13 +25,13 @@ public struct SleepWorkload: Workload {
         self.slots = slots
     }
 
-    public var spec: WorkloadSpec {
+    var spec: WorkloadSpec {
         .sleep(duration: duration, capacity: slots?.capacity)
     }
 
     /// Sleeps with `clock_nanosleep` towards an absolute deadline, so a
     /// signal interrupting it does not shorten or lengthen the wait.
-    public func runBlocking(task: Int) throws {
+    func runBlocking(task: Int) throws {
         slots?.acquireBlocking()
         defer { slots?.release() }
         var deadline = Self.monotonicTime(secondsFromNow: duration)
@@ -41,7 +41,7 @@ public struct SleepWorkload: Workload {
     /// Suspends with `Task.sleep` with zero tolerance: without one, the
     /// timer goes through `dispatch_after`, whose leeway is a tenth of the
     /// delay but at least 1 ms — up to double for a 1 ms sleep.
-    public func run(task: Int) async throws {
+    func run(task: Int) async throws {
         await slots?.acquire()
         defer { slots?.release() }
         try await Task.sleep(for: .seconds(duration), tolerance: .zero, clock: .suspending)

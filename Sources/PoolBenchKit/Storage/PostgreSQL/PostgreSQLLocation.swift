@@ -4,12 +4,12 @@ import Foundation
 /// connection URL, handed to libpq exactly as the user wrote it (so its
 /// parameters, such as `sslmode`, pass through), and shown to people only
 /// without its password.
-public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
+struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     /// The URL as given; it may hold a password, so it is never printed.
     let url: String
 
     /// nil when `text` is not a PostgreSQL URL: it is then a SQLite path.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         let lowered = text.lowercased()
         guard lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgres://") else { return nil }
         url = text
@@ -17,7 +17,7 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without a password, e.g. `postgresql://ci@db.example:5432/bench`;
     /// a `password=` query parameter is dropped too. Safe to print and store.
-    public var description: String { Self.redacting(url) }
+    var description: String { Self.redacting(url) }
 
     static func redacting(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
