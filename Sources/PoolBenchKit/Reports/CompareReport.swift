@@ -86,15 +86,14 @@ public struct CompareReport: Report {
 
     /// `{"a": {"text", "sweepIds"}, "b": …, "alpha", "points": […]}`.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(SideJSON(a), forKey: .a)
-        try container.encode(SideJSON(b), forKey: .b)
-        try container.encode(alpha, forKey: .alpha)
-        try container.encode(points.map(PointJSON.init), forKey: .points)
+        try CompareJSON(a: SideJSON(a), b: SideJSON(b), alpha: alpha, points: points.map(PointJSON.init)).encode(to: encoder)
     }
 
-    private enum Key: String, CodingKey {
-        case a, b, alpha, points
+    private struct CompareJSON: Encodable {
+        var a: SideJSON
+        var b: SideJSON
+        var alpha: Double
+        var points: [PointJSON]
     }
 
     private struct SideJSON: Encodable {
