@@ -75,7 +75,7 @@ enum ExportBenchmarks {
         "sweep.uuid", "sweep.status", "sweep.startedAt", "sweep.finishedAt", "sweep.label", "sweep.commandLine",
         "sweep.gitCommit", "sweep.gitBranch", "host.name", "host.os", "host.kernel", "host.cpuModel",
         "host.logicalCores", "host.memoryBytes", "host.poolbenchVersion", "run.bytesReceived",
-        "run.machineCpuSeconds", "run.otherCpuSeconds", "run.stealSeconds",
+        "run.machineCpuSeconds", "run.otherCpuSeconds", "run.stealSeconds", "sweep.testbed",
     ]
 
     /// A history of `runCount` runs over four hosts, with labels that need
