@@ -76,5 +76,14 @@ extension AnswersTests {
             let best = try render(BestReport(series: series, newestSweeps: 20), as: .table)
             #expect(best.contains(warning))
         }
+
+        @Test("The HTML report names a testbed series by its testbed, beside the host series")
+        func htmlReport() throws {
+            let (report, page) = try HTMLReportTests.page(try Self.history().store)
+            #expect(report.panels.map(\.answer.machine) == ["runner-a", "testbed ci"])
+            let facts = page.all("dd").map(\.text)
+            #expect(facts.contains("runner-a (2 logical cores), testbed ci (2 logical cores)"))
+            #expect(page.text.contains("pool · testbed ci"))
+        }
     }
 }
