@@ -41,4 +41,54 @@ import Testing
         #expect(try sweepCount(["--db", "earlier.sqlite"]) == 3)
         #expect(try sweepCount(["--db", "earlier.sqlite", "--testbed", "ci-large"]) == 0)
     }
+
+    /// Runs `sql` on the history `poolbench.sqlite` through Python's sqlite3.
+    func execute(_ sql: String) throws {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.close()",
+            cli.path("poolbench.sqlite"), sql,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0)
+    }
+
+    /// Hosted CI: each nightly sweep on a runner of a new name, all with
+    /// `--testbed ci`; then one sweep without a testbed on the first runner.
+    @Test func bestAndTrendKeepATestbedsSweepsOneSeriesAcrossHostNames() throws {
+        defer { cli.remove() }
+        let curve = AnswersCLITests.capacity16(1...24)
+        try AnswersCLITests.history(cli, [.init(curve), .init(curve), .init(curve)])
+        try execute("""
+            INSERT INTO host (name, os, kernel, cpuModel, logicalCores, memoryBytes, poolbenchVersion)
+                SELECT 'runner-' || n, os, kernel, cpuModel, logicalCores, memoryBytes, poolbenchVersion
+                FROM host, (SELECT 'a' AS n UNION SELECT 'b') WHERE host.id = (SELECT min(id) FROM host);
+            UPDATE sweep SET hostId = (SELECT id FROM host WHERE name = 'runner-a') WHERE id IN (1, 3);
+            UPDATE sweep SET hostId = (SELECT id FROM host WHERE name = 'runner-b') WHERE id = 2;
+            UPDATE sweep SET testbed = 'ci' WHERE id IN (1, 2);
+            """)
+
+        let trend = try JSONSerialization.jsonObject(with: Data(try cli.run(["trend", "--format", "json"]).stdout.utf8))
+        let series = try #require((trend as? [String: Any])?["series"] as? [[String: Any]])
+        let ci = series.filter { $0["testbed"] as? String == "ci" }
+        #expect(ci.count == 24 && ci.allSatisfy { ($0["sweeps"] as? [Any])?.count == 2 && $0["host"] as? String == "runner-b" })
+        let alone = series.filter { $0["testbed"] is NSNull }
+        #expect(alone.count == 24 && alone.allSatisfy { ($0["sweeps"] as? [Any])?.count == 1 && $0["host"] as? String == "runner-a" })
+
+        let text = try cli.run(["trend", "--testbed", "ci"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("testbed ci") && !text.stdout.contains("runner-a"))
+        #expect(!text.stdout.contains("Warning: testbed"), "both runners have the same cores and CPU")
+
+        let best = try cli.run(["best"])
+        #expect(best.status == 0, "\(best.stderr)")
+        #expect(best.stdout.contains("sleep duration=20ms capacity=16 · pool · testbed ci\n"))
+        #expect(best.stdout.contains("sleep duration=20ms capacity=16 · pool · runner-a\n"))
+
+        try execute("UPDATE host SET logicalCores = logicalCores + 2 WHERE name = 'runner-b';")
+        let mixed = try cli.run(["trend", "--testbed", "ci"])
+        #expect(mixed.stdout.contains("Warning: testbed ci ran on 2 hosts that differ ("), "\(mixed.stdout)")
+    }
 }

@@ -27,7 +27,7 @@ extension BestReport {
         columns += [.init("throughput, peak = \(chartWidth) cells"), .init("")]
         let peak = recommendation.points.map(\.medianThroughput).filter(\.isFinite).max() ?? 0
         var table = Table(
-            title: "\(answer.key.workloadDescription) · \(answer.key.executor) · \(answer.host)", columns: columns
+            title: "\(answer.key.workloadDescription) · \(answer.key.executor) · \(answer.machine)", columns: columns
         )
         table.rows = recommendation.points.map { point in
             var row = [String(point.workers), String(point.runs), Formatting.rate(point.medianThroughput)]
@@ -81,6 +81,7 @@ extension BestReport {
         }
         if let priors = priorsLine(recommendation.priors, cores: answer.logicalCores) { notes.append(priors) }
         if let busy = BusyMachine.warning(answer.busySweeps, cores: answer.logicalCores) { notes.append(busy) }
+        if let mixed = answer.mixedHardware { notes.append(mixed) }
         notes.append(sourceLine(answer))
         return notes
     }
@@ -136,7 +137,7 @@ extension BestReport {
         return line + "."
     }
 
-    /// One row per workload × host with two or more executors.
+    /// One row per workload × machine with two or more executors.
     var verdictTable: Table? {
         guard !executorVerdicts.isEmpty else { return nil }
         var table = Table(title: "Across executors", columns: [
@@ -148,11 +149,11 @@ extension BestReport {
             let peak = "\(choice.bestPeakExecutor)"
                 + (verdict.bestPeakWorkers.map { " × \($0)" } ?? "")
                 + ", \(Formatting.rate(choice.bestPeakThroughput)) tasks/s"
-            return [verdict.workloadDescription, verdict.host, choice.executor, String(choice.workers), Formatting.rate(choice.throughput), peak]
+            return [verdict.workloadDescription, verdict.machine, choice.executor, String(choice.workers), Formatting.rate(choice.throughput), peak]
         }
         table.notes = executorVerdicts.map { verdict in
             let choice = verdict.choice
-            return "\(verdict.workloadDescription) on \(verdict.host): use \(choice.executor) with \(choice.workers) worker\(choice.workers == 1 ? "" : "s")"
+            return "\(verdict.workloadDescription) on \(verdict.machine): use \(choice.executor) with \(choice.workers) worker\(choice.workers == 1 ? "" : "s")"
                 + " — the fewest workers within \(percent(tolerance)) of the highest peak among "
                 + verdict.executors.joined(separator: ", ") + "."
         }
@@ -191,7 +192,7 @@ extension BestReport {
         let answer: Answer
 
         enum Key: String, CodingKey {
-            case workload, parameters, executor, host, logicalCores, recommendedWorkers, band, peakWorkers
+            case workload, parameters, executor, host, testbed, logicalCores, recommendedWorkers, band, peakWorkers
             case peakThroughput, modelPeakWorkers, modelPeakThroughput, kneeThroughput, fractionOfPeak
             case fewerWorkersFraction, tradeOff, method, reason, firstError
             case plateauReached, nextRange, nextCommand, runs, sweeps, sweepsRead, sinceSweepId, sinceStartedAt
@@ -207,6 +208,7 @@ extension BestReport {
             try c.encode(answer.key.parameters, forKey: .parameters)
             try c.encode(answer.key.executor, forKey: .executor)
             try c.encode(answer.host, forKey: .host)
+            try c.encode(answer.testbed, forKey: .testbed)
             try c.encode(answer.logicalCores, forKey: .logicalCores)
             try c.encode(r.recommendedWorkers, forKey: .recommendedWorkers)
             try c.encode(r.band, forKey: .band)
@@ -281,6 +283,7 @@ extension BestReport {
         var workload: String
         var parameters: String
         var host: String
+        var testbed: String?
         var executors: [String]
         var executor: String
         var workers: Int
@@ -291,6 +294,7 @@ extension BestReport {
 
         init(_ verdict: ExecutorVerdict) {
             (workload, parameters, host, executors) = (verdict.workload, verdict.parameters, verdict.host, verdict.executors)
+            testbed = verdict.testbed
             (executor, workers, throughput) = (verdict.choice.executor, verdict.choice.workers, verdict.choice.throughput)
             (bestPeakExecutor, bestPeakWorkers) = (verdict.choice.bestPeakExecutor, verdict.bestPeakWorkers)
             bestPeakThroughput = verdict.choice.bestPeakThroughput

@@ -1,13 +1,17 @@
 import Foundation
 
-/// What `best` prints: for each workload × executor × host, the recommended
+/// What `best` prints: for each workload × executor × machine (testbed, or
+/// host when the sweeps named no testbed), the recommended
 /// worker count from the runs since the curve last changed, the curve it
 /// came from, and across executors which one to use.
 public struct BestReport: Report {
     /// One series' answer.
     public struct Answer: Sendable {
         public var key: SeriesKey
+        /// The host of the newest sweep read.
         public var host: String
+        /// The testbed the series is kept by; nil when kept by host.
+        public var testbed: String?
         public var logicalCores: Int
         /// Sweeps read: the series' newest, at most `--last`.
         public var sweepsRead: Int
@@ -20,13 +24,20 @@ public struct BestReport: Report {
         public var othersShare: Double?
         /// The answer under `--max-p99`; nil when no limit was asked.
         public var latencyLimited: LatencyLimitedAnswer?
+        /// `SeriesRuns.mixedHardwareWarning` of the series answered.
+        public var mixedHardware: String?
+
+        /// `testbed ci-large` or `bench-1`.
+        public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
     }
 
-    /// Across the executors of one workload on one host, which to use.
+    /// Across the executors of one workload on one machine, which to use.
     public struct ExecutorVerdict: Sendable {
         public var workload: String
         public var parameters: String
+        /// The host of the first executor's answer.
         public var host: String
+        public var testbed: String?
         /// Executors that had a recommendation, by name.
         public var executors: [String]
         public var choice: ExecutorChoice
@@ -37,6 +48,9 @@ public struct BestReport: Report {
         public var workloadDescription: String {
             parameters.isEmpty ? workload : "\(workload) \(parameters)"
         }
+
+        /// `testbed ci-large` or `bench-1`.
+        public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
     }
 
     public var tolerance: Double
@@ -44,7 +58,7 @@ public struct BestReport: Report {
     public var latencyLimit: Double?
     /// The most sweeps read per series (`--last`).
     public var newestSweeps: Int
-    /// Sorted by workload, parameters, executor, host.
+    /// Sorted by workload, parameters, executor, machine.
     public var answers: [Answer]
     public var executorVerdicts: [ExecutorVerdict]
     /// Series left out because their executor has no worker count to tune.
@@ -76,25 +90,28 @@ public struct BestReport: Report {
             samples: samples, cores: series.logicalCores
         )
         return Answer(
-            key: series.key, host: series.host, logicalCores: series.logicalCores, sweepsRead: series.sweeps.count,
+            key: series.key, host: series.host, testbed: series.testbed, logicalCores: series.logicalCores,
+            sweepsRead: series.sweeps.count,
             level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation,
             busySweeps: BusyMachine.busySweeps(samples, cores: series.logicalCores),
             othersShare: BusyMachine.othersShare(samples, cores: series.logicalCores),
-            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) }
+            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) },
+            mixedHardware: series.mixedHardwareWarning
         )
     }
 
-    /// Knee.bestExecutor over each workload × host with two or more
+    /// Knee.bestExecutor over each workload × machine with two or more
     /// executors that recommend.
     static func verdicts(_ answers: [Answer], tolerance: Double) -> [ExecutorVerdict] {
-        let groups = Dictionary(grouping: answers) { [$0.key.workload, $0.key.parameters, $0.host] }
+        let groups = Dictionary(grouping: answers) { [$0.key.workload, $0.key.parameters, $0.machine] }
         return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { group in
             let members = groups[group, default: []].filter { $0.recommendation.recommendedWorkers != nil }
             guard members.count >= 2 else { return nil }
             let byExecutor = Dictionary(members.map { ($0.key.executor, $0.recommendation) }) { first, _ in first }
             guard let choice = Knee.bestExecutor(byExecutor, tolerance: tolerance) else { return nil }
             return ExecutorVerdict(
-                workload: group[0], parameters: group[1], host: group[2], executors: byExecutor.keys.sorted(),
+                workload: group[0], parameters: group[1], host: members[0].host, testbed: members[0].testbed,
+                executors: byExecutor.keys.sorted(),
                 choice: choice, bestPeakWorkers: byExecutor[choice.bestPeakExecutor]?.peakWorkers
             )
         }

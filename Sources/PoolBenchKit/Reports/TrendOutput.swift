@@ -1,8 +1,9 @@
 import Foundation
 
-/// What `trend` prints: every workload × executor × workers × host series
-/// over time with its change points, and how each workload × executor ×
-/// host's recommended worker count moved from sweep to sweep.
+/// What `trend` prints: every workload × executor × workers × machine
+/// (testbed, or host when the sweeps named no testbed) series over time with
+/// its change points, and how each workload × executor × machine's
+/// recommended worker count moved from sweep to sweep.
 ///
 /// (`TrendReport` is the answer for one series; this is the
 /// command's whole output.)
@@ -11,7 +12,10 @@ public struct TrendOutput: Report {
     public struct Series: Sendable {
         public var key: SeriesKey
         public var workers: Int
+        /// The host of the newest sweep read.
         public var host: String
+        /// The testbed the series is kept by; nil when kept by host.
+        public var testbed: String?
         public var report: TrendReport
         /// The metrics whose regression the series group's newest sweep
         /// revealed; empty when that sweep did not measure this count.
@@ -19,6 +23,9 @@ public struct TrendOutput: Report {
         /// Whether a busy machine may explain each of `report.changes`
         /// (`BusyMachine.mayExplain`), in the same order.
         public var busyMachine: [Bool] = []
+
+        /// `testbed ci-large` or `bench-1`.
+        public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
 
         /// Whether a busy machine may explain `report.changes[index]`.
         func busyMachine(at index: Int) -> Bool {
@@ -29,13 +36,21 @@ public struct TrendOutput: Report {
     /// One series' recommendation per sweep, and where it moved.
     public struct Drift: Sendable {
         public var key: SeriesKey
+        /// The host of the newest sweep read.
         public var host: String
+        /// The testbed the series is kept by; nil when kept by host.
+        public var testbed: String?
         /// Sweeps with a recommendation (two or more worker counts), oldest first.
         public var recommendations: [RecommendationPoint]
         public var shifts: [WorkerShift]
         /// The series' sweeps that ran on a busy machine, oldest first.
         public var busySweeps: [SweepLoad] = []
         public var logicalCores: Int = 1
+        /// `SeriesRuns.mixedHardwareWarning` of the series.
+        public var mixedHardware: String?
+
+        /// `testbed ci-large` or `bench-1`.
+        public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
     }
 
     /// Bootstrap resamples of each per-sweep recommendation. Fewer than
@@ -45,9 +60,9 @@ public struct TrendOutput: Report {
 
     /// The most sweeps read per series (`--last`).
     public var newestSweeps: Int
-    /// Sorted by workload, parameters, executor, host, workers.
+    /// Sorted by workload, parameters, executor, machine, workers.
     public var series: [Series]
-    /// Sorted by workload, parameters, executor, host.
+    /// Sorted by workload, parameters, executor, machine.
     public var drifts: [Drift]
 
     /// Whether the newest sweep of any series group regressed: a throughput
@@ -72,7 +87,7 @@ public struct TrendOutput: Report {
     }
 
     /// "Newest" is the newest sweep of the whole series group (workload ×
-    /// executor × host), not of each worker count: when later sweeps measured
+    /// executor × machine), not of each worker count: when later sweeps measured
     /// only other counts, a count's last regression is old news, fixed or
     /// not, and must not keep failing CI.
     ///
@@ -88,7 +103,7 @@ public struct TrendOutput: Report {
                 .filter { $0.direction == .regression && $0.detectedAtSweepID == newest }
                 .map(\.metric)
             return Series(
-                key: runs.key, workers: workers, host: runs.host, report: report, regressedAtNewest: regressed,
+                key: runs.key, workers: workers, host: runs.host, testbed: runs.testbed, report: report, regressedAtNewest: regressed,
                 busyMachine: report.changes.map { BusyMachine.mayExplain($0, order: order, busy: busy) }
             )
         }
@@ -106,8 +121,9 @@ public struct TrendOutput: Report {
             return RecommendationPoint(sweepID: sweep.id, startedAt: sweep.startedAt, recommendedWorkers: workers, band: band)
         }
         return Drift(
-            key: runs.key, host: runs.host, recommendations: points, shifts: WorkerDrift.shifts(in: points),
-            busySweeps: BusyMachine.busySweeps(runs.samples, cores: runs.logicalCores), logicalCores: runs.logicalCores
+            key: runs.key, host: runs.host, testbed: runs.testbed, recommendations: points,
+            shifts: WorkerDrift.shifts(in: points), busySweeps: BusyMachine.busySweeps(runs.samples, cores: runs.logicalCores),
+            logicalCores: runs.logicalCores, mixedHardware: runs.mixedHardwareWarning
         )
     }
 }
@@ -134,7 +150,7 @@ extension TrendOutput {
             let sweeps = series.report.sweeps
             let latency = sweeps.map { $0.medianLatencyP99 ?? .nan }
             return [
-                series.key.workloadDescription, series.key.executor, String(series.workers), series.host,
+                series.key.workloadDescription, series.key.executor, String(series.workers), series.machine,
                 String(sweeps.count), Formatting.rate(sweeps.last?.medianThroughput),
                 Sparkline.render(sweeps.map(\.medianThroughput)), Formatting.seconds(sweeps.last?.medianLatencyP99),
                 latency.contains(where: \.isFinite) ? Sparkline.render(latency) : "", status(series),
@@ -146,7 +162,7 @@ extension TrendOutput {
             regressed == 0
                 ? "No series regressed at its newest sweep."
                 : "\(regressed) series regressed at the newest sweep (▼ at newest).",
-        ] + busyMachineNotes
+        ] + busyMachineNotes + mixedHardwareNotes
         return table
     }
 
@@ -174,7 +190,7 @@ extension TrendOutput {
         table.rows = rows.map { series, change, busy in
             [
                 String(change.sweepID), started[change.sweepID].map(Formatting.minute) ?? "", series.key.workloadDescription,
-                series.key.executor, String(series.workers), series.host, Self.metricName(change.metric),
+                series.key.executor, String(series.workers), series.machine, Self.metricName(change.metric),
                 Self.value(change.before, change.metric), Self.value(change.after, change.metric),
                 Self.signedPercent(change.relativeChange), String(format: "%.2g", change.pValue),
                 (change.direction == .regression ? "▼ regression" : "▲ improvement") + (busy ? ", busy machine" : ""),
@@ -204,7 +220,7 @@ extension TrendOutput {
         table.rows = drifts.map { drift in
             let newest = drift.recommendations.last
             return [
-                drift.key.workloadDescription, drift.key.executor, drift.host, String(drift.recommendations.count),
+                drift.key.workloadDescription, drift.key.executor, drift.machine, String(drift.recommendations.count),
                 newest.map { String($0.recommendedWorkers) } ?? "", newest.map { "\($0.band.lowerBound)…\($0.band.upperBound)" } ?? "",
                 drift.recommendations.map { String($0.recommendedWorkers) }.joined(separator: " "),
                 drift.shifts.isEmpty
@@ -220,9 +236,15 @@ extension TrendOutput {
         return table
     }
 
-    /// One warning line per host whose sweeps ran on a busy machine.
+    /// One warning line per testbed whose sweeps ran on hosts that differ.
+    var mixedHardwareNotes: [String] {
+        let warnings = Dictionary(drifts.compactMap { drift in drift.mixedHardware.map { (drift.machine, $0) } }) { _, last in last }
+        return warnings.keys.sorted().compactMap { warnings[$0] }
+    }
+
+    /// One warning line per machine whose sweeps ran on a busy machine.
     var busyMachineNotes: [String] {
-        let byHost = Dictionary(grouping: drifts.filter { !$0.busySweeps.isEmpty }, by: \.host)
+        let byHost = Dictionary(grouping: drifts.filter { !$0.busySweeps.isEmpty }, by: \.machine)
         return byHost.keys.sorted().compactMap { host in
             let drifts = byHost[host, default: []]
             let loads = Dictionary(drifts.flatMap(\.busySweeps).map { ($0.sweepID, $0) }) { first, _ in first }
@@ -267,6 +289,7 @@ extension TrendOutput {
         var executor: String
         var workers: Int
         var host: String
+        var testbed: String?
         var sweeps: [SweepJSON]
         var changes: [ChangeJSON]
         var currentLevelSince: Int64?
@@ -274,7 +297,7 @@ extension TrendOutput {
 
         init(_ series: Series) {
             (workload, parameters, executor) = (series.key.workload, series.key.parameters, series.key.executor)
-            (workers, host) = (series.workers, series.host)
+            (workers, host, testbed) = (series.workers, series.host, series.testbed)
             sweeps = series.report.sweeps.map(SweepJSON.init)
             changes = series.report.changes.enumerated().map { index, change in
                 ChangeJSON(change, busyMachine: series.busyMachine(at: index))
@@ -343,11 +366,13 @@ extension TrendOutput {
         var parameters: String
         var executor: String
         var host: String
+        var testbed: String?
         var points: [Point]
         var shifts: [Shift]
 
         init(_ drift: Drift) {
             (workload, parameters, executor, host) = (drift.key.workload, drift.key.parameters, drift.key.executor, drift.host)
+            testbed = drift.testbed
             points = drift.recommendations.map {
                 Point(sweepId: $0.sweepID, startedAt: $0.startedAt, recommendedWorkers: $0.recommendedWorkers, band: $0.band)
             }

@@ -33,13 +33,29 @@ public struct SweepStamp: Hashable, Sendable {
     public var label: String?
     public var host: String
     public var logicalCores: Int
+    /// The class of comparable machines it ran on (`--testbed`), if given.
+    public var testbed: String?
+    /// The host's CPU model as the sweep recorded it.
+    public var cpuModel: String
 
-    public init(id: Int64, startedAt: Date, label: String? = nil, host: String, logicalCores: Int) {
+    public init(
+        id: Int64, startedAt: Date, label: String? = nil, host: String, logicalCores: Int, testbed: String? = nil,
+        cpuModel: String = ""
+    ) {
         self.id = id
         self.startedAt = startedAt
         self.label = label
         self.host = host
         self.logicalCores = logicalCores
+        self.testbed = testbed
+        self.cpuModel = cpuModel
+    }
+
+    /// What a series of this sweep is kept apart by: its testbed when it
+    /// has one, else its host name. A host name cannot hold a space, so the
+    /// two never meet.
+    public var machine: String {
+        SeriesRuns.machine(host: host, testbed: testbed)
     }
 
     /// Oldest first; sweeps started in the same millisecond by ID.
@@ -48,13 +64,18 @@ public struct SweepStamp: Hashable, Sendable {
     }
 }
 
-/// The newest runs of one series on one host, as `best` and `trend` read them.
+/// The newest runs of one series on one machine — a testbed when its
+/// sweeps named one, else a host — as `best` and `trend` read them.
 public struct SeriesRuns: Sendable {
     public var key: SeriesKey
-    /// The host name. Hosts are told apart by name only, so a kernel or
-    /// poolbench upgrade stays in the same series, where `trend` can see
-    /// what it changed.
+    /// The host name of the newest sweep read. Hosts are told apart by name
+    /// only, so a kernel or poolbench upgrade stays in the same series,
+    /// where `trend` can see what it changed.
     public var host: String
+    /// The testbed the series is kept by; nil when it is kept by host.
+    /// Hosted CI gives every runner a new name, so there the testbed is
+    /// what makes one nightly sweep follow the last.
+    public var testbed: String?
     /// Logical cores of the host as its newest sweep recorded them.
     public var logicalCores: Int
     /// The sweeps read, oldest first.
@@ -62,18 +83,48 @@ public struct SeriesRuns: Sendable {
     /// Their runs, oldest sweep first, then by worker count.
     public var samples: [Sample]
 
-    public init(key: SeriesKey, host: String, logicalCores: Int, sweeps: [SweepStamp], samples: [Sample]) {
+    public init(
+        key: SeriesKey, host: String, testbed: String? = nil, logicalCores: Int, sweeps: [SweepStamp], samples: [Sample]
+    ) {
         self.key = key
         self.host = host
+        self.testbed = testbed
         self.logicalCores = logicalCores
         self.sweeps = sweeps
         self.samples = samples
+    }
+
+    /// `testbed ci-large` or `bench-1`: how reports name the machine.
+    public var machine: String {
+        Self.machine(host: host, testbed: testbed)
+    }
+
+    static func machine(host: String, testbed: String?) -> String {
+        testbed.map { "testbed \($0)" } ?? host
+    }
+
+    /// One line when the sweeps of a testbed ran on hosts that differ in
+    /// logical cores or CPU model, whose answers pool unlike machines; nil
+    /// when they agree or the series is kept by host.
+    public var mixedHardwareWarning: String? {
+        guard let testbed else { return nil }
+        let cores = Set(sweeps.map(\.logicalCores)).sorted()
+        let models = Set(sweeps.map(\.cpuModel)).sorted()
+        guard cores.count > 1 || models.count > 1 else { return nil }
+        var differences: [String] = []
+        if cores.count > 1 { differences.append("\(cores.map(String.init).joined(separator: ", ")) logical cores") }
+        if models.count > 1 { differences.append("CPU models \(models.joined(separator: ", "))") }
+        let hosts = Set(sweeps.map(\.host)).count
+        return "Warning: testbed \(testbed) ran on \(hosts) host\(hosts == 1 ? "" : "s") that differ "
+            + "(\(differences.joined(separator: "; "))); its answers pool unlike machines — "
+            + "give each kind of machine its own --testbed."
     }
 }
 
 extension HistoryStore {
     /// Every series matching `filter`, each with the runs of at most its
-    /// `newestSweeps` newest sweeps per host; sorted by series, then host.
+    /// `newestSweeps` newest sweeps per machine (testbed when the sweep has
+    /// one, else host); sorted by series, then machine.
     ///
     /// The filter's sweep conditions (label, host, `--since`/`--until` on
     /// the sweep's start, sweep ID) choose sweeps; workload and executor
@@ -84,7 +135,7 @@ extension HistoryStore {
     /// answered, not the size of the history.
     public func seriesRuns(matching filter: HistoryFilter, newestSweeps: Int) throws -> [SeriesRuns] {
         try writer.read { db in
-            let newestFirst = Dictionary(grouping: try sweepStamps(db, filter), by: \.host)
+            let newestFirst = Dictionary(grouping: try sweepStamps(db, filter), by: \.machine)
                 .mapValues { Array($0.sorted(by: SweepStamp.isOlder).reversed()) }
             guard !newestFirst.isEmpty else { return [] }
             let probe = try db.cachedStatement(sql: """
@@ -92,16 +143,17 @@ extension HistoryStore {
                 """)
             var result: [SeriesRuns] = []
             for key in try seriesKeys(db, filter) {
-                for host in newestFirst.keys.sorted() {
+                for machine in newestFirst.keys.sorted() {
                     var chosen: [SweepStamp] = []
-                    for sweep in newestFirst[host, default: []] where chosen.count < max(newestSweeps, 1) {
+                    for sweep in newestFirst[machine, default: []] where chosen.count < max(newestSweeps, 1) {
                         let arguments: StatementArguments = [key.workload, key.parameters, key.executor, sweep.id]
                         if try Int.fetchOne(probe, arguments: arguments) != nil { chosen.append(sweep) }
                     }
                     guard let newest = chosen.first else { continue }
                     let sweeps = Array(chosen.reversed())
                     result.append(SeriesRuns(
-                        key: key, host: host, logicalCores: newest.logicalCores, sweeps: sweeps,
+                        key: key, host: newest.host, testbed: newest.testbed, logicalCores: newest.logicalCores,
+                        sweeps: sweeps,
                         samples: try samples(db, of: key, in: sweeps)
                     ))
                 }
@@ -155,6 +207,7 @@ extension HistoryStore {
         var conditions: [SQL] = ["1"]
         if let label = filter.label { conditions.append("sweep.label = \(label)") }
         if let host = filter.host { conditions.append("host.name = \(host)") }
+        if let testbed = filter.testbed { conditions.append("sweep.testbed = \(testbed)") }
         if let since = filter.since { conditions.append("sweep.startedAt >= \(Timestamp.format(since))") }
         if let until = filter.until { conditions.append("sweep.startedAt <= \(Timestamp.format(until))") }
         if let sweepID = filter.sweepID { conditions.append("sweep.id = \(sweepID)") }
@@ -166,7 +219,7 @@ extension HistoryStore {
         // of timestamps in Swift would cost more than the rest of the query.
         let request: SQLRequest<Row> = """
             SELECT sweep.id, CAST(round((julianday(sweep.startedAt) - 2440587.5) * 86400000) AS INTEGER),
-                sweep.label, host.name, host.logicalCores
+                sweep.label, host.name, host.logicalCores, sweep.testbed, host.cpuModel
             FROM sweep JOIN host ON host.id = sweep.hostId
             WHERE \(condition)
             ORDER BY sweep.startedAt, sweep.id
@@ -175,7 +228,10 @@ extension HistoryStore {
             let milliseconds: Int64 = row[1]
             // The same arithmetic as `Timestamp.parse`, so dates compare equal.
             let startedAt = Date(timeIntervalSince1970: Double(milliseconds / 1000) + Double(milliseconds % 1000) / 1000)
-            return SweepStamp(id: row[0], startedAt: startedAt, label: row[2], host: row[3], logicalCores: row[4])
+            return SweepStamp(
+                id: row[0], startedAt: startedAt, label: row[2], host: row[3], logicalCores: row[4], testbed: row[5],
+                cpuModel: row[6]
+            )
         }
     }
 

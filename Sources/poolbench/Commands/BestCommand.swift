@@ -6,9 +6,9 @@ struct BestCommand: ParsableCommand {
         commandName: "best",
         abstract: "Recommend a worker count from the history: the knee of the throughput curve.",
         discussion: """
-            For each workload (with its parameters) × executor × host: the smallest tested
-            worker count whose throughput is within --tolerance of the peak, with a
-            bootstrap band. It answers from the series' newest --last sweeps, and of those
+            For each workload (with its parameters) × executor × testbed (or host, for
+            sweeps without --testbed): the smallest tested worker count whose throughput
+            is within --tolerance of the peak, with a bootstrap band. It answers from the series' newest --last sweeps, and of those
             from the sweeps since the curve last moved: the newest sweep where a quarter or
             more of its worker counts show a throughput change point, as `poolbench trend`
             finds them. --since and --until choose sweeps by their start.

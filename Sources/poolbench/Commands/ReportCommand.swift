@@ -6,7 +6,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write one self-contained HTML page of the curves, the answers and how they moved over time.",
         discussion: """
-            For each workload (with its parameters) × executor × host, in the order best lists
+            For each workload (with its parameters) × executor × testbed or host, in the order best lists
             them: throughput against workers with every run, the median, a fitted model, the
             tolerance line, the recommended count with its band and the peak; p50 and p99
             latency against workers; each worker count's median per sweep with trend's changes;

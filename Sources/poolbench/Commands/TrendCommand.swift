@@ -6,8 +6,9 @@ struct TrendCommand: ParsableCommand {
         commandName: "trend",
         abstract: "Show each series over time, flag changes and regressions, and where the recommendation moved.",
         discussion: """
-            One series per workload × executor × workers × host: each sweep's median
-            throughput and p99 latency, oldest to newest. A sweep is a change when its runs
+            One series per workload × executor × workers × testbed (or host, for sweeps
+            without --testbed): each sweep's median throughput and p99 latency, oldest to
+            newest. A sweep is a change when its runs
             differ from those since the last change both significantly (Mann–Whitney,
             p < 0.01) and by more than max(5%, 2 × noise). Each series shows its newest
             --last sweeps; --since and --until choose sweeps by their start. best reads

@@ -32,13 +32,13 @@ struct SyntheticHistory {
     mutating func sweep(
         workload: String = "sleep", parameters: String = "duration=20ms capacity=16", executors: [String] = ["pool"],
         workers: [Int], runs: Int = 3, noise: Double = 0.03, label: String? = nil, host: HostRecord = .fixture,
-        taskSeconds: Double = 0.020, cpuSecondsPerTask: Double? = nil, curve: (String, Int) -> Double
+        testbed: String? = nil, taskSeconds: Double = 0.020, cpuSecondsPerTask: Double? = nil, curve: (String, Int) -> Double
     ) throws -> SweepRecord {
         let startedAt = Date(timeIntervalSince1970: 1_795_000_000 + 3_600 * hour)
         hour += 1
         let hostID = try store.host(host).id!
         let sweep = try store.beginSweep(
-            SweepRecord(hostId: hostID, startedAt: startedAt, commandLine: "poolbench run \(workload)", label: label)
+            SweepRecord(hostId: hostID, startedAt: startedAt, commandLine: "poolbench run \(workload)", label: label, testbed: testbed)
         )
         for executor in executors {
             for n in workers {

@@ -46,7 +46,7 @@ extension HTMLReport {
         var values = panel.dots.map(\.throughput) + recommendation.points.map(\.medianThroughput) + model.map(\.y)
         values.append((values.filter(\.isFinite).max() ?? 1) * 1.12)
         let chart = SVGChart(x: x, y: Scale.fitting(values, range: SVGChart.top...SVGChart.bottom, includeZero: true, inverted: true))
-        let title = "Throughput against workers: \(panel.answer.key.workloadDescription), \(panel.answer.key.executor), \(panel.answer.host)"
+        let title = "Throughput against workers: \(panel.answer.key.workloadDescription), \(panel.answer.key.executor), \(panel.answer.machine)"
 
         figure(into: &page, chart: chart, kind: "curve", title: title) { svg in
             chart.frame(into: &svg, xTicks: workerTicks(counts, x), xTitle: "workers", yTitle: "tasks/s") { rateLabel($0) }

@@ -166,7 +166,7 @@ extension HTMLReport {
 
     // MARK: - Across executors
 
-    /// Every executor's median curve of one workload on one host, its knee
+    /// Every executor's median curve of one workload on one machine, its knee
     /// marked, in one chart; `sequential`'s median as a level line, the
     /// baseline the pools are bought to beat.
     static func executorsChart(
@@ -181,7 +181,7 @@ extension HTMLReport {
             inverted: true
         )
         let chart = SVGChart(x: x, y: y)
-        let title = "\(verdict.workloadDescription) on \(verdict.host): executors compared"
+        let title = "\(verdict.workloadDescription) on \(verdict.machine): executors compared"
         figure(into: &page, chart: chart, kind: "executors", title: title) { svg in
             chart.frame(into: &svg, xTicks: workerTicks(counts, x), xTitle: "workers", yTitle: "tasks/s") { rateLabel($0) }
             if let sequential, sequential.isFinite {

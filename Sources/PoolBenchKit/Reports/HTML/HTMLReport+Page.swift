@@ -39,7 +39,7 @@ extension HTMLReport {
         body.element("header") { header in
             header.element("h1", text: "How many workers? poolbench report")
             header.element("dl", ["class": "facts"]) { facts in
-                facts.element("dt", text: "Hosts")
+                facts.element("dt", text: "Machines")
                 facts.element("dd", text: hosts.map { "\($0.name) (\($0.cores) logical core\($0.cores == 1 ? "" : "s"))" }.joined(separator: ", "))
                 facts.element("dt", text: "Sweeps")
                 facts.element("dd", text: sweepsCovered)
@@ -78,7 +78,7 @@ extension HTMLReport {
         body.element("section", ["class": "series", "id": "series-\(index + 1)"]) { section in
             section.element("h2") { heading in
                 heading.text(answer.key.workloadDescription)
-                heading.element("span", ["class": "where"], text: " · \(answer.key.executor) · \(answer.host)")
+                heading.element("span", ["class": "where"], text: " · \(answer.key.executor) · \(answer.machine)")
             }
             section.element("p", ["class": "headline"], text: Self.headline(answer.recommendation))
             section.element("div", ["class": "charts"]) { charts in
@@ -130,12 +130,12 @@ extension HTMLReport {
             let sentences = best.verdictTable?.notes ?? []
             for (index, verdict) in best.executorVerdicts.enumerated() {
                 let answers = best.answers.filter {
-                    $0.key.workload == verdict.workload && $0.key.parameters == verdict.parameters && $0.host == verdict.host
+                    $0.key.workload == verdict.workload && $0.key.parameters == verdict.parameters && $0.machine == verdict.machine
                         && verdict.executors.contains($0.key.executor)
                 }
                 section.element("div", ["class": "charts"]) { charts in
                     let sequential = SeriesKey(workload: verdict.workload, parameters: verdict.parameters, executor: "sequential")
-                    Self.executorsChart(verdict, answers, sequential: sequentialBaselines[SeriesID(sequential, verdict.host)], into: &charts)
+                    Self.executorsChart(verdict, answers, sequential: sequentialBaselines[SeriesID(sequential, verdict.machine)], into: &charts)
                     charts.element("div", ["class": "words"]) { words in
                         if index < sentences.count { words.element("p", text: sentences[index]) }
                     }
@@ -145,7 +145,7 @@ extension HTMLReport {
     }
 
     static func heading(_ answer: BestReport.Answer) -> String {
-        "\(answer.key.workloadDescription) · \(answer.key.executor) · \(answer.host)"
+        "\(answer.key.workloadDescription) · \(answer.key.executor) · \(answer.machine)"
     }
 
     /// The answer in one line, as the section's first words.

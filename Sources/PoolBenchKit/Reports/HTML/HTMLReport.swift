@@ -82,7 +82,8 @@ public struct HTMLReport {
     var filterSummary: String
     var best: BestReport
     var panels: [Panel]
-    /// Host names with their logical cores, by name.
+    /// Machines (host names, or `testbed NAME`) with the logical cores of
+    /// their newest sweep, by name.
     var hosts: [(name: String, cores: Int)]
     /// Every sweep read, oldest first.
     var sweeps: [SweepStamp]
@@ -109,15 +110,15 @@ public struct HTMLReport {
         skippedSequential = best.skippedSequential
         sequentialBaselines = answered.filter { $0.key.executor == "sequential" }.reduce(into: [:]) { baselines, series in
             let runs = series.samples.filter { !$0.failedEntirely && $0.throughput.isFinite }.map(\.throughput)
-            baselines[SeriesID(series.key, series.host)] = Descriptive.median(runs)
+            baselines[SeriesID(series.key, series.machine)] = Descriptive.median(runs)
         }
 
-        let answeredRuns = Dictionary(answered.map { (SeriesID($0.key, $0.host), $0) }) { first, _ in first }
-        let trendRuns = Dictionary(overTime.map { (SeriesID($0.key, $0.host), $0) }) { first, _ in first }
-        let trendSeries = Dictionary(grouping: trend.series) { SeriesID($0.key, $0.host) }
-        let drifts = Dictionary(trend.drifts.map { (SeriesID($0.key, $0.host), $0) }) { first, _ in first }
+        let answeredRuns = Dictionary(answered.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
+        let trendRuns = Dictionary(overTime.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
+        let trendSeries = Dictionary(grouping: trend.series) { SeriesID($0.key, $0.machine) }
+        let drifts = Dictionary(trend.drifts.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
         panels = best.answers.map { answer in
-            let id = SeriesID(answer.key, answer.host)
+            let id = SeriesID(answer.key, answer.machine)
             let level = answeredRuns[id].map { Self.levelSamples($0.samples, answer.level) } ?? []
             let successful = level.filter { !$0.failedEntirely && $0.throughput.isFinite }
             return Panel(
@@ -127,7 +128,7 @@ public struct HTMLReport {
                 sweeps: trendRuns[id]?.sweeps ?? []
             )
         }
-        let cores = Dictionary(series.map { ($0.host, $0.logicalCores) }) { first, _ in first }
+        let cores = Dictionary(series.map { ($0.machine, $0.logicalCores) }) { first, _ in first }
         hosts = cores.keys.sorted().map { (name: $0, cores: cores[$0] ?? 0) }
         let stamps = Dictionary(series.flatMap(\.sweeps).map { ($0.id, $0) }) { first, _ in first }
         sweeps = stamps.values.sorted(by: SweepStamp.isOlder)
@@ -178,14 +179,14 @@ public struct HTMLReport {
     }
 }
 
-/// A series on one host, as a dictionary key.
+/// A series on one machine (testbed or host), as a dictionary key.
 struct SeriesID: Hashable {
     var key: SeriesKey
-    var host: String
+    var machine: String
 
-    init(_ key: SeriesKey, _ host: String) {
+    init(_ key: SeriesKey, _ machine: String) {
         self.key = key
-        self.host = host
+        self.machine = machine
     }
 }
 
@@ -196,7 +197,8 @@ extension SeriesRuns {
         let kept = Array(sweeps.suffix(max(count, 1)))
         let ids = Set(kept.map(\.id))
         return SeriesRuns(
-            key: key, host: host, logicalCores: logicalCores, sweeps: kept, samples: samples.filter { ids.contains($0.sweepID) }
+            key: key, host: host, testbed: testbed, logicalCores: logicalCores, sweeps: kept,
+            samples: samples.filter { ids.contains($0.sweepID) }
         )
     }
 }
