@@ -6,9 +6,10 @@ extension AnalysisTests {
     /// The acceptance matrix: seeded sweeps of a noisy K-slot server with
     /// the sampler in the loop, as `run --repeat auto` + `best` and `tune`
     /// would run them within their default budgets, beside the old rule on
-    /// the same sweeps. Virtual time only: no timing claims. The cases are
-    /// independent and seeded, so they run side by side.
-    @Suite("Knee on a noisy server")
+    /// the same sweeps. Virtual time only: no timing claims. One case at a
+    /// time: each holds a thread of the shared pool for seconds without
+    /// suspending, and two at once starve the HTTP timeout tests beside them.
+    @Suite("Knee on a noisy server", .serialized)
     struct NoisyKneeTests {
         struct Case: Sendable, CustomStringConvertible {
             var capacity: Int
