@@ -96,15 +96,25 @@ public struct KneeDecision: Sendable, Hashable {
     public static func decide(
         workers: [Int], groups: [[Double]], tolerance: Double, confidence: Double = defaultConfidence
     ) -> KneeDecision? {
+        // Plain loops: the settling sampler decides after every round, and
+        // the flattening and key-path closures cost there.
+        var largest = -Double.infinity
+        for group in groups {
+            for value in group where value.isFinite && value > largest { largest = value }
+        }
+        guard largest > 0 else { return nil }
+        let floor = largest * 1e-9
         var logs: [[Double]] = []
         var counted: [Int] = []
-        guard let largest = groups.joined().filter(\.isFinite).max(), largest > 0 else { return nil }
-        let floor = largest * 1e-9
-        for (n, group) in zip(workers, groups) {
-            let finite = group.filter(\.isFinite)
-            guard !finite.isEmpty else { continue }
-            counted.append(n)
-            logs.append(finite.map { log(max($0, floor)) })
+        logs.reserveCapacity(groups.count)
+        counted.reserveCapacity(groups.count)
+        for i in 0..<min(workers.count, groups.count) {
+            var group: [Double] = []
+            group.reserveCapacity(groups[i].count)
+            for value in groups[i] where value.isFinite { group.append(log(max(value, floor))) }
+            guard !group.isEmpty else { continue }
+            counted.append(workers[i])
+            logs.append(group)
         }
         return decide(workers: counted, logs: logs, tolerance: tolerance, confidence: confidence)
     }

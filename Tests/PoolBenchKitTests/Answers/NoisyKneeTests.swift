@@ -6,7 +6,9 @@ extension AnalysisTests {
     /// The acceptance matrix: seeded sweeps of a noisy K-slot server with
     /// the sampler in the loop, as `run --repeat auto` + `best` and `tune`
     /// would run them within their default budgets, beside the old rule on
-    /// the same sweeps. Virtual time only: no timing claims.
+    /// the same sweeps. Virtual time only: no timing claims. One case at a
+    /// time: each holds a thread of the shared pool for seconds without
+    /// suspending, and two at once starve the HTTP timeout tests beside them.
     @Suite("Knee on a noisy server", .serialized)
     struct NoisyKneeTests {
         struct Case: Sendable, CustomStringConvertible {
@@ -71,13 +73,14 @@ extension AnalysisTests {
             #expect(c.latencyCV > 0 || tally.oldRate <= tally.hitRate, "\(tally)")
         }
 
-        /// Measured: K in 92.6% (old rule 20.6%), 250 of 256 runs used.
+        /// Measured: K in 92.6% (old rule 21.6%), 251 of 256 runs used.
         static let runFloors: [String: (hit: Double, band: Double)] = ["K=16 CV=0.5": (0.91, 0.90)]
-        /// Measured K in: K=10 CV 0.5 69% (old 35%); K=16 CV 0.25 92.8%
-        /// (old 88%), CV 0.5 48.6% (old 61%); bands at CV 1.0 73%.
+        /// Measured K in: K=10 CV 0.5 71.6% (old 32.2%); K=16 CV 0.25 93.8%
+        /// (old 86.6%), CV 0.5 47.0% (old 64.2%); bands at CV 1.0 70.4% (K=10)
+        /// and 71.4% (K=16), short of the 90% target.
         static let tuneFloors: [String: (hit: Double, band: Double)] = [
-            "K=10 CV=0.5": (0.68, 0.90), "K=10 CV=1.0": (0, 0.72),
-            "K=16 CV=0.25": (0.91, 0.90), "K=16 CV=0.5": (0.47, 0.89), "K=16 CV=1.0": (0, 0.72),
+            "K=10 CV=0.5": (0.70, 0.90), "K=10 CV=1.0": (0, 0.69),
+            "K=16 CV=0.25": (0.92, 0.90), "K=16 CV=0.5": (0.46, 0.88), "K=16 CV=1.0": (0, 0.70),
         ]
 
         /// `best`'s knee and band on one series' runs, by worker count:
