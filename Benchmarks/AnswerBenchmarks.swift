@@ -64,7 +64,7 @@ enum AnswerBenchmarks {
         // The commands' defaults: best reads 10 sweeps per series, trend 20.
         let filter = HistoryFilter()
         let (bestLast, trendLast) = (10, 20)
-        let store = try HistoryStore.open(path: path, create: false)
+        let store = try SQLiteHistoryStore.open(path: path, create: false)
         let bestSeries = try store.seriesRuns(matching: filter, newestSweeps: bestLast)
         let trendSeries = try store.seriesRuns(matching: filter, newestSweeps: trendLast)
         print("series: \(bestSeries.count); runs read: \(Formatting.grouped(bestSeries.map(\.samples.count).reduce(0, +))) for best, "
@@ -82,7 +82,7 @@ enum AnswerBenchmarks {
         let best = BestReport(series: bestSeries, newestSweeps: bestLast)
         report("best: table text") { try TextTableFormatter().format(best) }
         medians["best"] = report("best: whole call path (open, query, report, table)") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast)
             return try TextTableFormatter().format(report)
         }
@@ -92,28 +92,28 @@ enum AnswerBenchmarks {
         let trend = TrendOutput(series: trendSeries, newestSweeps: trendLast)
         report("trend: table text") { try TextTableFormatter().format(trend) }
         medians["trend"] = report("trend: whole call path (open, query, report, table)") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let output = TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast)
             return try TextTableFormatter().format(output)
         }
         report("trend: whole call path, JSON") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let output = TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast)
             return try JSONReportFormatter().format(output)
         }
         report("best --workload sleep --executor pool: whole call path") {
             let filter = HistoryFilter(workload: "sleep", executor: "pool")
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast)
             return try TextTableFormatter().format(report)
         }
         report("best --last 20: whole call path") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20)
             return try TextTableFormatter().format(report)
         }
         medians["history"] = report("history: newest 20 sweeps, whole call path") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let sweeps = try store.sweeps(matching: filter, newest: 20)
             let total = try store.sweepCount(matching: filter)
             return try TextTableFormatter().format(HistoryReport.sweeps(sweeps, matching: filter, total: total))
@@ -150,13 +150,13 @@ enum AnswerBenchmarks {
     static func sweeps(_ runs: Int) -> Int { (runs + runsPerSweep - 1) / runsPerSweep }
     static let sweeps = sweeps(runs)
 
-    /// Writes the history: the schema through `HistoryStore` (its
+    /// Writes the history: the schema through `SQLiteHistoryStore` (its
     /// migrations), the rows in one transaction through one prepared
     /// statement per table. The `cpu` workload gets 10% faster 10 sweeps
     /// before the end, so `best` answers one series from a new level.
     static func generate(at path: String, runs: Int = runs) throws {
         let sweeps = sweeps(runs)
-        _ = try HistoryStore.open(path: path, create: true)
+        _ = try SQLiteHistoryStore.open(path: path, create: true)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: """

@@ -83,7 +83,7 @@ enum ExportBenchmarks {
     /// inserted in one transaction through prepared statements.
     static func generateHistory(at path: String) throws {
         precondition(columns.count == ExportColumn.allCases.count)
-        _ = try HistoryStore.open(path: path, create: true)  // creates and migrates it
+        _ = try SQLiteHistoryStore.open(path: path, create: true)  // creates and migrates it
         var random = SplitMix64(seed: 42)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
@@ -139,7 +139,7 @@ enum ExportBenchmarks {
     /// The same hosts, sweeps and runs copied by SQLite alone into an empty
     /// history: the fastest an import into this schema can go.
     static func copyWithShell(from source: String, to target: String) throws -> Child.Result {
-        _ = try HistoryStore.open(path: target, create: true)
+        _ = try SQLiteHistoryStore.open(path: target, create: true)
         let script = """
             PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;
             ATTACH '\(source)' AS source;

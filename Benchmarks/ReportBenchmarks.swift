@@ -20,10 +20,10 @@ enum ReportBenchmarks {
         let filter = HistoryFilter()
         let options = HTMLReport.Options()
         let read = max(options.newestSweeps, options.trendSweeps)
-        let store = try HistoryStore.open(path: path, create: false)
+        let store = try SQLiteHistoryStore.open(path: path, create: false)
         let series = try store.seriesRuns(matching: filter, newestSweeps: read)
         AnswerBenchmarks.report("best: whole call path (open, query, report, table)") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let series = try store.seriesRuns(matching: filter, newestSweeps: options.newestSweeps)
             return try TextTableFormatter().format(BestReport(series: series, newestSweeps: options.newestSweeps))
         }
@@ -33,7 +33,7 @@ enum ReportBenchmarks {
         let report = HTMLReport(series: series, filter: filter, options: options)
         AnswerBenchmarks.report("report: the page's text") { report.html() }
         AnswerBenchmarks.report("report: whole call path (open, query, answers, page, atomic write)") {
-            let store = try HistoryStore.open(path: path, create: false)
+            let store = try SQLiteHistoryStore.open(path: path, create: false)
             let series = try store.seriesRuns(matching: filter, newestSweeps: read)
             try HTMLReport(series: series, filter: filter, options: options).write(toFile: page, historyPath: path)
         }

@@ -9,7 +9,7 @@ enum StorageBenchmarks {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let store = try HistoryStore.open(path: directory.appending(path: "runs.sqlite").path, create: true)
+        let store = try SQLiteHistoryStore.open(path: directory.appending(path: "runs.sqlite").path, create: true)
         let host = try store.host(HostProbe.current())
         let sweep = try store.beginSweep(SweepRecord(hostId: host.id!, startedAt: Date(), commandLine: "benchmark"))
         var saves: [Double] = []
@@ -26,7 +26,7 @@ enum StorageBenchmarks {
 
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "poolbench")
         let empty = directory.appending(path: "empty.sqlite").path
-        _ = try HistoryStore.open(path: empty, create: true)
+        _ = try SQLiteHistoryStore.open(path: empty, create: true)
         var histories: [Double] = []
         for _ in 0..<30 {
             histories.append(try seconds {

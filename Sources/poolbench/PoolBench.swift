@@ -52,11 +52,11 @@ struct PoolBenchCommand: AsyncParsableCommand {
                     code = .failure
                 }
             } else {
-                report(HistoryStore.explained(error))
+                report(SQLiteHistoryStore.explained(error))
             }
         }
         // Whatever happened, a history written leaves its main file whole.
-        let unfinished = HistoryStore.closeAll()
+        let unfinished = SQLiteHistoryStore.closeAll()
         unfinished.forEach { report($0) }
         if code == .success && !unfinished.isEmpty { code = .failure }
         Foundation.exit(code.rawValue)

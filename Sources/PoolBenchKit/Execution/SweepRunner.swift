@@ -8,10 +8,10 @@ public protocol SweepProgress: Sendable {
 /// Runs a sweep's schedule and stores every measured run the moment it
 /// ends, each in its own transaction: a crash loses at most the run in flight.
 public struct SweepRunner: Sendable {
-    public var store: HistoryStore
+    public var store: any HistoryStore
     public var makeExecutor: @Sendable (ExecutorKind) -> any Executor
 
-    public init(store: HistoryStore, makeExecutor: @escaping @Sendable (ExecutorKind) -> any Executor) {
+    public init(store: any HistoryStore, makeExecutor: @escaping @Sendable (ExecutorKind) -> any Executor) {
         self.store = store
         self.makeExecutor = makeExecutor
     }

@@ -4,13 +4,13 @@ import Foundation
 /// before the first run, `interrupted` when Ctrl-C arrives, and the runner's
 /// verdict at the end.
 public struct SweepSession: Sendable {
-    public let store: HistoryStore
+    public let store: any HistoryStore
     public let sweep: SweepRecord
 
     /// Stores the sweep as `running` and arranges for Ctrl-C to mark it
     /// `interrupted` (keeping every finished run) and clean up temporary files.
     public static func begin(
-        store: HistoryStore, commandLine: [String], label: String?, testbed: String? = nil
+        store: any HistoryStore, commandLine: [String], label: String?, testbed: String? = nil
     ) throws -> SweepSession {
         let host = try store.host(HostProbe.current())
         let git = HostProbe.git()

@@ -16,7 +16,7 @@ public struct HistoryExporter {
     /// Writes the runs matching `filter` to standard output.
     /// - Returns: how many runs were written.
     @discardableResult
-    public func exportToStandardOutput(from store: HistoryStore, matching filter: HistoryFilter) throws -> Int {
+    public func exportToStandardOutput(from store: any HistoryStore, matching filter: HistoryFilter) throws -> Int {
         var output = OutputBuffer(descriptor: STDOUT_FILENO, name: OutputBuffer.standardOutputName)
         let count = try export(from: store, matching: filter, to: &output)
         try output.flush()
@@ -30,9 +30,9 @@ public struct HistoryExporter {
     /// files refused (see `OutputTarget`).
     /// - Returns: how many runs were written.
     @discardableResult
-    public func export(from store: HistoryStore, matching filter: HistoryFilter, toFile path: String) throws -> Int {
+    public func export(from store: any HistoryStore, matching filter: HistoryFilter, toFile path: String) throws -> Int {
         let target: String
-        switch try OutputTarget.resolve(path, historyPath: store.path) {
+        switch try OutputTarget.resolve(path, historyPath: store.historyFile) {
         case let .stream(device): return try export(from: store, matching: filter, toStream: device, named: path)
         case let .file(file): target = file
         }
@@ -49,7 +49,7 @@ public struct HistoryExporter {
         }
     }
 
-    private func export(from store: HistoryStore, matching filter: HistoryFilter, toStream device: String, named path: String) throws -> Int {
+    private func export(from store: any HistoryStore, matching filter: HistoryFilter, toStream device: String, named path: String) throws -> Int {
         let descriptor = open(device, O_WRONLY | O_CLOEXEC | O_NOCTTY)
         guard descriptor >= 0 else {
             throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
@@ -68,13 +68,13 @@ public struct HistoryExporter {
 
     /// Writes the header and the runs matching `filter` into `output`,
     /// flushing each full chunk.
-    public func export(from store: HistoryStore, matching filter: HistoryFilter, to output: inout OutputBuffer) throws -> Int {
+    public func export(from store: any HistoryStore, matching filter: HistoryFilter, to output: inout OutputBuffer) throws -> Int {
         try export(from: store, matching: filter, with: format.formatter(neutralise: neutralise), to: &output)
     }
 
     // Generic over the formatter so the row loop is specialised per format.
     private func export(
-        from store: HistoryStore, matching filter: HistoryFilter, with formatter: some ExportRowFormatter,
+        from store: any HistoryStore, matching filter: HistoryFilter, with formatter: some ExportRowFormatter,
         to output: inout OutputBuffer
     ) throws -> Int {
         formatter.writeHeader(to: &output)

@@ -23,9 +23,11 @@ enum OutputTarget: Equatable {
     /// The files SQLite keeps beside a database, by suffix.
     static let historySuffixes = ["", "-wal", "-shm", "-journal"]
 
-    static func resolve(_ path: String, historyPath: String) throws(PoolBenchError) -> OutputTarget {
+    /// `historyPath` is the SQLite file the history is, if it is one.
+    static func resolve(_ path: String, historyPath: String?) throws(PoolBenchError) -> OutputTarget {
         let target = followingSymlinks(path)
         for suffix in historySuffixes {
+            guard let historyPath else { break }
             let file = historyPath + suffix
             if AtomicFile.isSameFile(target, file) || canonical(target) == canonical(file) {
                 throw .outputIsHistory(path: path)

@@ -96,7 +96,7 @@ public final class ImportSource {
     /// and checked on a thread of their own while the history's writer
     /// inserts the ones before them.
     public func merge(
-        into store: HistoryStore, stoppingWhen shouldStop: @escaping @Sendable () -> Bool = { false }
+        into store: any HistoryStore, stoppingWhen shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> ImportSummary {
         let rows: @Sendable (_ yield: (Row) throws -> Void) throws -> Void
         if let history {

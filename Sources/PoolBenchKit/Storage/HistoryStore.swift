@@ -1,166 +1,136 @@
 import Foundation
-import GRDB
 
-/// The one owner of the history database: it opens and migrates it, and its
-/// methods are the only code that reads or writes it.
-public final class HistoryStore: Sendable {
-    let writer: any DatabaseWriter
-    /// Where the history lives, for messages; `:memory:` for tests.
-    public let path: String
+/// Where a history lives and the only code that reads or writes it: a
+/// SQLite file (`SQLiteHistoryStore`, the default) or a PostgreSQL database
+/// a team shares (`PostgreSQLHistoryStore`). Commands, analyses and reports
+/// talk to this protocol and never know which one answers.
+///
+/// Every store keeps the same promises: a run is committed the moment it is
+/// saved, so a crash loses at most the run in flight; `finishSweep` changes
+/// only a sweep still `running`; `merge` is all or nothing and idempotent;
+/// reading never changes the history; a store opened for writing marks
+/// `abandoned` the sweeps whose process died (see `SweepOwner`).
+public protocol HistoryStore: AnyObject, Sendable {
+    /// Where the history lives, as messages name it: a file path, or a
+    /// connection URL without its password.
+    var location: String { get }
 
-    init(writer: any DatabaseWriter, path: String, migrate: Bool = true) throws {
-        self.writer = writer
-        self.path = path
-        if migrate { try Migrator().migrate(writer, path: path) }
-    }
+    /// The SQLite file the history is, when it is one: `export --output`
+    /// refuses to overwrite it.
+    var historyFile: String? { get }
 
-    /// A history in memory, for tests.
-    public static func inMemory() throws -> HistoryStore {
-        try HistoryStore(writer: DatabaseQueue(configuration: configuration()), path: ":memory:")
-    }
+    // MARK: Recording
 
-    /// Opens the history at `path`, creating it when `create` is true.
-    /// Anything that is not a poolbench history this binary understands is
-    /// refused before a single byte of it is written, and so is a damaged
-    /// one. A history that only needs reading and is already at the latest
-    /// schema is opened read-only, so reading never changes the file at all.
-    /// A history opened for writing has its dead sweeps marked abandoned
-    /// (see `SweepOwner`) and is checkpointed by `closeAll()`.
-    public static func open(path: String, create: Bool) throws -> HistoryStore {
-        let store: HistoryStore
-        do {
-            store = try waitingOutOpeningCollisions {
-                let applied = try inspect(path: path, create: create)
-                if !create, applied == Migrator().latestVersion {
-                    var readOnly = configuration()
-                    readOnly.readonly = true
-                    let location = try readingLocation(of: path)
-                    return try HistoryStore(writer: DatabaseQueue(path: location, configuration: readOnly), path: path, migrate: false)
-                }
-                return try HistoryStore(writer: DatabasePool(path: path, configuration: configuration()), path: path)
-            }
-            register(store)
-            if store.isWritable { try store.markAbandonedSweeps() }
-        } catch let error as DatabaseError {
-            throw explained(error, path: path)
-        }
-        return store
-    }
-}
-
-// MARK: - Recording
-
-extension HistoryStore {
     /// The stored row for this host description, inserting it the first time.
-    public func host(_ host: HostRecord) throws -> HostRecord {
-        try writer.write { db in
-            let existing = try HostRecord.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM host WHERE name = ? AND os = ? AND kernel = ? AND cpuModel = ?
-                    AND logicalCores = ? AND memoryBytes = ? AND poolbenchVersion = ?
-                    """,
-                arguments: [
-                    host.name, host.os, host.kernel, host.cpuModel, host.logicalCores, host.memoryBytes,
-                    host.poolbenchVersion,
-                ]
-            )
-            if let existing { return existing }
-            var inserted = host
-            try inserted.insert(db)
-            return inserted
-        }
-    }
+    func host(_ host: HostRecord) throws -> HostRecord
 
     /// Records a sweep the moment it starts, as `running`, with the process
     /// that runs it, so that a later command can tell when it died.
-    public func beginSweep(_ sweep: SweepRecord, owner: SweepOwner? = nil) throws -> SweepRecord {
-        try writer.write { db in
-            var inserted = sweep
-            try inserted.insert(db)
-            if let owner {
-                try db.execute(
-                    sql: """
-                        INSERT INTO sweepProcess (sweepId, processId, processStartTime, bootId, pidNamespace)
-                        VALUES (?, ?, ?, ?, ?)
-                        """,
-                    arguments: [inserted.id, owner.processId, owner.processStartTime, owner.bootId, owner.pidNamespace]
-                )
-            }
-            return inserted
-        }
-    }
+    func beginSweep(_ sweep: SweepRecord, owner: SweepOwner?) throws -> SweepRecord
 
-    /// Marks `abandoned` every `running` sweep whose process, judged from
-    /// `host`, has died, and returns their ids. Sweeps recorded elsewhere,
-    /// or whose process lives, are left running. When it ended is unknown,
-    /// so `finishedAt` stays empty.
+    /// Stores one run in its own transaction.
     @discardableResult
-    func markAbandonedSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
-        // Reading first: the common case, nothing running, never writes.
-        let candidates = try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.*
-                    FROM sweep JOIN sweepProcess ON sweepProcess.sweepId = sweep.id JOIN host ON host.id = sweep.hostId
-                    WHERE sweep.status = 'running'
-                    """
-            )
-        }
-        let dead: [Int64] = candidates.compactMap { row in
-            let owner = SweepOwner(
-                processId: row["processId"], processStartTime: row["processStartTime"], bootId: row["bootId"],
-                pidNamespace: row["pidNamespace"]
-            )
-            let id: Int64 = row["id"]
-            let text: String = row["startedAt"]
-            let startedAt = Timestamp.parse(text) ?? .distantFuture
-            return owner.liveness(hostName: row["name"], startedAt: startedAt, from: host) == .dead ? id : nil
-        }
-        guard !dead.isEmpty else { return [] }
-        return try writer.write { db in
-            try dead.filter { id in
-                try db.execute(sql: "UPDATE sweep SET status = 'abandoned' WHERE id = ? AND status = 'running'", arguments: [id])
-                return db.changesCount > 0
-            }
-        }
-    }
+    func save(_ run: RunRecord) throws -> RunRecord
 
-    /// Stores one run in its own transaction, so a crash loses at most the
-    /// run in flight.
+    /// Marks how a sweep ended if it is still `running`; true when this call
+    /// was the one that marked it.
     @discardableResult
-    public func save(_ run: RunRecord) throws -> RunRecord {
-        try writer.write { db in
-            var inserted = run
-            try inserted.insert(db)
-            return inserted
-        }
-    }
+    func finishSweep(id: Int64, status: SweepStatus, at date: Date) throws -> Bool
 
-    /// Marks how a sweep ended. Only a `running` sweep changes, so a sweep
-    /// already marked interrupted is never overwritten as completed; the
-    /// result says whether this call was the one that marked it.
+    // MARK: Reading
+
+    func sweep(id: Int64) throws -> SweepRecord?
+
+    /// Sweeps matching `filter`, oldest first: the newest `newest` of them
+    /// when it is given.
+    func sweeps(matching filter: HistoryFilter, newest: Int?) throws -> [SweepListing]
+
+    /// How many sweeps match `filter`.
+    func sweepCount(matching filter: HistoryFilter) throws -> Int
+
+    /// Runs matching `filter`, in the order they were measured.
+    func runs(matching filter: HistoryFilter) throws -> [RunRecord]
+
+    /// Every series matching `filter`, each with the runs of at most its
+    /// `newestSweeps` newest sweeps per machine (testbed when the sweep has
+    /// one, else host); sorted by series, then machine.
+    func seriesRuns(matching filter: HistoryFilter, newestSweeps: Int) throws -> [SeriesRuns]
+
+    /// The sweeps `compare` means by `text`: the sweep with that ID when
+    /// `text` is the ID of one, else every sweep labelled `text`, oldest
+    /// first; empty when there are none.
+    func sweeps(idOrLabel text: String) throws -> [SweepStamp]
+
+    /// The runs of `sweeps`, grouped by series (hosts pooled), sorted by
+    /// series: what `compare` sets side by side.
+    func samplesBySeries(in sweeps: [SweepStamp]) throws -> [(key: SeriesKey, samples: [Sample])]
+
+    /// Steps through every run matching `filter` in the order of
+    /// `runs(matching:)`, with its sweep's and host's fields beside it, in
+    /// `ExportColumn` order, from one consistent snapshot. The row handed to
+    /// `body` is only valid during that call.
+    /// - Returns: how many rows were visited.
     @discardableResult
-    public func finishSweep(id: Int64, status: SweepStatus, at date: Date = Date()) throws -> Bool {
-        try writer.write { db in
-            try Self.endSweep(db, id: id, status: status.rawValue, finishedAt: Timestamp.format(date).databaseValue)
-        }
+    func forEachExportRow(matching filter: HistoryFilter, _ body: (StoredExportRow) throws -> Void) throws -> Int
+
+    /// Merges rows in `ExportColumn` order, each already checked, into the
+    /// history: `produce` hands every row to the function it is given.
+    ///
+    /// All or nothing: one transaction, rolled back if `produce` or an
+    /// insert throws. Idempotent: a run or sweep whose UUID is already
+    /// stored is left as it is and counted as present; a host is shared by
+    /// its full description. A sweep's fields come from its first row. A
+    /// present sweep stored as `running` while the rows say it has ended
+    /// takes their status and finish time; nothing else stored is altered.
+    ///
+    /// `insert` throws `ImportConflict` for a row the history cannot take:
+    /// a UUID this import already gave to a different run or sweep, or one
+    /// the schema's constraints refuse.
+    func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary
+
+    /// Leaves the history complete and lets it go; later use fails.
+    func close() throws
+}
+
+extension HistoryStore {
+    public func beginSweep(_ sweep: SweepRecord) throws -> SweepRecord {
+        try beginSweep(sweep, owner: nil)
     }
 
-    /// Sets how sweep `id` ended if it is still `running`, inside the
-    /// caller's transaction; true when it was. An import ends a sweep the
-    /// same way.
-    static func endSweep(_ db: Database, id: Int64, status: String, finishedAt: DatabaseValue) throws -> Bool {
-        let statement = try db.cachedStatement(
-            sql: "UPDATE sweep SET status = ?, finishedAt = ? WHERE id = ? AND status = 'running'"
-        )
-        try statement.execute(arguments: [status, finishedAt, id])
-        return db.changesCount > 0
+    @discardableResult
+    public func finishSweep(id: Int64, status: SweepStatus) throws -> Bool {
+        try finishSweep(id: id, status: status, at: Date())
+    }
+
+    public func sweeps(matching filter: HistoryFilter) throws -> [SweepListing] {
+        try sweeps(matching: filter, newest: nil)
+    }
+
+    @discardableResult
+    public func forEachExportRow(_ body: (StoredExportRow) throws -> Void) throws -> Int {
+        try forEachExportRow(matching: HistoryFilter(), body)
     }
 }
 
-// MARK: - Reading
+/// Opens the history at `location`: a `postgresql://` or `postgres://` URL
+/// is a PostgreSQL database, anything else a SQLite file path.
+public enum HistoryLocation {
+    /// Opens the history, creating it (or its schema) when `create` is true;
+    /// a missing one is an error otherwise.
+    public static func open(_ location: String, create: Bool) throws -> any HistoryStore {
+        return try SQLiteHistoryStore.open(path: location, create: create)
+    }
+
+    /// Whether `text` names a PostgreSQL database rather than a file.
+    public static func isPostgreSQL(_ text: String) -> Bool {
+        PostgreSQLLocation(text) != nil
+    }
+
+    /// `text` as it may be shown: a URL without its password.
+    public static func printable(_ text: String) -> String {
+        PostgreSQLLocation(text)?.description ?? text
+    }
+}
 
 /// A sweep as `history` lists it: its row plus what its runs add up to.
 public struct SweepListing: Codable, Sendable, Equatable {
@@ -174,79 +144,46 @@ public struct SweepListing: Codable, Sendable, Equatable {
     public var errors: Int
 }
 
-extension HistoryStore {
-    public func sweep(id: Int64) throws -> SweepRecord? {
-        try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
-    }
+/// What an import added, and what it found already there.
+public struct ImportSummary: Sendable, Equatable {
+    public var newSweeps = 0
+    public var presentSweeps = 0
+    public var newRuns = 0
+    public var presentRuns = 0
+    public var newHosts = 0
+    /// Present sweeps stored as `running` that the import knew had ended:
+    /// exported mid-sweep before, and again once it was over.
+    public var endedSweeps = 0
 
-    /// Sweeps matching `filter`, oldest first: the newest `newest` of them
-    /// when it is given, so the cost follows what is shown rather than the
-    /// history's length.
-    public func sweeps(matching filter: HistoryFilter, newest: Int? = nil) throws -> [SweepListing] {
-        try writer.read { db in
-            // The sweeps to show are picked first, through the startedAt
-            // index; only those few pay for adding up their runs.
-            let limit: SQL = newest.map { "LIMIT \($0)" } ?? ""
-            let request: SQLRequest<Row> = """
-                SELECT sweep.*, host.name AS hostName,
-                    (SELECT group_concat(name, char(31)) FROM (
-                        SELECT DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END AS name
-                        FROM run WHERE run.sweepId = sweep.id)) AS workloads,
-                    (SELECT group_concat(executor, char(31)) FROM (
-                        SELECT DISTINCT executor FROM run WHERE run.sweepId = sweep.id)) AS executors,
-                    (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id) AS points,
-                    (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id) AS runs,
-                    (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id) AS errors
-                FROM (
-                    SELECT sweep.id AS shownId FROM sweep JOIN host ON host.id = sweep.hostId
-                    WHERE \(filter.sweepConditions())
-                    ORDER BY sweep.startedAt DESC, sweep.id DESC
-                    \(limit)
-                ) AS shown
-                JOIN sweep ON sweep.id = shown.shownId
-                JOIN host ON host.id = sweep.hostId
-                ORDER BY sweep.startedAt, sweep.id
-                """
-            // Lists joined with the unit separator: parameters may hold commas.
-            func list(_ text: String?) -> [String] {
-                text?.split(separator: "\u{1F}").map(String.init) ?? []
-            }
-            return try request.fetchAll(db).map { row in
-                SweepListing(
-                    sweep: try SweepRecord(row: row),
-                    hostName: row["hostName"],
-                    workloads: list(row["workloads"]).sorted(),
-                    executors: list(row["executors"]).sorted { (ExecutorKind.listingRank(of: $0), $0) < (ExecutorKind.listingRank(of: $1), $1) },
-                    points: row["points"],
-                    runs: row["runs"],
-                    errors: row["errors"]
-                )
-            }
-        }
+    public init(
+        newSweeps: Int = 0, presentSweeps: Int = 0, newRuns: Int = 0, presentRuns: Int = 0, newHosts: Int = 0,
+        endedSweeps: Int = 0
+    ) {
+        self.newSweeps = newSweeps
+        self.presentSweeps = presentSweeps
+        self.newRuns = newRuns
+        self.presentRuns = presentRuns
+        self.newHosts = newHosts
+        self.endedSweeps = endedSweeps
     }
+}
 
-    /// How many sweeps match `filter`.
-    public func sweepCount(matching filter: HistoryFilter) throws -> Int {
-        try writer.read { db in
-            let request: SQLRequest<Int> = """
-                SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
-                WHERE \(filter.sweepConditions())
-                """
-            return try request.fetchOne(db) ?? 0
-        }
-    }
+/// Why the history cannot take one imported row; the importer adds where
+/// the row is.
+struct ImportConflict: Error {
+    var reason: String
+}
 
-    /// Runs matching `filter`, in the order they were measured.
-    public func runs(matching filter: HistoryFilter) throws -> [RunRecord] {
-        try writer.read { db in
-            let request: SQLRequest<RunRecord> = """
-                SELECT run.* FROM run
-                JOIN sweep ON sweep.id = run.sweepId
-                JOIN host ON host.id = sweep.hostId
-                WHERE \(filter.runConditions())
-                ORDER BY run.startedAt, run.id
-                """
-            return try request.fetchAll(db)
+/// An export row as a store reads it, borrowed from the store's own
+/// buffers: a concrete type, so the formatters' row loops stay specialised
+/// whichever store the rows come from.
+public enum StoredExportRow: ExportRowSource {
+    case sqlite(StatementExportRow)
+
+    @inline(__always)
+    public func withField<R>(_ index: Int, _ body: (ExportField) throws -> R) rethrows -> R {
+        switch self {
+        case let .sqlite(row): try row.withField(index, body)
         }
     }
 }

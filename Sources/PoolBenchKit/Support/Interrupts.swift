@@ -41,7 +41,7 @@ public enum Interrupts {
             LiveChildren.shared.terminateAll()
             handler()
             // The runs stored so far reach the main file before the exit.
-            HistoryStore.exitLeavingHistoriesWhole(128 + signalNumber)
+            SQLiteHistoryStore.exitLeavingHistoriesWhole(128 + signalNumber)
         }
     }
 

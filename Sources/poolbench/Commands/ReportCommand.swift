@@ -49,7 +49,7 @@ struct ReportCommand: ParsableCommand {
         if output == "-" {
             try report.writeToStandardOutput()
         } else {
-            try report.write(toFile: output, historyPath: store.path)
+            try report.write(toFile: output, historyPath: store.historyFile)
         }
     }
 }

@@ -11,8 +11,8 @@ extension ParsableCommand {
 extension FilterOptions {
     /// The error for a question nothing in the history answers: an empty
     /// history says how to record one, filters say what matched nothing.
-    func nothingMatched(in store: HistoryStore) -> PoolBenchError {
-        filter == HistoryFilter() ? .noRunsRecorded(path: store.path) : .noRuns(filters: filter.summary)
+    func nothingMatched(in store: any HistoryStore) -> PoolBenchError {
+        filter == HistoryFilter() ? .noRunsRecorded(path: store.location) : .noRuns(filters: filter.summary)
     }
 }
 

@@ -2,13 +2,16 @@ import ArgumentParser
 import Foundation
 import PoolBenchKit
 
-/// `--db PATH`: where the history lives.
+/// `--db PATH|URL`: where the history lives, a SQLite file or a
+/// PostgreSQL database a team shares.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("db"),
         help: ArgumentHelp(
-            "The history database (default: $POOLBENCH_DB, else ./poolbench.sqlite).",
-            valueName: "path"
+            "The history: a SQLite file, or a PostgreSQL URL such as postgresql://user@host:5432/dbname "
+                + "(libpq's parameters such as sslmode pass through; a password is best left to PGPASSWORD "
+                + "or ~/.pgpass). Default: $POOLBENCH_DB, else ./poolbench.sqlite.",
+            valueName: "path-or-url"
         )
     )
     var path: String?
@@ -16,7 +19,9 @@ struct DatabaseOptions: ParsableArguments {
     func validate() throws {
         // SQLite reads an empty name as a private temporary database: a
         // sweep would be recorded nowhere.
-        if path?.isEmpty == true { throw ValidationError("--db needs a file path, e.g. --db poolbench.sqlite.") }
+        if path?.isEmpty == true {
+            throw ValidationError("--db needs a file path or a PostgreSQL URL, e.g. --db poolbench.sqlite.")
+        }
     }
 
     /// The path the user chose, through the flag or the environment.
@@ -29,12 +34,12 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the history for recording, creating it when it is new.
-    func openForWriting() throws -> HistoryStore {
-        try HistoryStore.open(path: resolvedPath, create: true)
+    func openForWriting() throws -> any HistoryStore {
+        try HistoryLocation.open(resolvedPath, create: true)
     }
 
     /// Opens an existing history; a missing one is an error, not a new file.
-    func openForReading() throws -> HistoryStore {
-        try HistoryStore.open(path: resolvedPath, create: false)
+    func openForReading() throws -> any HistoryStore {
+        try HistoryLocation.open(resolvedPath, create: false)
     }
 }

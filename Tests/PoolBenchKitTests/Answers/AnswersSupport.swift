@@ -10,12 +10,12 @@ enum AnswersTests {}
 /// Writes seeded synthetic sweeps into a history, an hour apart, as
 /// `poolbench run` would have stored them.
 struct SyntheticHistory {
-    let store: HistoryStore
+    let store: SQLiteHistoryStore
     var generator: SeededGenerator
     var hour = 0.0
 
-    init(seed: UInt64, store: HistoryStore? = nil) throws {
-        self.store = try store ?? HistoryStore.inMemory()
+    init(seed: UInt64, store: SQLiteHistoryStore? = nil) throws {
+        self.store = try store ?? SQLiteHistoryStore.inMemory()
         generator = SeededGenerator(seed: seed)
     }
 

@@ -172,7 +172,7 @@ extension AnswersTests {
 
         @Test("A series whose every run failed gets one line: that they failed, the first error and what to do")
         func everyRunFailed() throws {
-            let store = try HistoryStore.inMemory()
+            let store = try SQLiteHistoryStore.inMemory()
             let sweep = try store.makeSweep()
             for workers in [1, 2, 4, 8] {
                 for repetition in 0..<3 {

@@ -5,7 +5,7 @@ import Testing
 extension AnswersTests {
     @Suite("compare")
     struct CompareTests {
-        func compare(_ store: HistoryStore, _ a: String, _ b: String) throws -> CompareReport {
+        func compare(_ store: SQLiteHistoryStore, _ a: String, _ b: String) throws -> CompareReport {
             let sideA = CompareReport.Side(text: a, sweeps: try store.sweeps(idOrLabel: a))
             let sideB = CompareReport.Side(text: b, sweeps: try store.sweeps(idOrLabel: b))
             return CompareReport(

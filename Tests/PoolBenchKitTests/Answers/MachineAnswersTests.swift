@@ -7,12 +7,12 @@ import Testing
 /// ⌈N ÷ K⌉ × 20 ms (past K every task queues), and the rest of the 2-core
 /// machine using `othersShare` of it during every run.
 struct QueueingHistory {
-    let store: HistoryStore
+    let store: SQLiteHistoryStore
     var generator = SeededGenerator(seed: 5)
     var hour = 0.0
 
     init() throws {
-        store = try HistoryStore.inMemory()
+        store = try SQLiteHistoryStore.inMemory()
     }
 
     @discardableResult

@@ -9,7 +9,7 @@ let awkwardLabels: [String?] = [
     " padded ", "", nil,
 ]
 
-extension HistoryStore {
+extension SQLiteHistoryStore {
     /// One sweep per label, each with two runs that fill every column, one
     /// of them with the unknown values left unknown.
     func fillWithAwkwardRows() throws {
@@ -39,7 +39,7 @@ extension HistoryStore {
 
 /// Runs the exporter into memory and returns what it wrote.
 func exported(
-    _ store: HistoryStore, format: ExportFormat = .csv, neutralise: Bool = true, filter: HistoryFilter = HistoryFilter()
+    _ store: SQLiteHistoryStore, format: ExportFormat = .csv, neutralise: Bool = true, filter: HistoryFilter = HistoryFilter()
 ) throws -> [UInt8] {
     var output = OutputBuffer()
     _ = try HistoryExporter(format: format, neutralise: neutralise).export(from: store, matching: filter, to: &output)

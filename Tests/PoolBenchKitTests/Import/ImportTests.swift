@@ -7,8 +7,8 @@ import Testing
 
 @Suite struct ImportTests {
     /// A store with the awkward rows, and its export written to a file.
-    func exportedFile(neutralise: Bool = true, in scratch: ScratchDirectory) throws -> (HistoryStore, String) {
-        let store = try HistoryStore.inMemory()
+    func exportedFile(neutralise: Bool = true, in scratch: ScratchDirectory) throws -> (SQLiteHistoryStore, String) {
+        let store = try SQLiteHistoryStore.inMemory()
         try store.fillWithAwkwardRows()
         return (store, try scratch.write(try exported(store, neutralise: neutralise), to: "export.csv"))
     }
@@ -21,7 +21,7 @@ import Testing
         return try scratch.write(lines.joined(separator: "\r\n"), to: "edited.csv")
     }
 
-    func importError(_ path: String, into store: HistoryStore) -> String? {
+    func importError(_ path: String, into store: SQLiteHistoryStore) -> String? {
         do {
             _ = try ImportSource(path: path).merge(into: store)
             return nil
@@ -32,7 +32,7 @@ import Testing
 
     @Test(arguments: [true, false])
     func anIndependentCSVParserReadsTheExportBackToTheStoredValues(neutralise: Bool) throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         try store.fillWithAwkwardRows()
         var bytes = try exported(store, neutralise: neutralise)
         if neutralise { bytes.removeFirst(3) }  // the byte order mark
@@ -69,7 +69,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (store, file) = try exportedFile(neutralise: neutralise, in: scratch)
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         // A raw file says nothing about itself, and its '=already quoted
         // label looks neutralised: the importer is told (--neutralised no).
         let summary = try ImportSource(path: file, neutralised: neutralise ? nil : false).merge(into: copy)
@@ -82,7 +82,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (_, file) = try exportedFile(in: scratch)
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         _ = try ImportSource(path: file).merge(into: copy)
         let before = try exported(copy)
         let again = try ImportSource(path: file).merge(into: copy)
@@ -96,7 +96,7 @@ import Testing
     @Test func aSweepImportedWhileRunningTakesItsEndFromALaterExport() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep(label: "nightly")
         try store.save(.fixture(sweepId: sweep.id!, workers: 1))
         let midway = try scratch.write(try exported(store), to: "midway.csv")
@@ -104,7 +104,7 @@ import Testing
         try store.finishSweep(id: sweep.id!, status: .completed, at: Date(timeIntervalSince1970: 1_795_000_010))
         let ended = try scratch.write(try exported(store), to: "ended.csv")
 
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         _ = try ImportSource(path: midway).merge(into: copy)
         #expect(try copy.sweeps(matching: HistoryFilter()).map(\.sweep.status) == [.running])
         let later = try ImportSource(path: ended).merge(into: copy)
@@ -122,11 +122,11 @@ import Testing
     @Test func aSweepThatEndedHereKeepsItsEndWhateverAFileSays() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         try store.save(.fixture(sweepId: sweep.id!))
         let midway = try scratch.write(try exported(store), to: "midway.csv")
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         _ = try ImportSource(path: midway).merge(into: copy)
         let copied = try #require(try copy.sweeps(matching: HistoryFilter()).first?.sweep.id)
         try copy.finishSweep(id: copied, status: .interrupted, at: Date(timeIntervalSince1970: 1_795_000_005))
@@ -144,7 +144,7 @@ import Testing
         let (store, file) = try exportedFile(in: scratch)
         let firstSweep = try #require(try store.sweeps(matching: HistoryFilter()).first?.sweep.id)
         let partial = try scratch.write(try exported(store, filter: HistoryFilter(sweepID: firstSweep)), to: "one.csv")
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         #expect(try ImportSource(path: partial).merge(into: copy) == ImportSummary(newSweeps: 1, newRuns: 2, newHosts: 1))
         let rest = try ImportSource(path: file).merge(into: copy)
         #expect(rest == ImportSummary(newSweeps: 15, presentSweeps: 1, newRuns: 30, presentRuns: 2))
@@ -155,7 +155,7 @@ import Testing
         defer { scratch.remove() }
         for neutralise in [true, false] {
             let (store, file) = try exportedFile(neutralise: neutralise, in: scratch)
-            let copy = try HistoryStore.inMemory()
+            let copy = try SQLiteHistoryStore.inMemory()
             _ = try ImportSource(path: file, neutralised: neutralise ? nil : false).merge(into: copy)
             #expect(try copy.sweeps(matching: HistoryFilter()).map(\.sweep.label) == awkwardLabels)
             #expect(try copy.runs(matching: HistoryFilter()).map(\.firstError) == store.runs(matching: HistoryFilter()).map(\.firstError))
@@ -173,7 +173,7 @@ import Testing
         let stripped = scratch.path("stripped.csv")
         try bytes.write(to: URL(fileURLWithPath: stripped))
 
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         let error = try #require(importError(stripped, into: copy))
         #expect(error.contains("starts with ' before a formula character, as a neutralised export writes it, but the file has no byte order mark"), "\(error)")
         #expect(error.contains("Pass --neutralised yes if it came from `poolbench export` without --raw, or --neutralised no"))
@@ -186,14 +186,14 @@ import Testing
         // A raw export with such a label is refused the same way, and kept
         // as written when the user says so (the round trip test).
         let (_, rawFile) = try exportedFile(neutralise: false, in: scratch)
-        #expect(importError(rawFile, into: try HistoryStore.inMemory())?.contains("--neutralised no to keep the text as written") == true)
+        #expect(importError(rawFile, into: try SQLiteHistoryStore.inMemory())?.contains("--neutralised no to keep the text as written") == true)
     }
 
     @Test func aMalformedRowAbortsTheImportNamingItsLineAndLeavesTheHistoryUnchanged() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (_, file) = try exportedFile(in: scratch)
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         try copy.save(.fixture(sweepId: try copy.makeSweep(label: "mine").id!))
         let before = try exported(copy)
 
@@ -226,7 +226,7 @@ import Testing
     @Test func aFileOfManyBatchesArrivesWholeAndABadRowLateInItUndoesEverything() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         for sweepIndex in 0..<3 {
             let sweep = try store.makeSweep(startedAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(sweepIndex) * 1_000))
             for index in 0..<400 {
@@ -239,12 +239,12 @@ import Testing
         }
         let file = try scratch.write(try exported(store), to: "export.csv")
 
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         let summary = try ImportSource(path: file).merge(into: copy)
         #expect(summary == ImportSummary(newSweeps: 3, newRuns: 1_200, newHosts: 1))
         #expect(try exported(copy) == (try exported(store)))
 
-        let empty = try HistoryStore.inMemory()
+        let empty = try SQLiteHistoryStore.inMemory()
         let late = try replacing(line: 1_150, of: file, with: { text in
             var fields = text.components(separatedBy: ",")
             fields[ExportColumn.wallSeconds.index] = "soon"
@@ -261,13 +261,13 @@ import Testing
     func anImportAskedToStopRollsBackWhereverItWas(stopAfter: Int) throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         for index in 0..<1_200 {
             try store.save(.fixture(sweepId: sweep.id!, workers: index % 8 + 1, repetition: index / 8))
         }
         let file = try scratch.write(try exported(store), to: "export.csv")
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         try copy.save(.fixture(sweepId: try copy.makeSweep(label: "mine").id!))
         let before = try exported(copy)
 
@@ -289,7 +289,7 @@ import Testing
         let cut = scratch.path("cut.csv")
         try bytes.write(to: URL(fileURLWithPath: cut))
         let lines = bytes.split(separator: UInt8(ascii: "\n")).count
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let error = try #require(importError(cut, into: store))
         #expect(error.hasPrefix("\(cut) line \(lines): the last row has no line break at its end, so the file looks truncated"), "\(error)")
         #expect(try store.runs(matching: HistoryFilter()).isEmpty)
@@ -303,7 +303,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (_, file) = try exportedFile(neutralise: false, in: scratch)
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let empty = try scratch.write("", to: "empty.csv")
         #expect(importError(empty, into: store) == "\(empty) is empty; nothing was imported. Pass a file written by `poolbench export`.")
         let reordered = try replacing(line: 1, of: file, with: { $0.replacingOccurrences(of: "workload,parameters", with: "parameters,workload") }, in: scratch)
@@ -326,7 +326,7 @@ import Testing
             fields[ExportColumn.startedAt.index] = "2026-11-21 08:30"
             return fields.joined(separator: ",")
         }, in: scratch)
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         _ = try ImportSource(path: edited, neutralised: false).merge(into: store)
         let stored = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT startedAt FROM run") }
         #expect(stored.contains("2026-11-21T08:30:00.000Z"))
@@ -351,12 +351,12 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("team.sqlite")
-        let team = try HistoryStore.open(path: path, create: true)
+        let team = try SQLiteHistoryStore.open(path: path, create: true)
         try team.fillWithAwkwardRows()
         try team.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
 
-        let mine = try HistoryStore.inMemory()
+        let mine = try SQLiteHistoryStore.inMemory()
         try mine.save(.fixture(sweepId: try mine.makeSweep(label: "mine").id!))
         let first = try ImportSource(path: path).merge(into: mine)
         #expect(first == ImportSummary(newSweeps: 16, newRuns: 32))
@@ -371,7 +371,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("newer.sqlite")
-        let newer = try HistoryStore.open(path: path, create: true)
+        let newer = try SQLiteHistoryStore.open(path: path, create: true)
         try newer.writer.write { db in
             try db.execute(sql: "INSERT INTO migration (version, name, appliedAt) VALUES (9999, '9999_future', 'x')")
         }

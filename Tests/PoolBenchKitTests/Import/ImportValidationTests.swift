@@ -10,7 +10,7 @@ extension ImportTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (_, file) = try exportedFile(in: scratch)
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         try copy.save(.fixture(sweepId: try copy.makeSweep(label: "mine").id!))
         let before = try exported(copy)
         let edited = scratch.path("edited.csv")
@@ -54,7 +54,7 @@ extension ImportTests {
             fields[ExportColumn.throughput.index] = "1.5e+2"
             return fields.joined(separator: ",")
         }, in: scratch)
-        #expect(try ImportSource(path: exponent, neutralised: true).merge(into: try HistoryStore.inMemory()).newRuns == 2 * awkwardLabels.count)
+        #expect(try ImportSource(path: exponent, neutralised: true).merge(into: try SQLiteHistoryStore.inMemory()).newRuns == 2 * awkwardLabels.count)
         #expect(try exported(copy) == before)
     }
 
@@ -95,7 +95,7 @@ extension ImportTests {
         let again = try ImportSource(path: upper, neutralised: true).merge(into: store)
         #expect(again == ImportSummary(presentSweeps: awkwardLabels.count, presentRuns: 2 * awkwardLabels.count))
 
-        let fresh = try HistoryStore.inMemory()
+        let fresh = try SQLiteHistoryStore.inMemory()
         _ = try ImportSource(path: upper, neutralised: true).merge(into: fresh)
         #expect(try exported(fresh) == exported(store), "stored in lower case, as poolbench writes them")
         for uuid in try fresh.runs(matching: HistoryFilter()).map(\.uuid) {
@@ -115,7 +115,7 @@ extension ImportTests {
             fields[ExportColumn.runUuid.index] = firstUuid.uppercased()
             return fields.joined(separator: ",")
         }, in: scratch)
-        let copy = try HistoryStore.inMemory()
+        let copy = try SQLiteHistoryStore.inMemory()
         #expect(importError(conflicting, into: copy) == "\(conflicting) line 7: run \(firstUuid) appears twice with different values; a UUID names one run; nothing was imported.")
         #expect(try copy.runs(matching: HistoryFilter()).isEmpty)
 
@@ -137,11 +137,11 @@ extension ImportTests {
     }
 
     @Test func aRowTheSchemaRefusesIsOneLineNotAnSQLError() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         try store.fillWithAwkwardRows()
         var row: ExportValues?
         _ = try store.writer.read { db in
-            try HistoryStore.forEachExportRow(db, matching: HistoryFilter()) { source in
+            try SQLiteHistoryStore.forEachExportRow(db, matching: HistoryFilter()) { source in
                 if row == nil { row = ExportValues(ExportColumn.allCases.indices.map { index in
                     source.withField(index) { field in
                         switch field {
@@ -157,7 +157,7 @@ extension ImportTests {
         var bad = try #require(row)
         bad.values[ExportColumn.runUuid.index] = .text(UUID().uuidString.lowercased())
         bad.values[ExportColumn.throughput.index] = .real(-1)
-        let fresh = try HistoryStore.inMemory()
+        let fresh = try SQLiteHistoryStore.inMemory()
         do {
             _ = try fresh.merge { insert in try insert(bad) }
             Issue.record("the schema let a negative throughput in")
@@ -174,7 +174,7 @@ extension ImportHistoryDatabaseTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("team.sqlite")
-        let team = try HistoryStore.open(path: path, create: true)
+        let team = try SQLiteHistoryStore.open(path: path, create: true)
         let hostId = try team.host(.fixture).id!
         let sweepUuid = UUID().uuidString
         let sweep = try team.beginSweep(SweepRecord(
@@ -186,18 +186,18 @@ extension ImportHistoryDatabaseTests {
         try team.save(run)
         try team.close()
 
-        let mine = try HistoryStore.inMemory()
+        let mine = try SQLiteHistoryStore.inMemory()
         #expect(try ImportSource(path: path).merge(into: mine) == ImportSummary(newSweeps: 1, newRuns: 1, newHosts: 1))
         #expect(try mine.runs(matching: HistoryFilter()).map(\.uuid) == [run.uuid.lowercased()])
         #expect(try mine.sweeps(matching: HistoryFilter()).map(\.sweep.uuid) == [sweepUuid.lowercased()])
 
-        let broken = try HistoryStore.open(path: path, create: true)
+        let broken = try SQLiteHistoryStore.open(path: path, create: true)
         var failing = RunRecord.fixture(sweepId: sweep.id!)
         failing.errorCount = failing.tasks + 1
         try broken.save(failing)
         try broken.close()
         #expect(throws: PoolBenchError.badRun(
             path: path, uuid: failing.uuid, reason: "column errorCount: 101 failed tasks, but the run has only 100 tasks"
-        )) { try ImportSource(path: path).merge(into: try HistoryStore.inMemory()) }
+        )) { try ImportSource(path: path).merge(into: try SQLiteHistoryStore.inMemory()) }
     }
 }

@@ -7,7 +7,7 @@ struct HTMLReportTests {
     static let workers = [1, 2, 4, 8, 16, 24, 32]
 
     /// Two sweeps of pool and threads on a 16-slot server, 3 runs each.
-    static func twoExecutors() throws -> HistoryStore {
+    static func twoExecutors() throws -> SQLiteHistoryStore {
         var history = try SyntheticHistory(seed: 7)
         for _ in 0..<2 {
             try history.sweep(executors: ["pool", "threads"], workers: workers, runs: 3, curve: capacity(16))
@@ -15,7 +15,7 @@ struct HTMLReportTests {
         return history.store
     }
 
-    static func page(_ store: HistoryStore, filter: HistoryFilter = HistoryFilter(), options: HTMLReport.Options = .init()) throws
+    static func page(_ store: SQLiteHistoryStore, filter: HistoryFilter = HistoryFilter(), options: HTMLReport.Options = .init()) throws
         -> (report: HTMLReport, page: ParsedPage) {
         let series = try store.seriesRuns(matching: filter, newestSweeps: max(options.newestSweeps, options.trendSweeps))
         let report = HTMLReport(series: series, filter: filter, options: options)
@@ -147,7 +147,7 @@ struct HTMLReportTests {
     }
 
     @Test func aSeriesWhoseEveryRunFailedShowsOnlyFailuresAndBestsReason() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         for workers in [1, 2, 4] {
             try store.save(RunRecord(

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func onlySweepsWhoseProcessDiedAreMarkedAbandoned() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let hostId = try store.host(.fixture).id!
         func sweep(owner: SweepOwner?, status: SweepStatus = .running) throws -> Int64 {
             try store.beginSweep(
@@ -78,9 +78,9 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("old.sqlite")
-        let old = try DatabasePool(path: path, configuration: HistoryStore.configuration())
+        let old = try DatabasePool(path: path, configuration: SQLiteHistoryStore.configuration())
         try Migrator(migrations: EmbeddedMigrations.all.filter { $0.version <= 4 }).migrate(old, path: path)
-        let oldStore = try HistoryStore(writer: old, path: path, migrate: false)
+        let oldStore = try SQLiteHistoryStore(writer: old, path: path, migrate: false)
         let hostId = try oldStore.host(.fixture).id!
         // As that schema had it: columns added since are not there yet.
         let sweepId = try old.write { db in
@@ -105,7 +105,7 @@ import Testing
         }
         try oldStore.close()
 
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         let sweep = try #require(try store.sweep(id: sweepId))
         #expect(sweep.label == "before" && sweep.status == .interrupted && sweep.uuid == "5e8d6c1a-0000-4000-8000-000000000001")
         #expect(try store.runs(matching: HistoryFilter()).map(\.sweepId) == [sweepId])

@@ -26,7 +26,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("h.sqlite")
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         let sweep = try store.makeSweep()
         for repetition in 0..<3 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
         #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 0, "before closing, the runs are in the -wal file")
@@ -50,11 +50,11 @@ import Testing
         _ = FileManager.default.createFile(atPath: empty, contents: Data())
         for file in [path, empty] {
             let before = try checksum(file)
-            #expect(throws: PoolBenchError.historyEmpty(path: file)) { try HistoryStore.open(path: file, create: false) }
+            #expect(throws: PoolBenchError.historyEmpty(path: file)) { try SQLiteHistoryStore.open(path: file, create: false) }
             #expect(try checksum(file) == before)
         }
         // Recording into it is what it is for.
-        #expect(try HistoryStore.open(path: path, create: true).sweeps(matching: HistoryFilter()).isEmpty)
+        #expect(try SQLiteHistoryStore.open(path: path, create: true).sweeps(matching: HistoryFilter()).isEmpty)
     }
 
     /// A history of about 200 KiB, closed, with its second page (the
@@ -69,7 +69,7 @@ import Testing
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         try queue.close()
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         let sweep = try store.makeSweep()
         for repetition in 0..<600 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
         try store.close()
@@ -89,7 +89,7 @@ import Testing
         let before = try checksum(path)
         for create in [false, false, true] {
             do {
-                let store = try HistoryStore.open(path: path, create: create)
+                let store = try SQLiteHistoryStore.open(path: path, create: create)
                 _ = try store.sweeps(matching: HistoryFilter())
                 _ = try store.runs(matching: HistoryFilter())
                 Issue.record("a damaged history was read without complaint")
@@ -102,7 +102,7 @@ import Testing
                 #expect("\(error)".contains("Restore it from a copy"))
                 #expect(!"\(error)".contains("\n"))
             } catch {
-                #expect(HistoryStore.explained(error) is PoolBenchError, "\(error)")
+                #expect(SQLiteHistoryStore.explained(error) is PoolBenchError, "\(error)")
             }
             #expect(try checksum(path) == before, "create: \(create)")
         }
@@ -114,7 +114,7 @@ import Testing
         let path = try damagedHistory(in: scratch)
         let before = try checksum(path)
         do {
-            _ = try ImportSource(path: path).merge(into: try HistoryStore.inMemory())
+            _ = try ImportSource(path: path).merge(into: try SQLiteHistoryStore.inMemory())
             Issue.record("a damaged history was imported")
         } catch let error as PoolBenchError {
             guard case .sourceDamaged = error else {
@@ -129,27 +129,27 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("h.sqlite")
-        #expect(try HistoryStore.readingLocation(of: path, canWrite: { _ in true }) == path)
-        let immutable = try HistoryStore.readingLocation(of: path, canWrite: { _ in false })
+        #expect(try SQLiteHistoryStore.readingLocation(of: path, canWrite: { _ in true }) == path)
+        let immutable = try SQLiteHistoryStore.readingLocation(of: path, canWrite: { _ in false })
         #expect(immutable == "file:\(path)?immutable=1")
         // A -wal file that holds changes cannot be read that way.
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path + "-wal"))
-        #expect(throws: PoolBenchError.self) { try HistoryStore.readingLocation(of: path, canWrite: { _ in false }) }
-        #expect(HistoryStore.immutableURI("/a dir/h?#%.sqlite") == "file:/a%20dir/h%3F%23%25.sqlite?immutable=1")
+        #expect(throws: PoolBenchError.self) { try SQLiteHistoryStore.readingLocation(of: path, canWrite: { _ in false }) }
+        #expect(SQLiteHistoryStore.immutableURI("/a dir/h?#%.sqlite") == "file:/a%20dir/h%3F%23%25.sqlite?immutable=1")
     }
 
     @Test func anImmutableReaderSeesEveryRunOfAClosedHistory() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("h.sqlite")
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         try store.save(.fixture(sweepId: try store.makeSweep().id!))
         try store.close()
         for leftover in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + leftover) }
         var configuration = Configuration()
         configuration.readonly = true
-        let reader = try HistoryStore(
-            writer: DatabaseQueue(path: HistoryStore.immutableURI(path), configuration: configuration), path: path, migrate: false
+        let reader = try SQLiteHistoryStore(
+            writer: DatabaseQueue(path: SQLiteHistoryStore.immutableURI(path), configuration: configuration), path: path, migrate: false
         )
         #expect(try reader.runs(matching: HistoryFilter()).count == 1)
         #expect(!FileManager.default.fileExists(atPath: path + "-shm"))

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct HistoryStoreTests {
     @Test func aRunReadsBackWithEveryFieldItWasStoredWith() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep(label: "nightly")
         let run = try store.save(.fixture(sweepId: sweep.id!))
         let stored = try store.runs(matching: HistoryFilter())
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aHostDescribedTwiceIsStoredOnce() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let first = try store.host(.fixture)
         let second = try store.host(.fixture)
         #expect(first.id == second.id)
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func aSweepAlreadyInterruptedIsNeverMarkedCompleted() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         #expect(try store.finishSweep(id: sweep.id!, status: .interrupted), "the first mark is this call's")
         #expect(try !store.finishSweep(id: sweep.id!, status: .completed), "a later one changes nothing")
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func sweepsSummariseTheirRuns() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep(label: "a")
         for (executor, workers) in [("pool", 1), ("pool", 2), ("tasks", 2)] {
             for repetition in 0..<2 {
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aSweepListsItsExecutorsSimplestFirstAndParametersHoldingCommasWhole() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         for executor in ["tasks", "sequential", "pool"] {
             var run = RunRecord.fixture(sweepId: sweep.id!, workload: "job", executor: executor)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func filtersNarrowRunsAndSweeps() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let early = try store.makeSweep(label: "a", startedAt: Date(timeIntervalSince1970: 1_000))
         let late = try store.makeSweep(label: "b", startedAt: Date(timeIntervalSince1970: 2_000))
         try store.save(.fixture(sweepId: early.id!, workload: "cpu", startedAt: Date(timeIntervalSince1970: 1_001)))
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func onlyTheNewestSweepsAreListedWhenAskedAndTheyStayOldestFirst() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         // Stored out of order: the listing follows startedAt, not insertion.
         for second in [5, 1, 4, 2, 3] {
             let sweep = try store.makeSweep(label: "s\(second)", startedAt: Date(timeIntervalSince1970: Double(second) * 1_000))
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func labelsAreBoundNotSpliced() throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         _ = try store.makeSweep(label: "x' OR '1'='1")
         #expect(try store.sweeps(matching: HistoryFilter(label: "x' OR '1'='1")).count == 1)
         #expect(try store.sweeps(matching: HistoryFilter(label: "' OR '1'='1")).isEmpty)
@@ -114,7 +114,7 @@ import Testing
             let failures = Mutex<[String]>([])
             DispatchQueue.concurrentPerform(iterations: 6) { _ in
                 do {
-                    let store = try HistoryStore.open(path: path, create: true)
+                    let store = try SQLiteHistoryStore.open(path: path, create: true)
                     _ = try store.host(.fixture)
                 } catch {
                     failures.withLock { $0.append("\(error)") }
@@ -127,7 +127,7 @@ import Testing
     @Test func aNewHistoryIsCreatedMigratedAndInWALMode() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let store = try HistoryStore.open(path: scratch.path("h.sqlite"), create: true)
+        let store = try SQLiteHistoryStore.open(path: scratch.path("h.sqlite"), create: true)
         let (versions, mode) = try store.writer.read { db in
             (try Int.fetchAll(db, sql: "SELECT version FROM migration"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
@@ -154,9 +154,9 @@ import Testing
             try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
         try old.close()
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         try store.save(.fixture(sweepId: try store.makeSweep().id!))
-        let reopened = try HistoryStore.open(path: path, create: true)
+        let reopened = try SQLiteHistoryStore.open(path: path, create: true)
         #expect(try reopened.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
         #expect(try reopened.runs(matching: HistoryFilter()).count == 1)
     }
@@ -165,9 +165,9 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("h.sqlite")
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         try store.save(.fixture(sweepId: try store.makeSweep().id!))
-        let reopened = try HistoryStore.open(path: path, create: false)
+        let reopened = try SQLiteHistoryStore.open(path: path, create: false)
         #expect(try reopened.runs(matching: HistoryFilter()).count == 1)
     }
 
@@ -175,11 +175,11 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("h.sqlite")
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         try store.save(.fixture(sweepId: try store.makeSweep().id!))
         try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        let reader = try HistoryStore.open(path: path, create: false)
+        let reader = try SQLiteHistoryStore.open(path: path, create: false)
         #expect(try reader.runs(matching: HistoryFilter()).count == 1)
         #expect(try reader.sweeps(matching: HistoryFilter()).count == 1)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
@@ -189,7 +189,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("none.sqlite")
-        #expect(throws: PoolBenchError.historyNotFound(path: path)) { try HistoryStore.open(path: path, create: false) }
+        #expect(throws: PoolBenchError.historyNotFound(path: path)) { try SQLiteHistoryStore.open(path: path, create: false) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -197,11 +197,11 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         #expect(throws: PoolBenchError.historyIsDirectory(path: scratch.url.path)) {
-            try HistoryStore.open(path: scratch.url.path, create: true)
+            try SQLiteHistoryStore.open(path: scratch.url.path, create: true)
         }
         let missing = scratch.path("no/such/dir/h.sqlite")
         #expect(throws: PoolBenchError.historyDirectoryMissing(path: missing)) {
-            try HistoryStore.open(path: missing, create: true)
+            try SQLiteHistoryStore.open(path: missing, create: true)
         }
     }
 
@@ -211,7 +211,7 @@ import Testing
         let path = scratch.path("notes.txt")
         let content = Data("my precious notes, not a database\n".utf8)
         try content.write(to: URL(fileURLWithPath: path))
-        #expect(throws: PoolBenchError.notSQLite(path: path)) { try HistoryStore.open(path: path, create: true) }
+        #expect(throws: PoolBenchError.notSQLite(path: path)) { try SQLiteHistoryStore.open(path: path, create: true) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
     }
 
@@ -221,7 +221,7 @@ import Testing
         let path = scratch.path("other.sqlite")
         try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE note (text TEXT)") }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: PoolBenchError.notAPoolbenchHistory(path: path)) { try HistoryStore.open(path: path, create: true) }
+        #expect(throws: PoolBenchError.notAPoolbenchHistory(path: path)) { try SQLiteHistoryStore.open(path: path, create: true) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
@@ -229,7 +229,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("newer.sqlite")
-        let store = try HistoryStore.open(path: path, create: true)
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
         try store.writer.write { db in
             try db.execute(sql: "INSERT INTO migration (version, name, appliedAt) VALUES (9999, '9999_future', 'x')")
         }
@@ -237,7 +237,7 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let latest = Migrator().latestVersion
         #expect(throws: PoolBenchError.historyFromNewerVersion(path: path, version: 9999, known: latest)) {
-            try HistoryStore.open(path: path, create: true)
+            try SQLiteHistoryStore.open(path: path, create: true)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
@@ -246,7 +246,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = scratch.path("shared.sqlite")
-        let stores = try (0..<2).map { _ in try HistoryStore.open(path: path, create: true) }
+        let stores = try (0..<2).map { _ in try SQLiteHistoryStore.open(path: path, create: true) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in stores {
                 group.addTask {

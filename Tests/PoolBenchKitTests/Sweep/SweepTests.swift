@@ -67,7 +67,7 @@ struct NoWorkload: Workload {
 
 @Suite struct SweepRunnerTests {
     @Test func everyMeasuredRunIsStoredAndTheSweepCompletes() async throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         let plan = SweepPlan(
             workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool], workerCounts: [1, 10],
@@ -89,7 +89,7 @@ struct NoWorkload: Workload {
     }
 
     @Test func throughputCountsOnlyTheTasksThatSucceeded() async throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         let plan = SweepPlan(
             workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool], workerCounts: [10],
@@ -108,7 +108,7 @@ struct NoWorkload: Workload {
     }
 
     @Test func aFailedJobRunHasNoThroughputThoughItCountsOneError() async throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         let job = try JobWorkload(arguments: ["sh", "-c", "echo cannot reach {workers} >&2; exit 1"], items: 10)
         let plan = SweepPlan(workload: job.spec, executors: [.job], workerCounts: [2], tasks: 10, repeats: 1, warmups: 0)
@@ -124,7 +124,7 @@ struct NoWorkload: Workload {
         defer { server.stop() }
         let http = try HTTPWorkload(urls: [server.url], timeout: 10)
         defer { http.close() }
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let runner = SweepRunner(store: store) { $0.makeExecutor(workerCommand: []) }
         let point = SweepPoint(executor: .pool, workers: 2)
         let httpPlan = SweepPlan(workload: http.spec, executors: [.pool], workerCounts: [2], tasks: 6, repeats: 2, warmups: 1)
@@ -147,7 +147,7 @@ struct NoWorkload: Workload {
     }
 
     @Test func aRunThatCannotBeCarriedOutMarksTheSweepFailedAndKeepsEarlierRuns() async throws {
-        let store = try HistoryStore.inMemory()
+        let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
         let plan = SweepPlan(
             workload: .sleep(duration: 0.01, capacity: nil), executors: [.pool, .processes], workerCounts: [1],

@@ -163,9 +163,10 @@ extension HTMLReport {
     // MARK: - Writing
 
     /// Writes the page to `path`, replacing it only once complete (as
-    /// `export --output` does), never over the history itself.
-    public func write(toFile path: String, historyPath: String) throws {
-        if AtomicFile.isSameFile(path, historyPath) { throw PoolBenchError.outputIsHistory(path: path) }
+    /// `export --output` does), never over the history itself
+    /// (`historyPath`, when the history is a file).
+    public func write(toFile path: String, historyPath: String?) throws {
+        if let historyPath, AtomicFile.isSameFile(path, historyPath) { throw PoolBenchError.outputIsHistory(path: path) }
         let file = try AtomicFile(replacing: path)
         do {
             var output = OutputBuffer(descriptor: file.descriptor, name: path)

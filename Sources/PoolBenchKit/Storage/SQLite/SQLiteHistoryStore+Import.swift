@@ -2,31 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// What an import added, and what it found already there.
-public struct ImportSummary: Sendable, Equatable {
-    public var newSweeps = 0
-    public var presentSweeps = 0
-    public var newRuns = 0
-    public var presentRuns = 0
-    public var newHosts = 0
-    /// Present sweeps stored as `running` that the import knew had ended:
-    /// exported mid-sweep before, and again once it was over.
-    public var endedSweeps = 0
-
-    public init(
-        newSweeps: Int = 0, presentSweeps: Int = 0, newRuns: Int = 0, presentRuns: Int = 0, newHosts: Int = 0,
-        endedSweeps: Int = 0
-    ) {
-        self.newSweeps = newSweeps
-        self.presentSweeps = presentSweeps
-        self.newRuns = newRuns
-        self.presentRuns = presentRuns
-        self.newHosts = newHosts
-        self.endedSweeps = endedSweeps
-    }
-}
-
-extension HistoryStore {
+extension SQLiteHistoryStore {
     /// Merges rows in `ExportColumn` order, each already checked, into the
     /// history: `produce` hands every row to the function it is given.
     ///
@@ -61,12 +37,6 @@ extension HistoryStore {
             return merger!.summary
         }
     }
-}
-
-/// Why the history cannot take one imported row; the importer adds where
-/// the row is.
-struct ImportConflict: Error {
-    var reason: String
 }
 
 /// The statements of one merge, prepared once and reused for every row.
@@ -148,7 +118,7 @@ private struct RowMerger {
         do {
             try insertChecked(row)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw ImportConflict(reason: "the history refuses it (\(HistoryStore.oneLine(error.message ?? "a constraint failed")))")
+            throw ImportConflict(reason: "the history refuses it (\(SQLiteHistoryStore.oneLine(error.message ?? "a constraint failed")))")
         }
     }
 
@@ -216,7 +186,7 @@ private struct RowMerger {
             try checkSweepNotConflicting(row, id: id, uuid: uuid)
             if id <= lastSweepIdBefore, presentSweepIds.insert(id).inserted { summary.presentSweeps += 1 }
             if case let .text(status) = row.values[ExportColumn.sweepStatus.index], status != SweepStatus.running.rawValue,
-               try HistoryStore.endSweep(
+               try SQLiteHistoryStore.endSweep(
                    db, id: id, status: status, finishedAt: row.values[ExportColumn.sweepFinishedAt.index].databaseValue
                ) {
                 summary.endedSweeps += 1
@@ -321,13 +291,13 @@ public final class ForeignHistory: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(60)
         do {
-            reader = try DatabaseQueue(path: try HistoryStore.readingLocation(of: path), configuration: configuration)
+            reader = try DatabaseQueue(path: try SQLiteHistoryStore.readingLocation(of: path), configuration: configuration)
             try reader.read { db in
                 // A damaged file can look like anything, an older history
                 // included; SQLite's check says which it is.
                 func checkUndamaged() throws {
                     do {
-                        try HistoryStore.checkUndamaged(db, path: path)
+                        try SQLiteHistoryStore.checkUndamaged(db, path: path)
                     } catch let PoolBenchError.historyDamaged(_, detail) {
                         throw PoolBenchError.sourceDamaged(path: path, detail: detail)
                     }
@@ -346,7 +316,7 @@ public final class ForeignHistory: Sendable {
             }
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+                throw PoolBenchError.sourceDamaged(path: path, detail: SQLiteHistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
             }
             throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
@@ -357,10 +327,10 @@ public final class ForeignHistory: Sendable {
     @discardableResult
     public func forEachRow(_ body: (StatementExportRow) throws -> Void) throws -> Int {
         do {
-            return try reader.read { db in try HistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
+            return try reader.read { db in try SQLiteHistoryStore.forEachExportRow(db, matching: HistoryFilter(), body) }
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-                throw PoolBenchError.sourceDamaged(path: path, detail: HistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
+                throw PoolBenchError.sourceDamaged(path: path, detail: SQLiteHistoryStore.oneLine(error.message ?? "\(error.resultCode)"))
             }
             throw PoolBenchError.sourceUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }

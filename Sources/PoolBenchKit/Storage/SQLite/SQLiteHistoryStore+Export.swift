@@ -4,7 +4,7 @@ import GRDB
 // `String` for each of a million rows' fields would dominate an export.
 import GRDBSQLite
 
-extension HistoryStore {
+extension SQLiteHistoryStore {
     /// Steps through every run matching `filter`, oldest first (the order of
     /// `runs(matching:)`), with its sweep's and host's fields beside it, in
     /// `ExportColumn` order. One read transaction, so the rows are a
@@ -14,10 +14,8 @@ extension HistoryStore {
     /// The row handed to `body` is only valid during that call.
     /// - Returns: how many rows were visited.
     @discardableResult
-    public func forEachExportRow(
-        matching filter: HistoryFilter = HistoryFilter(), _ body: (StatementExportRow) throws -> Void
-    ) throws -> Int {
-        try writer.read { db in try Self.forEachExportRow(db, matching: filter, body) }
+    public func forEachExportRow(matching filter: HistoryFilter, _ body: (StoredExportRow) throws -> Void) throws -> Int {
+        try writer.read { db in try Self.forEachExportRow(db, matching: filter) { try body(.sqlite($0)) } }
     }
 
     static func forEachExportRow(
@@ -67,20 +65,6 @@ public struct StatementExportRow: ExportRowSource {
             let count = Int(sqlite3_column_bytes(statement, column))
             return try body(.text(UnsafeBufferPointer(start: start, count: count)))
         }
-    }
-
-    /// The row copied out of the statement, to keep beyond the current step.
-    public func values() -> ExportValues {
-        ExportValues(ExportColumn.allCases.indices.map { index in
-            withField(index) { field in
-                switch field {
-                case .null: .null
-                case let .integer(value): .integer(value)
-                case let .real(value): .real(value)
-                case let .text(bytes): .text(String(decoding: bytes, as: UTF8.self))
-                }
-            }
-        })
     }
 }
 

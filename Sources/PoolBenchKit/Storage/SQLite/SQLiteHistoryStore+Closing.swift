@@ -7,10 +7,10 @@ import Synchronization
 /// mode SQLite appends commits to the `-wal` file and copies them into the
 /// main file only at a checkpoint, and a copy of the main file alone, taken
 /// before one, is an empty history.
-extension HistoryStore {
-    private static let opened = Mutex<[HistoryStore]>([])
+extension SQLiteHistoryStore {
+    private static let opened = Mutex<[SQLiteHistoryStore]>([])
 
-    static func register(_ store: HistoryStore) {
+    static func register(_ store: SQLiteHistoryStore) {
         opened.withLock { $0.append(store) }
     }
 

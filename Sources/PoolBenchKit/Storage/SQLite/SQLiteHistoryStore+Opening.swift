@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension HistoryStore {
+extension SQLiteHistoryStore {
     /// Runs `open` again while it fails with SQLITE_BUSY, for up to a minute
     /// like the busy timeout. Processes opening one new history at once can
     /// collide where SQLite does not wait: while the file turns to WAL, and
