@@ -81,6 +81,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case badRow(path: String, line: Int, reason: String)
     /// A row of a history database being merged that cannot be imported.
     case badRun(path: String, uuid: String, reason: String)
+    /// The history refused the rows as a whole (a bulk import finds a
+    /// conflict only once every row is in).
+    case importRefused(path: String, reason: String)
     case sourceNotAHistory(path: String)
     case sourceFromOtherVersion(path: String, version: Int, known: Int)
     case sourceUnreadable(path: String, reason: String)
@@ -94,6 +97,10 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case postgreSQLUnavailable(location: String, reason: String)
     case postgreSQLConnectionLost(location: String, reason: String)
     case postgreSQLFailed(location: String, state: String, reason: String)
+    /// The database has no poolbench tables and the command only reads.
+    case postgreSQLNoHistory(location: String)
+    /// The database holds tables, none of them poolbench's.
+    case postgreSQLForeignDatabase(location: String, tables: [String])
 
     public var description: String {
         switch self {
@@ -206,6 +213,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) line \(line): \(reason); nothing was imported."
         case let .badRun(path, uuid, reason):
             "\(path), run \(uuid): \(reason); nothing was imported."
+        case let .importRefused(path, reason):
+            "\(path): \(reason); nothing was imported."
         case let .sourceNotAHistory(path):
             "\(path) is an SQLite database but not a poolbench history; nothing was imported and it was left untouched."
         case let .sourceFromOtherVersion(path, version, known):
@@ -220,12 +229,31 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "interrupted; nothing was imported and the history is as it was."
         // PostgreSQL
         case let .postgreSQLUnavailable(location, reason):
-            "cannot connect to the PostgreSQL history at \(location): \(reason). Check the server is up and the URL's host, port, user, password and database; nothing was changed."
+            "cannot connect to the PostgreSQL history at \(location): \(reason). \(Self.connectionAdvice(reason)); nothing was changed."
         case let .postgreSQLConnectionLost(location, reason):
             "lost the connection to the PostgreSQL history at \(location): \(reason). Every run stored before is kept; run the command again once the server is back."
         case let .postgreSQLFailed(location, state, reason):
             "the PostgreSQL history at \(location) refused a statement: \(reason)" + (state.isEmpty ? "" : " (SQLSTATE \(state))") + "."
+        case let .postgreSQLNoHistory(location):
+            "no poolbench history in the PostgreSQL database at \(location) yet. Record one with `poolbench run WORKLOAD --db \(location)`, or pass --db to read another history."
+        case let .postgreSQLForeignDatabase(location, tables):
+            "the PostgreSQL database at \(location) holds another program's tables (\(tables.prefix(3).joined(separator: ", "))\(tables.count > 3 ? ", …" : "")), not a poolbench history; it was left untouched. Give poolbench a database of its own (e.g. `createdb poolbench`) and pass its URL to --db."
         }
+    }
+
+    /// What to check for libpq's `reason` a connection failed.
+    static func connectionAdvice(_ reason: String) -> String {
+        let lowered = reason.lowercased()
+        if lowered.contains("password authentication failed") || lowered.contains("no password supplied") {
+            return "Check the user's password (in PGPASSWORD, ~/.pgpass or the URL)"
+        }
+        if lowered.contains("database") && lowered.contains("does not exist") {
+            return "Create the database first (e.g. `createdb NAME`) or fix its name in the URL"
+        }
+        if lowered.contains("role") && lowered.contains("does not exist") {
+            return "Check the user name in the URL"
+        }
+        return "Check the server is up and the URL's host, port, user, password and database"
     }
 
     /// The C library's text for `code`, e.g. "No such file or directory".

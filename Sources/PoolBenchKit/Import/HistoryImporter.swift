@@ -106,16 +106,21 @@ public final class ImportSource {
         } else {
             preconditionFailure("an import source is a CSV or a history")
         }
-        return try store.merge { insert in
-            // Asked between two inserts: the reading thread stops with them.
-            try Pipeline.run(produce: rows) { row in
-                if shouldStop() { throw PoolBenchError.importInterrupted }
-                do {
-                    try insert(row.values)
-                } catch let conflict as ImportConflict {
-                    throw row.problem(conflict.reason, in: path)
+        do {
+            return try store.merge { insert in
+                // Asked between two inserts: the reading thread stops with them.
+                try Pipeline.run(produce: rows) { row in
+                    if shouldStop() { throw PoolBenchError.importInterrupted }
+                    do {
+                        try insert(row.values)
+                    } catch let conflict as ImportConflict {
+                        throw row.problem(conflict.reason, in: path)
+                    }
                 }
             }
+        } catch let conflict as ImportConflict {
+            // Found once every row was in, so no single row is to blame.
+            throw PoolBenchError.importRefused(path: path, reason: conflict.reason)
         }
     }
 

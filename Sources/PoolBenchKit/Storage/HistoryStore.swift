@@ -118,6 +118,9 @@ public enum HistoryLocation {
     /// Opens the history, creating it (or its schema) when `create` is true;
     /// a missing one is an error otherwise.
     public static func open(_ location: String, create: Bool) throws -> any HistoryStore {
+        if let server = PostgreSQLLocation(location) {
+            return try PostgreSQLHistoryStore.open(server, create: create)
+        }
         return try SQLiteHistoryStore.open(path: location, create: create)
     }
 
@@ -179,11 +182,13 @@ struct ImportConflict: Error {
 /// whichever store the rows come from.
 public enum StoredExportRow: ExportRowSource {
     case sqlite(StatementExportRow)
+    case postgreSQL(PostgreSQLExportRow)
 
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (ExportField) throws -> R) rethrows -> R {
         switch self {
         case let .sqlite(row): try row.withField(index, body)
+        case let .postgreSQL(row): try row.withField(index, body)
         }
     }
 }

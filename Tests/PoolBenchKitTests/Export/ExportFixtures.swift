@@ -9,7 +9,7 @@ let awkwardLabels: [String?] = [
     " padded ", "", nil,
 ]
 
-extension SQLiteHistoryStore {
+extension HistoryStore {
     /// One sweep per label, each with two runs that fill every column, one
     /// of them with the unknown values left unknown.
     func fillWithAwkwardRows() throws {
@@ -39,7 +39,7 @@ extension SQLiteHistoryStore {
 
 /// Runs the exporter into memory and returns what it wrote.
 func exported(
-    _ store: SQLiteHistoryStore, format: ExportFormat = .csv, neutralise: Bool = true, filter: HistoryFilter = HistoryFilter()
+    _ store: any HistoryStore, format: ExportFormat = .csv, neutralise: Bool = true, filter: HistoryFilter = HistoryFilter()
 ) throws -> [UInt8] {
     var output = OutputBuffer()
     _ = try HistoryExporter(format: format, neutralise: neutralise).export(from: store, matching: filter, to: &output)

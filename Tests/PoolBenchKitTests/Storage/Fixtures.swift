@@ -22,7 +22,7 @@ extension HostRecord {
     )
 }
 
-extension SQLiteHistoryStore {
+extension HistoryStore {
     /// A sweep on the fixture host with `label`, started at `startedAt`.
     func makeSweep(label: String? = nil, startedAt: Date = Date(timeIntervalSince1970: 1_795_000_000)) throws -> SweepRecord {
         let host = try host(.fixture)

@@ -43,6 +43,12 @@ final class PostgreSQLConnection {
         return try check(result, sql: sql)
     }
 
+    /// Runs a script of several statements and no parameters, such as a
+    /// migration file, as one command (`PQexec`).
+    func executeScript(_ sql: String) throws {
+        _ = try check(PQexec(handle, sql), sql: sql)
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled
     /// back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {

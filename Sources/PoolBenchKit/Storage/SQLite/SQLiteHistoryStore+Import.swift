@@ -237,12 +237,6 @@ extension ExportColumn {
         default: rawValue
         }
     }
-
-    /// The `host` table's name for a host column: `hostOs` is `os`.
-    fileprivate var hostColumnName: String {
-        let name = rawValue.dropFirst("host".count)
-        return name.prefix(1).lowercased() + name.dropFirst()
-    }
 }
 
 extension ExportValues.Value {
