@@ -10,6 +10,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("report", ReportBenchmarks.run),
     ("http", HttpBenchmarks.run),
     ("noise", NoiseBenchmarks.run),
+    ("team", TeamBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()
