@@ -239,7 +239,10 @@ extension AnalysisTests {
             let data = try JSONEncoder().encode(answer)
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(object["recommendedWorkers"] as? Int == 8)
-            #expect(object["band"] as? [Int] == [8, 8])
+            // 8 at 97.4% of 16 with ±1% runs is not within at 99% confidence
+            // (its lower bound is 94.5%), so the band reaches the first count
+            // that is: 16.
+            #expect(object["band"] as? [Int] == [8, 16])
             #expect(object["peakWorkers"] as? Int == 16)
             #expect(object["method"] as? String == "measured")
             #expect(object["runs"] as? Int == 15)
