@@ -145,8 +145,8 @@ public struct KneeSearch: Sendable {
     /// balances uneven task times breaks it by a few percent, so it only
     /// chooses what to probe; a count's verdict is always its own runs'.
     /// On the seeded 16-slot server with latency CV 0.5 (500 searches,
-    /// `NoisyKneeTests`) it raised those answering 15 or 16 from 50.8% to
-    /// 88.0%, and on the 10-slot one those answering 10 from 70.2% to 75.0%.
+    /// `NoisyKneeTests`) it raised those answering 15 or 16 from 56.4% to
+    /// 89.0%, and on the 10-slot one those answering 10 from 70.0% to 77.4%.
     func reachable(_ decision: KneeDecision, below knee: Int) -> Int {
         guard let tasks else { return 1 }
         let cut = 1 - tolerance

@@ -14,7 +14,7 @@ extension AnalysisTests {
     /// stays fast in a debug build. The claim is over at least 500
     /// sweeps per case: `POOLBENCH_NOISE_MATRIX=full swift test --filter
     /// NoisyKnee` runs 500 and asserts the same floors, which hold at both
-    /// sizes (the figures beside `runFloors` and `tuneFloors`).
+    /// sizes (the figures beside `tuneFloors`).
     @Suite("Knee on a noisy server", .serialized)
     struct NoisyKneeTests {
         struct Case: Sendable, CustomStringConvertible {
@@ -79,19 +79,20 @@ extension AnalysisTests {
             #expect(c.latencyCV > 0 || tally.oldRate <= tally.hitRate, "\(tally)")
         }
 
-        /// Measured K=16 CV 0.5, K in: 94.8% over 500 sweeps, 94.0% over the
-        /// first 100 (old rule 21.6%, 24.0%; before the plateau took the
-        /// counts between its ends and kept pace with the open counts, 92.6%
-        /// over 500), 250 of 256 runs on average.
-        static let runFloors: [String: (hit: Double, band: Double)] = ["K=16 CV=0.5": (0.93, 0.90)]
-        /// Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 75.0%
-        /// (75.0%), old rule 32.2%; K=16 CV 0.5 88.0% (86.0%), old rule 64.2%.
+        // Every `run` case meets the targets, so it has no floors. The
+        // closest, K=16 CV 0.5, names 15 or 16 in 95.8% of 500 sweeps and
+        // 96.0% of the first 100 (old rule 21.6%, 24.0%; 92.6% of 500 before
+        // the plateau took the counts between its ends and kept pace with
+        // the open counts), in 250 of 256 runs on average.
+
+        /// Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 77.4%
+        /// (82.0%), old rule 32.2%; K=16 CV 0.5 89.0% (88.0%), old rule 64.2%.
         /// Before the contiguous plateau, `KneeSearch.reachable` and the
         /// widened band they measured 71.6% and 47.0%. Every other case meets
-        /// the targets: K=16 CV 0.25 98.0% (was 93.8%), bands at CV 1.0 93.6%
-        /// (K=10) and 96.2% (K=16), were 70.4% and 71.4%; at most 39 runs.
+        /// the targets: K=16 CV 0.25 98.0% (was 93.8%), bands at CV 1.0 95.2%
+        /// (K=10) and 98.0% (K=16), were 70.4% and 71.4%; at most 39 runs.
         static let tuneFloors: [String: (hit: Double, band: Double)] = [
-            "K=10 CV=0.5": (0.74, 0.90), "K=16 CV=0.5": (0.85, 0.90),
+            "K=10 CV=0.5": (0.76, 0.90), "K=16 CV=0.5": (0.87, 0.90),
         ]
 
         /// `best`'s knee and band on one series' runs, by worker count:
@@ -125,7 +126,7 @@ extension AnalysisTests {
                 )
             }
             print(tally)
-            expectAcceptance(tally, c, floors: Self.runFloors)
+            expectAcceptance(tally, c)
         }
 
         @Test("tune names K on a noisy K-slot server in under 40 runs", arguments: cases)
