@@ -80,7 +80,9 @@ import Testing
         let knee = try #require(lines.first { $0.contains("◀ recommended") })
         #expect(knee.hasPrefix("     16") && knee.contains("████████████████████████████████████████") && knee.contains("★ peak"))
         #expect(lines.filter { $0.contains("█") }.count == 24, "one bar per worker count")
-        #expect(lines.contains { $0.hasPrefix("Recommended: 16 workers, band 16…16") })
+        // 15 at 93.75% of 16 with ±1% runs: its upper bound, 95.2%, keeps it
+        // undecided at 99% confidence, so the band holds it.
+        #expect(lines.contains { $0.hasPrefix("Recommended: 16 workers, band 15…16") })
         #expect(lines.contains { $0.hasPrefix("Method: saturation model — saturation fit") })
         #expect(lines.contains { $0.hasPrefix("Sanity priors: Little's law 16") })
     }
@@ -95,7 +97,7 @@ import Testing
         let answers = try #require(object["answers"] as? [[String: Any]])
         #expect(answers.map { $0["executor"] as? String } == ["pool", "tasks"])
         let pool = answers[0]
-        #expect(pool["recommendedWorkers"] as? Int == 16 && pool["band"] as? [Int] == [16, 16])
+        #expect(pool["recommendedWorkers"] as? Int == 16 && pool["band"] as? [Int] == [15, 16])
         #expect(pool["peakWorkers"] as? Int == 16 && pool["workload"] as? String == "sleep")
         #expect(pool["method"] as? String == "saturation" && pool["runs"] as? Int == 72)
         #expect(pool["parameters"] as? String == "duration=20ms capacity=16")

@@ -44,7 +44,8 @@ public enum Knee {
     /// 4. The band: `resamples` stratified bootstrap resamples (runs redrawn
     ///    within each worker count, seeded by `seed`), the knee re-estimated
     ///    on each (`KneeDecision.kneeEstimate`), and the 5th to 95th
-    ///    percentile of those knees.
+    ///    percentile of those knees, widened to every count the verdicts
+    ///    leave open (`band`).
     ///
     /// - Parameters:
     ///   - tolerance: how far below the plateau the knee may be, as a fraction.
@@ -87,7 +88,8 @@ public enum Knee {
 
         answer.recommendedWorkers = workers[knee]
         answer.band = band(
-            workers, groups, knee: knee, tolerance: tolerance, confidence: confidence, resamples: resamples, seed: seed
+            workers, groups, knee: knee, tolerance: tolerance, confidence: confidence, resamples: resamples, seed: seed,
+            decision: decision
         )
         answer.peakWorkers = workers[peak]
         answer.peakThroughput = medians[peak]
@@ -138,15 +140,36 @@ public enum Knee {
             + "(--repeat auto) or more --tasks per run would decide"
     }
 
-    /// The bootstrap band around the knee at `workers[knee]`: the 5th to
-    /// 95th percentile of `resampledKnees`, widened to contain the knee.
+    /// The band around the knee at `workers[knee]`: the 5th to 95th
+    /// percentile of `resampledKnees`, widened to contain the knee and, with
+    /// `decision`, every count its verdicts leave open.
+    ///
+    /// The bootstrap alone is too narrow where runs are few: resampling two
+    /// or three runs per count cannot show how far their mean may be off,
+    /// and on a `tune` of a 10-slot server with latency CV 1.0 its band held
+    /// 10 in 70% of seeded searches. The verdicts say at `confidence` where
+    /// the knee cannot be, so the band reaches down to the smallest count
+    /// that is not outside and, while the knee itself is not within, up to
+    /// the first larger count that is (or the largest tested). With no
+    /// spread (s = 0) the verdicts are exact and add nothing.
     static func band(
-        _ workers: [Int], _ groups: [[Double]], knee: Int, tolerance: Double, confidence: Double, resamples: Int, seed: UInt64
+        _ workers: [Int], _ groups: [[Double]], knee: Int, tolerance: Double, confidence: Double, resamples: Int, seed: UInt64,
+        decision: KneeDecision? = nil
     ) -> ClosedRange<Int> {
         let knees = resampledKnees(groups, tolerance: tolerance, confidence: confidence, resamples: resamples, seed: seed)
             .map { workers[$0 ?? knee] }
         let band = Bootstrap.percentileBand(knees, coverage: bandCoverage) ?? workers[knee]...workers[knee]
-        return min(band.lowerBound, workers[knee])...max(band.upperBound, workers[knee])
+        var low = min(band.lowerBound, workers[knee]), high = max(band.upperBound, workers[knee])
+        if let decision, decision.hasNoiseEstimate, let at = decision.counts.firstIndex(where: { $0.workers == workers[knee] }) {
+            let counts = decision.counts
+            if let possible = counts[...at].first(where: { $0.verdict != .outside }) {
+                low = min(low, possible.workers)
+            }
+            if counts[at].verdict != .within, let next = counts[(at + 1)...].first(where: { $0.verdict == .within }) ?? counts.last {
+                high = max(high, next.workers)
+            }
+        }
+        return low...high
     }
 
     /// The knee's index re-estimated on each of `resamples` stratified

@@ -71,7 +71,7 @@ struct TuneCommand: AsyncParsableCommand {
             store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed
         )
         let workerCommand = [WorkerCommand.executablePath, WorkerCommand.configuration.commandName!]
-        let tuner = Tuner(runner: SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }, search: try search)
+        let tuner = Tuner(runner: SweepRunner(store: store) { $0.makeExecutor(workerCommand: workerCommand) }, search: try search(for: spec))
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let result = try await tuner.run(
             plan, executor: executor, workload: workload, sweep: session.sweep, cores: cores, latencyLimit: try latencyLimit.seconds
@@ -83,14 +83,14 @@ struct TuneCommand: AsyncParsableCommand {
         try Self.print(report, as: format)
     }
 
-    /// `--repeat auto` probes twice and settles; `--repeat N` probes exactly N times.
-    private var search: KneeSearch {
-        get throws {
-            let auto = sweep.repeatCount == .auto
-            return KneeSearch(
-                maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: auto ? 2 : sweep.repeats, settles: auto,
-                budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max)
-            )
-        }
+    /// `--repeat auto` probes twice and settles; `--repeat N` probes exactly N
+    /// times. A job divides its own work, so only a workload's tasks bound the search.
+    private func search(for spec: WorkloadSpec) throws -> KneeSearch {
+        let auto = sweep.repeatCount == .auto
+        let isJob = if case .job = spec { true } else { false }
+        return KneeSearch(
+            maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: auto ? 2 : sweep.repeats, settles: auto,
+            budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max), tasks: isJob ? nil : sweep.tasks(for: spec)
+        )
     }
 }

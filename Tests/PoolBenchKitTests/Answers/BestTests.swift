@@ -17,7 +17,11 @@ extension AnswersTests {
             let answer = try #require(report.answers.first)
             #expect(report.answers.count == 1)
             let recommendation = answer.recommendation
-            #expect(recommendation.recommendedWorkers == 16)
+            // 15 slots reach 93.75% of 16, 1.25 points under the cut: with
+            // noisy runs 15 may measure within, but then not settled there.
+            let recommended = try #require(recommendation.recommendedWorkers)
+            #expect(recommended == 16
+                || (recommended == 15 && !recommendation.settled && recommendation.undecidedWorkers.contains(15)))
             let band = try #require(recommendation.band)
             #expect(band.contains(16) && band.lowerBound >= 12 && band.upperBound <= 20)
             #expect(recommendation.method == .saturation && recommendation.plateauReached)
@@ -26,11 +30,11 @@ extension AnswersTests {
 
             let text = try render(report, as: .table)
             #expect(text.contains("sleep duration=20ms capacity=16 · pool · bench-1"))
-            #expect(text.contains("Recommended: 16 workers, band \(band.lowerBound)…\(band.upperBound)"))
+            #expect(text.contains("Recommended: \(recommended) workers, band \(band.lowerBound)…\(band.upperBound)"))
             #expect(text.contains("Method: saturation model — saturation fit"))
             #expect(text.contains("Little's law 16"))
             let knee = try #require(text.split(separator: "\n").first { $0.contains("◀ recommended") })
-            #expect(knee.hasPrefix("     16") && knee.contains("████"))
+            #expect(knee.hasPrefix("     \(recommended)") && knee.contains("████"))
         }
 
         @Test("A CPU-bound curve on 2 cores gets at most 2 workers, with the wait/compute prior from the host's cores")

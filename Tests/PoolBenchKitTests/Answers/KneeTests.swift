@@ -19,7 +19,11 @@ extension AnalysisTests {
                 var synthetic = SyntheticRuns(seed: seed)
                 let samples = synthetic.sweep(workers: Array(1...48), runs: 3, noise: 0.03) { min(Double($0), 16) / 0.020 }
                 let answer = Knee.recommend(samples, seed: seed)
-                #expect(answer.recommendedWorkers == 16)
+                // 15 slots reach 93.75% of 16, 1.25 points under the cut: with
+                // 3% noise and three runs, 15 may measure within, but then the
+                // decision says it is not settled there.
+                #expect(answer.recommendedWorkers == 16
+                    || (answer.recommendedWorkers == 15 && !answer.settled && answer.undecidedWorkers.contains(15)))
                 #expect(answer.method == .saturation)
                 let band = answer.band ?? 0...0
                 #expect(band.contains(16) && band.lowerBound >= 12 && band.upperBound <= 20)
@@ -235,7 +239,10 @@ extension AnalysisTests {
             let data = try JSONEncoder().encode(answer)
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(object["recommendedWorkers"] as? Int == 8)
-            #expect(object["band"] as? [Int] == [8, 8])
+            // 8 at 97.4% of 16 with ±1% runs is not within at 99% confidence
+            // (its lower bound is 94.5%), so the band reaches the first count
+            // that is: 16.
+            #expect(object["band"] as? [Int] == [8, 16])
             #expect(object["peakWorkers"] as? Int == 16)
             #expect(object["method"] as? String == "measured")
             #expect(object["runs"] as? Int == 15)

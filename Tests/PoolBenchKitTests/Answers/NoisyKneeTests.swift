@@ -9,6 +9,12 @@ extension AnalysisTests {
     /// the same sweeps. Virtual time only: no timing claims. One case at a
     /// time: each holds a thread of the shared pool for seconds without
     /// suspending, and two at once starve the HTTP timeout tests beside them.
+    ///
+    /// By default each case runs the first 100 seeded sweeps, so the suite
+    /// stays fast in a debug build. The claim is over at least 500
+    /// sweeps per case: `POOLBENCH_NOISE_MATRIX=full swift test --filter
+    /// NoisyKnee` runs 500 and asserts the same floors, which hold at both
+    /// sizes (the figures beside `tuneFloors`).
     @Suite("Knee on a noisy server", .serialized)
     struct NoisyKneeTests {
         struct Case: Sendable, CustomStringConvertible {
@@ -25,7 +31,7 @@ extension AnalysisTests {
             var knees: Set<Int> { capacity == 16 ? [15, 16] : [capacity] }
         }
 
-        static let sweeps = 500
+        static let sweeps = ProcessInfo.processInfo.environment["POOLBENCH_NOISE_MATRIX"] == "full" ? 500 : 100
         static let cases = [4, 10, 16].flatMap { k in [0, 0.25, 0.5, 1.0].map { Case(capacity: k, latencyCV: $0) } }
 
         struct Tally: CustomStringConvertible {
@@ -60,9 +66,9 @@ extension AnalysisTests {
         /// the band holds K in ≥ 90%; at CV 1.0 a settled answer other than
         /// K in ≤ 5%, band holding K in ≥ 90%. `floors` lists the cases the
         /// default budget does not reach, at what they measured (seeded, so
-        /// exactly reproducible) less a point: telling K − 1 at 92% of K
-        /// from the 5% cut with 10–12% run-to-run noise needs ~20 runs at
-        /// each, more than tune's 39 in all leave after the search.
+        /// exactly reproducible) less a point: telling a count at 91–92% of the
+        /// plateau from the 5% cut with 10–12% run-to-run noise needs ~40 runs
+        /// there and as many on the plateau, more than tune's 39 in all.
         func expectAcceptance(_ tally: Tally, _ c: Case, floors: [String: (hit: Double, band: Double)] = [:]) {
             let floor = floors[c.description]
             if c.latencyCV <= 0.5 {
@@ -73,14 +79,20 @@ extension AnalysisTests {
             #expect(c.latencyCV > 0 || tally.oldRate <= tally.hitRate, "\(tally)")
         }
 
-        /// Measured: K in 92.6% (old rule 21.6%), 251 of 256 runs used.
-        static let runFloors: [String: (hit: Double, band: Double)] = ["K=16 CV=0.5": (0.91, 0.90)]
-        /// Measured K in: K=10 CV 0.5 71.6% (old 32.2%); K=16 CV 0.25 93.8%
-        /// (old 86.6%), CV 0.5 47.0% (old 64.2%); bands at CV 1.0 70.4% (K=10)
-        /// and 71.4% (K=16), short of the 90% target.
+        // Every `run` case meets the targets, so it has no floors. The
+        // closest, K=16 CV 0.5, names 15 or 16 in 95.8% of 500 sweeps and
+        // 96.0% of the first 100 (old rule 21.6%, 24.0%; 92.6% of 500 before
+        // the plateau took the counts between its ends and kept pace with
+        // the open counts), in 250 of 256 runs on average.
+
+        /// Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 77.4%
+        /// (82.0%), old rule 32.2%; K=16 CV 0.5 89.0% (88.0%), old rule 64.2%.
+        /// Before the contiguous plateau, `KneeSearch.reachable` and the
+        /// widened band they measured 71.6% and 47.0%. Every other case meets
+        /// the targets: K=16 CV 0.25 98.0% (was 93.8%), bands at CV 1.0 95.2%
+        /// (K=10) and 98.0% (K=16), were 70.4% and 71.4%; at most 39 runs.
         static let tuneFloors: [String: (hit: Double, band: Double)] = [
-            "K=10 CV=0.5": (0.70, 0.90), "K=10 CV=1.0": (0, 0.69),
-            "K=16 CV=0.25": (0.92, 0.90), "K=16 CV=0.5": (0.46, 0.88), "K=16 CV=1.0": (0, 0.70),
+            "K=10 CV=0.5": (0.76, 0.90), "K=16 CV=0.5": (0.87, 0.90),
         ]
 
         /// `best`'s knee and band on one series' runs, by worker count:
@@ -92,7 +104,8 @@ extension AnalysisTests {
             guard let decision = KneeDecision.decide(workers: workers, groups: groups, tolerance: 0.05),
                   let knee = decision.knee, let index = workers.firstIndex(of: knee) else { return (nil, nil, false) }
             let band = Knee.band(
-                workers, groups, knee: index, tolerance: 0.05, confidence: decision.confidence, resamples: 100, seed: seed
+                workers, groups, knee: index, tolerance: 0.05, confidence: decision.confidence, resamples: 100, seed: seed,
+                decision: decision
             )
             return (knee, band, decision.settled)
         }
@@ -113,7 +126,7 @@ extension AnalysisTests {
                 )
             }
             print(tally)
-            expectAcceptance(tally, c, floors: Self.runFloors)
+            expectAcceptance(tally, c)
         }
 
         @Test("tune names K on a noisy K-slot server in under 40 runs", arguments: cases)
@@ -122,7 +135,7 @@ extension AnalysisTests {
             for seed in 0..<UInt64(Self.sweeps) {
                 var server = NoisyServer(capacity: c.capacity, latencyCV: c.latencyCV, tasks: c.tasks, seed: seed &* 104_729 &+ 3)
                 var oldServer = server
-                let outcome = try await KneeSearch(maxWorkers: 64).run { server.run(workers: $0) }
+                let outcome = try await KneeSearch(maxWorkers: 64, tasks: c.tasks).run { server.run(workers: $0) }
                 let found = answer(outcome.throughput, seed: seed)
                 let old = OldKneeSearch(maxWorkers: 64).run { oldServer.run(workers: $0) }
                 tally.add(
