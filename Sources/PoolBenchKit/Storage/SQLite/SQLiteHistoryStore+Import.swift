@@ -32,6 +32,7 @@ extension SQLiteHistoryStore {
             try db.inTransaction(.immediate) {
                 merger = try RowMerger(db)
                 try produce { try merger!.insert($0) }
+                try merger!.addNewRunsToSeriesSweeps()
                 return .commit
             }
             return merger!.summary
@@ -110,6 +111,23 @@ private struct RowMerger {
             SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
             WHERE sweep.id = ? AND \((sweepNames + hostNames).joined(separator: " AND "))
             """)
+    }
+
+    /// Gives `seriesSweep` the series and sweep of every run this import
+    /// stored, in one statement over the new runs' ids (the rows after
+    /// `lastRunIdBefore`) rather than one per run; a run already present
+    /// was given its row when it was stored.
+    func addNewRunsToSeriesSweeps() throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO seriesSweep (workload, parameters, executor, machine, startedAt, sweepId)
+                SELECT series.workload, series.parameters, series.executor,
+                    COALESCE('testbed ' || sweep.testbed, host.name), sweep.startedAt, sweep.id
+                FROM (SELECT DISTINCT workload, parameters, executor, sweepId FROM run WHERE id > ?) AS series
+                JOIN sweep ON sweep.id = series.sweepId JOIN host ON host.id = sweep.hostId
+                """,
+            arguments: [lastRunIdBefore]
+        )
     }
 
     /// Inserts the run unless its UUID is already stored; a database
