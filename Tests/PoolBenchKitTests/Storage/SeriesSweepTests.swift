@@ -221,6 +221,16 @@ import Testing
         let again = try ImportSource(path: everything).merge(into: store)
         #expect(again.newRuns == 0)
         #expect(try Self.rows(store).stored == stored)
+
+        // A few runs into a larger history: read from their rows, not the index.
+        let few = try SQLiteHistoryStore.inMemory()
+        var fewHistory = try SyntheticHistory(seed: 10, store: few)
+        try fewHistory.sweep(executors: ["pool", "dispatch"], workers: [1], runs: 1, testbed: "ci", curve: capacity(2))
+        let small = try ImportSource(path: try scratch.write(try exported(few), to: "few.csv")).merge(into: store)
+        #expect(small.newRuns == 2)
+        (stored, fromRuns) = try Self.rows(store)
+        #expect(stored == fromRuns)
+        #expect(stored.count == 1 + 11 + 2)
         for filter in Self.filters + [HistoryFilter(workload: "file")] {
             for newest in [1, 20] {
                 let answer = try Self.answer(store, filter, newest: newest)
