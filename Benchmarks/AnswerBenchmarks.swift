@@ -13,7 +13,8 @@ import PoolBenchKit
 /// executors × 20 worker counts × 3 runs = 240 runs per sweep (a sweep runs
 /// one workload), sweeps an hour apart on one 2-core host, written in one
 /// transaction: every run through one prepared statement, every sweep
-/// through another. `POOLBENCH_ANSWER_RUNS=1000000` limits the suite to one
+/// through another, and each sweep's series (`seriesSweep`, which `run`
+/// writes with each run) through a third. `POOLBENCH_ANSWER_RUNS=1000000` limits the suite to one
 /// size (ten million runs take about 3 GB of disk and minutes to write).
 enum AnswerBenchmarks {
     static let runs = 1_000_000
@@ -175,6 +176,10 @@ enum AnswerBenchmarks {
                     involuntaryContextSwitches, errorCount)
                 VALUES (?, ?, ?, ?, ?, ?, 100, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 52428800, 200, 3, 0)
                 """)
+            let seriesSweep = try db.makeStatement(sql: """
+                INSERT INTO seriesSweep (workload, parameters, executor, machine, startedAt, sweepId)
+                VALUES (?, ?, ?, 'bench-1', ?, ?)
+                """)
             var generator = SeededGenerator(seed: 2026)
             var written = 0
             let start = Date(timeIntervalSince1970: 1_790_000_000)
@@ -188,7 +193,11 @@ enum AnswerBenchmarks {
                     Timestamp.format(startedAt.addingTimeInterval(600)), "poolbench run \(workload.name)",
                 ])
                 try sweep.execute()
-                for executor in executors {
+                for executor in executors where written < runs {
+                    seriesSweep.setUncheckedArguments([
+                        workload.name, workload.parameters, executor, Timestamp.format(startedAt), id,
+                    ])
+                    try seriesSweep.execute()
                     for workers in workerCounts {
                         for repetition in 0..<repeats where written < runs {
                             let throughput = workload.curve(Double(workers)) * speedUp * (1 + 0.03 * gaussian(&generator))

@@ -24,10 +24,21 @@ import Testing
         Dictionary(uniqueKeysWithValues: workers.map { ($0, Double(min($0, 16)) / 0.020 * factor) })
     }
 
+    /// What poolbench writes into `seriesSweep` with each run, rebuilt from
+    /// the runs: the SQL below that writes rows of its own ends with it.
+    static let seriesSweepFromRuns = """
+        DELETE FROM seriesSweep;
+        INSERT INTO seriesSweep (workload, parameters, executor, machine, startedAt, sweepId)
+            SELECT DISTINCT run.workload, run.parameters, run.executor, COALESCE('testbed ' || sweep.testbed, host.name),
+                sweep.startedAt, sweep.id
+            FROM run JOIN sweep ON sweep.id = run.sweepId JOIN host ON host.id = sweep.hostId;
+        """
+
     /// Makes `poolbench.sqlite` in the scratch directory with exactly
     /// `sweeps`, an hour apart: poolbench creates the schema and the host,
     /// then SQL through Python's sqlite3 writes the rows, each sweep's runs
-    /// nudged by a hundredth of a percent per sweep so no two runs tie.
+    /// nudged by a hundredth of a percent per sweep so no two runs tie, and
+    /// last each sweep's series, as poolbench would have with each run.
     static func history(_ cli: CLI, _ sweeps: [Sweep]) throws {
         let created = try cli.run(["run", "sleep", "--duration", "1ms", "--tasks", "1", "--workers", "1", "--repeat", "1", "--warmup", "0"])
         try #require(created.status == 0, "\(created.stderr)")
@@ -55,8 +66,9 @@ import Testing
                                     sweep["workload"], sweep["parameters"], sweep["executor"], int(workers), repetition,
                                     started, 64 / throughput, throughput))
             db.commit()
+            db.executescript(sys.argv[3])
             db.close()
-            """, cli.path("poolbench.sqlite"), spec]
+            """, cli.path("poolbench.sqlite"), spec, seriesSweepFromRuns]
         try python.run()
         python.waitUntilExit()
         try #require(python.terminationStatus == 0)

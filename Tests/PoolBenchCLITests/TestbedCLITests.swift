@@ -68,7 +68,7 @@ import Testing
             UPDATE sweep SET hostId = (SELECT id FROM host WHERE name = 'runner-a') WHERE id IN (1, 3);
             UPDATE sweep SET hostId = (SELECT id FROM host WHERE name = 'runner-b') WHERE id = 2;
             UPDATE sweep SET testbed = 'ci' WHERE id IN (1, 2);
-            """)
+            """ + AnswersCLITests.seriesSweepFromRuns)
 
         let trend = try JSONSerialization.jsonObject(with: Data(try cli.run(["trend", "--format", "json"]).stdout.utf8))
         let series = try #require((trend as? [String: Any])?["series"] as? [[String: Any]])

@@ -6,31 +6,22 @@ extension SQLiteHistoryStore {
     /// `newestSweeps` newest sweeps per machine (testbed when the sweep has
     /// one, else host); sorted by series, then machine.
     ///
-    /// The filter's sweep conditions (label, host, `--since`/`--until` on
-    /// the sweep's start, sweep ID) choose sweeps; workload and executor
-    /// choose series. Nothing here scans the run table: series are found by
-    /// seeking the `run_seriesSweep` index from one to the next, each host's
-    /// sweeps are probed newest first for each series until enough have
-    /// run it, and only their runs are read — so the cost follows what is
-    /// answered, not the size of the history.
+    /// The filter's sweep conditions (label, host, testbed, `--since`/
+    /// `--until` on the sweep's start, sweep ID) choose sweeps; workload and
+    /// executor choose series. Nothing here reads every sweep or every run:
+    /// the (series, machine) pairs are found by seeking `seriesSweep` from
+    /// one to the next, each pair's newest sweeps are the last entries of
+    /// its key, read backwards, and only their stamps and runs are read —
+    /// so the cost follows what is answered, not the size of the history.
     public func seriesRuns(matching filter: HistoryFilter, newestSweeps: Int) throws -> [SeriesRuns] {
         try writer.read { db in
-            let newestFirst = Dictionary(grouping: try sweepStamps(db, filter), by: \.machine)
-                .mapValues { Array($0.sorted(by: SweepStamp.isOlder).reversed()) }
-            guard !newestFirst.isEmpty else { return [] }
-            let probe = try db.cachedStatement(sql: """
-                SELECT 1 FROM run WHERE workload = ? AND parameters = ? AND executor = ? AND sweepId = ? LIMIT 1
-                """)
             var result: [SeriesRuns] = []
-            for key in try seriesKeys(db, filter) {
-                for machine in newestFirst.keys.sorted() {
-                    var chosen: [SweepStamp] = []
-                    for sweep in newestFirst[machine, default: []] where chosen.count < max(newestSweeps, 1) {
-                        let arguments: StatementArguments = [key.workload, key.parameters, key.executor, sweep.id]
-                        if try Int.fetchOne(probe, arguments: arguments) != nil { chosen.append(sweep) }
-                    }
-                    guard let newest = chosen.first else { continue }
-                    let sweeps = Array(chosen.reversed())
+            for (key, machines) in try seriesMachines(db, filter) {
+                for machine in machines {
+                    let ids = try newestSweepIDs(db, of: key, on: machine, filter, count: max(newestSweeps, 1))
+                    guard !ids.isEmpty else { continue }
+                    let sweeps = try stamps(db, where: "sweep.id IN \(ids)").sorted(by: SweepStamp.isOlder)
+                    guard let newest = sweeps.last else { continue }
                     result.append(SeriesRuns(
                         key: key, host: newest.host, testbed: newest.testbed, logicalCores: newest.logicalCores,
                         sweeps: sweeps,
@@ -82,16 +73,46 @@ extension SQLiteHistoryStore {
 // MARK: - Queries
 
 extension SQLiteHistoryStore {
-    /// Sweeps matching the filter's sweep-level conditions.
-    private func sweepStamps(_ db: Database, _ filter: HistoryFilter) throws -> [SweepStamp] {
-        var conditions: [SQL] = ["1"]
-        if let label = filter.label { conditions.append("sweep.label = \(label)") }
-        if let host = filter.host { conditions.append("host.name = \(host)") }
-        if let testbed = filter.testbed { conditions.append("sweep.testbed = \(testbed)") }
-        if let since = filter.since { conditions.append("sweep.startedAt >= \(Timestamp.format(since))") }
-        if let until = filter.until { conditions.append("sweep.startedAt <= \(Timestamp.format(until))") }
+    /// The ids of the newest `count` sweeps that ran `key` on `machine`
+    /// and meet the filter's sweep conditions, newest first.
+    ///
+    /// Read backwards through the key, joined with `sweep` and `host` only
+    /// when a condition needs them: the start bounds narrow the key's range
+    /// itself. Joining on the sweep's start as well as its ID lets SQLite
+    /// go the other way, from a sweep to its one entry of the key, where
+    /// that is cheaper: for `--sweep`, and for `--label`, whose index finds
+    /// the few sweeps labelled so (read in key order, SQLite would step
+    /// past every sweep of the series that lacks the label).
+    private func newestSweepIDs(
+        _ db: Database, of key: SeriesKey, on machine: String, _ filter: HistoryFilter, count: Int
+    ) throws -> [Int64] {
+        var conditions: [SQL] = [
+            "seriesSweep.workload = \(key.workload)", "seriesSweep.parameters = \(key.parameters)",
+            "seriesSweep.executor = \(key.executor)", "seriesSweep.machine = \(machine)",
+        ]
+        if let since = filter.since { conditions.append("seriesSweep.startedAt >= \(Timestamp.format(since))") }
+        if let until = filter.until { conditions.append("seriesSweep.startedAt <= \(Timestamp.format(until))") }
         if let sweepID = filter.sweepID { conditions.append("sweep.id = \(sweepID)") }
-        return try stamps(db, where: conditions.joined(separator: " AND "))
+        if let label = filter.label { conditions.append("sweep.label = \(label)") }
+        if let testbed = filter.testbed { conditions.append("sweep.testbed = \(testbed)") }
+        if let host = filter.host { conditions.append("host.name = \(host)") }
+        let join: SQL = "sweep.id = seriesSweep.sweepId AND sweep.startedAt = seriesSweep.startedAt"
+        let from: SQL
+        if filter.label != nil {
+            // CROSS JOIN: SQLite keeps this order, sweeps first.
+            from = "sweep CROSS JOIN seriesSweep ON \(join) JOIN host ON host.id = sweep.hostId"
+        } else if filter.sweepID != nil || filter.testbed != nil || filter.host != nil {
+            from = "seriesSweep JOIN sweep ON \(join) JOIN host ON host.id = sweep.hostId"
+        } else {
+            from = "seriesSweep"
+        }
+        let request: SQLRequest<Int64> = """
+            SELECT seriesSweep.sweepId FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY seriesSweep.startedAt DESC, seriesSweep.sweepId DESC
+            LIMIT \(count)
+            """
+        return try request.fetchAll(db)
     }
 
     private func stamps(_ db: Database, where condition: SQL) throws -> [SweepStamp] {
@@ -115,40 +136,59 @@ extension SQLiteHistoryStore {
         }
     }
 
-    /// The distinct series, found by seeking the index from one key to the
-    /// next rather than reading every run.
+    /// The distinct series matching the filter's workload and executor,
+    /// each with the machines that ran it, found by seeking `seriesSweep`'s
+    /// key from one value to the next rather than reading every row.
+    /// Series come in the key's order, machines in `String` order.
     ///
-    /// Every seek fixes a prefix of (workload, parameters, executor) and
-    /// bounds the next column, which SQLite answers from the index at once;
-    /// a row-value comparison (w, p, e) > (?, ?, ?) would seek on the
-    /// workload only and read every run of it.
-    private func seriesKeys(_ db: Database, _ filter: HistoryFilter) throws -> [SeriesKey] {
-        func first(_ conditions: [SQL]) throws -> SeriesKey? {
-            let request: SQLRequest<Row> = """
-                SELECT workload, parameters, executor FROM run
+    /// Every seek fixes a prefix of (workload, parameters, executor,
+    /// machine) and bounds the next column, which SQLite answers from the
+    /// key at once; a row-value comparison (w, p, e) > (?, ?, ?) would seek
+    /// on the workload only and read every row of it.
+    private func seriesMachines(_ db: Database, _ filter: HistoryFilter) throws -> [(SeriesKey, [String])] {
+        let columns: [SQL] = ["workload", "parameters", "executor", "machine"]
+        // A sweep with a testbed is kept by it, so `--testbed` names the machine.
+        let fixed: [String?] = [
+            filter.workload, nil, filter.executor, filter.testbed.map { SeriesRuns.machine(host: "", testbed: $0) },
+        ]
+        /// The least value of `columns[prefix.count]` after `after` (or
+        /// equal to `exactly`) among the rows that start with `prefix`.
+        func next(_ prefix: [String], after: String? = nil, exactly: String? = nil) throws -> String? {
+            let column = columns[prefix.count]
+            var conditions: [SQL] = zip(columns, prefix).map { "\($0) = \($1)" }
+            if let after { conditions.append("\(column) > \(after)") }
+            if let exactly { conditions.append("\(column) = \(exactly)") }
+            let request: SQLRequest<String> = """
+                SELECT \(column) FROM seriesSweep
                 WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
-                ORDER BY workload, parameters, executor LIMIT 1
+                ORDER BY \(column) LIMIT 1
                 """
-            return try request.fetchOne(db).map { SeriesKey(workload: $0[0], parameters: $0[1], executor: $0[2]) }
+            return try request.fetchOne(db)
         }
-        let workload: [SQL] = filter.workload.map { ["workload = \($0)"] } ?? []
-        var keys: [SeriesKey] = []
-        var pair = try first(workload)
-        while let found = pair {
-            let same: [SQL] = ["workload = \(found.workload)", "parameters = \(found.parameters)"]
-            if let executor = filter.executor {
-                if let key = try first(same + ["executor = \(executor)"]) { keys.append(key) }
-            } else {
-                var key: SeriesKey? = found
-                while let current = key {
-                    keys.append(current)
-                    key = try first(same + ["executor > \(current.executor)"])
-                }
+        var found: [[String]] = []
+        func walk(_ prefix: [String]) throws {
+            guard prefix.count < columns.count else { return found.append(prefix) }
+            if let value = fixed[prefix.count] {
+                if try next(prefix, exactly: value) != nil { try walk(prefix + [value]) }
+                return
             }
-            pair = try first(workload + ["workload = \(found.workload)", "parameters > \(found.parameters)"])
-            if pair == nil { pair = try first(workload + ["workload > \(found.workload)"]) }
+            var value = try next(prefix)
+            while let current = value {
+                try walk(prefix + [current])
+                value = try next(prefix, after: current)
+            }
         }
-        return keys
+        try walk([])
+        var result: [(SeriesKey, [String])] = []
+        for row in found {
+            let key = SeriesKey(workload: row[0], parameters: row[1], executor: row[2])
+            if let last = result.last, last.0 == key {
+                result[result.count - 1].1.append(row[3])
+            } else {
+                result.append((key, [row[3]]))
+            }
+        }
+        return result.map { ($0.0, $0.1.sorted()) }
     }
 
     /// The runs of `key` in `sweeps`, in the order of `sweeps`.

@@ -32,6 +32,7 @@ extension SQLiteHistoryStore {
             try db.inTransaction(.immediate) {
                 merger = try RowMerger(db)
                 try produce { try merger!.insert($0) }
+                try merger!.addNewRunsToSeriesSweeps()
                 return .commit
             }
             return merger!.summary
@@ -110,6 +111,31 @@ private struct RowMerger {
             SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
             WHERE sweep.id = ? AND \((sweepNames + hostNames).joined(separator: " AND "))
             """)
+    }
+
+    /// Gives `seriesSweep` the series and sweep of every run this import
+    /// stored, in one statement over the new runs (the ids after
+    /// `lastRunIdBefore`) rather than one per run; a run already present
+    /// was given its row when it was stored.
+    ///
+    /// The new runs' (series, sweep) pairs come either from their rows, a
+    /// range of the run table (0.54 s a million new runs, measured on a
+    /// generated history), or from `run_seriesSweep`, which holds the pairs
+    /// but in its own order, so the whole index is read (0.18 s a million
+    /// runs of the history). The index wins while the import is more than
+    /// a third of the history.
+    func addNewRunsToSeriesSweeps() throws {
+        guard summary.newRuns > 0 else { return }
+        let runsAfter = lastRunIdBefore + Int64(summary.newRuns)
+        let source: SQL = Int64(summary.newRuns) * 3 >= runsAfter ? "run" : "run NOT INDEXED"
+        let statement: SQL = """
+            INSERT OR IGNORE INTO seriesSweep (workload, parameters, executor, machine, startedAt, sweepId)
+            SELECT series.workload, series.parameters, series.executor,
+                COALESCE('testbed ' || sweep.testbed, host.name), sweep.startedAt, sweep.id
+            FROM (SELECT DISTINCT workload, parameters, executor, sweepId FROM \(source) WHERE id > \(lastRunIdBefore)) AS series
+            JOIN sweep ON sweep.id = series.sweepId JOIN host ON host.id = sweep.hostId
+            """
+        try db.execute(literal: statement)
     }
 
     /// Inserts the run unless its UUID is already stored; a database

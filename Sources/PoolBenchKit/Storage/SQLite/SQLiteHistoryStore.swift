@@ -131,12 +131,19 @@ extension SQLiteHistoryStore {
     }
 
     /// Stores one run in its own transaction, so a crash loses at most the
-    /// run in flight.
+    /// run in flight; its series and sweep join `seriesSweep` in the same
+    /// transaction, so the answers see every stored run.
     @discardableResult
     public func save(_ run: RunRecord) throws -> RunRecord {
         try writer.write { db in
             var inserted = run
             try inserted.insert(db)
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO seriesSweep (workload, parameters, executor, machine, startedAt, sweepId)
+                SELECT ?, ?, ?, COALESCE('testbed ' || sweep.testbed, host.name), sweep.startedAt, sweep.id
+                FROM sweep JOIN host ON host.id = sweep.hostId WHERE sweep.id = ?
+                """)
+            try statement.execute(arguments: [run.workload, run.parameters, run.executor, run.sweepId])
             return inserted
         }
     }
