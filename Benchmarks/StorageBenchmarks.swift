@@ -14,12 +14,7 @@ enum StorageBenchmarks {
         let sweep = try store.beginSweep(SweepRecord(hostId: host.id!, startedAt: Date(), commandLine: "benchmark"))
         var saves: [Double] = []
         for repetition in 0..<2_000 {
-            let run = RunRecord(
-                sweepId: sweep.id!, workload: "sleep", parameters: "duration=10ms", executor: "pool", workers: 8,
-                tasks: 100, repetition: repetition, startedAt: Date(), wallSeconds: 0.125, throughput: 800,
-                latencyP50: 0.01, latencyP90: 0.011, latencyP99: 0.012, latencyMax: 0.02, cpuUserSeconds: 0.001,
-                cpuSystemSeconds: 0.002, peakRssBytes: 1 << 24, voluntaryContextSwitches: 200, involuntaryContextSwitches: 2
-            )
+            let run = sampleRun(sweepId: sweep.id!, repetition: repetition)
             saves.append(try seconds { try store.save(run) })
         }
         print(row("store one run (own transaction, WAL)", saves, budget: 0.002))
@@ -39,6 +34,16 @@ enum StorageBenchmarks {
             })
         }
         print(row("`poolbench history` on an empty history, end to end", histories, budget: 0.050))
+    }
+
+    /// A run as `run` stores it, every measured column filled.
+    static func sampleRun(sweepId: Int64, repetition: Int) -> RunRecord {
+        RunRecord(
+            sweepId: sweepId, workload: "sleep", parameters: "duration=10ms", executor: "pool", workers: 8,
+            tasks: 100, repetition: repetition, startedAt: Date(), wallSeconds: 0.125, throughput: 800,
+            latencyP50: 0.01, latencyP90: 0.011, latencyP99: 0.012, latencyMax: 0.02, cpuUserSeconds: 0.001,
+            cpuSystemSeconds: 0.002, peakRssBytes: 1 << 24, voluntaryContextSwitches: 200, involuntaryContextSwitches: 2
+        )
     }
 
     static func seconds(_ body: () throws -> Void) throws -> Double {

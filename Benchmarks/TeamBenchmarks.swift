@@ -59,12 +59,7 @@ enum TeamBenchmarks {
             let sweep = try store.beginSweep(SweepRecord(hostId: host.id!, startedAt: Date(), commandLine: "benchmark"))
             var saves: [Double] = []
             for repetition in 0..<2_000 {
-                let run = RunRecord(
-                    sweepId: sweep.id!, workload: "sleep", parameters: "duration=10ms", executor: "pool", workers: 8,
-                    tasks: 100, repetition: repetition, startedAt: Date(), wallSeconds: 0.125, throughput: 800,
-                    latencyP50: 0.01, latencyP90: 0.011, latencyP99: 0.012, latencyMax: 0.02, cpuUserSeconds: 0.001,
-                    cpuSystemSeconds: 0.002, peakRssBytes: 1 << 24, voluntaryContextSwitches: 200, involuntaryContextSwitches: 2
-                )
+                let run = StorageBenchmarks.sampleRun(sweepId: sweep.id!, repetition: repetition)
                 saves.append(try StorageBenchmarks.seconds { try store.save(run) })
             }
             print(StorageBenchmarks.row("store one run, \(name)", saves, budget: 0.002))
@@ -108,9 +103,7 @@ enum TeamBenchmarks {
         }
 
         // Export: poolbench's CSV against psql's own copy of the same rows.
-        let query = "SELECT " + ExportColumn.allCases.map(\.benchmarkSelection).joined(separator: ", ")
-            + " FROM run JOIN sweep ON sweep.id = run.sweepId JOIN host ON host.id = sweep.hostId"
-            + " ORDER BY run.startedAt, run.id"
+        let query = PostgreSQLHistoryStore.exportQuery.split(whereSeparator: \.isNewline).joined(separator: " ")
         let exports: [(String, [String])] = [
             ("poolbench export, SQLite", [binary.path, "export", "--db", file, "--output", "/dev/null"]),
             ("poolbench export, PostgreSQL", [binary.path, "export", "--db", team, "--output", "/dev/null"]),
@@ -215,23 +208,5 @@ enum TeamBenchmarks {
     struct BenchmarkError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
-    }
-}
-
-extension ExportColumn {
-    /// The column as psql's copy selects it from the PostgreSQL tables.
-    fileprivate var benchmarkSelection: String {
-        switch self {
-        case .runUuid: "run.uuid"
-        case .startedAt: "run.startedAt"
-        case .sweepUuid: "sweep.uuid"
-        case .sweepStatus: "sweep.status"
-        case .sweepStartedAt: "sweep.startedAt"
-        case .sweepFinishedAt: "sweep.finishedAt"
-        case .label, .commandLine, .gitCommit, .gitBranch, .testbed: "sweep.\(rawValue)"
-        case .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostLogicalCores, .hostMemoryBytes, .hostPoolbenchVersion:
-            "host.\(rawValue.dropFirst(4).prefix(1).lowercased() + rawValue.dropFirst(5))"
-        default: "run.\(rawValue)"
-        }
     }
 }

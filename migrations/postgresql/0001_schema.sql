@@ -1,6 +1,6 @@
 -- A poolbench history on PostgreSQL, for a team that shares one: the same
--- tables, columns and rules as the SQLite history at its version 7 (see
--- ../0001_schema.sql to ../0007_sweep_testbed.sql), so an export of either
+-- tables, columns and rules as the SQLite history at its version 8 (see
+-- ../0001_schema.sql to ../0008_series_sweep.sql), so an export of either
 -- is the same file. Times are the same ISO 8601 UTC text with milliseconds
 -- ("2026-11-21T23:29:21.123Z"); every text column sorts byte by byte
 -- (COLLATE "C"), as SQLite's do, so answers and exports come out in the

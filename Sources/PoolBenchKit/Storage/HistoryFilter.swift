@@ -41,38 +41,94 @@ public struct HistoryFilter: Sendable, Equatable {
         return parts.isEmpty ? "the history" : parts.joined(separator: " ")
     }
 
+    /// Conditions on `run` joined with `sweep` and `host`.
+    func runConditionList() -> [FilterCondition] {
+        var conditions = seriesConditionList()
+        if let label { conditions.append(FilterCondition("sweep.label", "=", .text(label))) }
+        if let host { conditions.append(FilterCondition("host.name", "=", .text(host))) }
+        if let testbed { conditions.append(FilterCondition("sweep.testbed", "=", .text(testbed))) }
+        if let since { conditions.append(FilterCondition("run.startedAt", ">=", .text(Timestamp.format(since)))) }
+        if let until { conditions.append(FilterCondition("run.startedAt", "<=", .text(Timestamp.format(until)))) }
+        if let sweepID { conditions.append(FilterCondition("run.sweepId", "=", .integer(sweepID))) }
+        return conditions
+    }
+
+    /// The conditions that choose series: workload and executor, on `run`.
+    func seriesConditionList() -> [FilterCondition] {
+        var conditions: [FilterCondition] = []
+        if let workload { conditions.append(FilterCondition("run.workload", "=", .text(workload))) }
+        if let executor { conditions.append(FilterCondition("run.executor", "=", .text(executor))) }
+        return conditions
+    }
+
+    /// The conditions that choose sweeps alone, on `sweep` joined with
+    /// `host`: label, host, testbed, the sweep's start, its ID.
+    func sweepConditionList() -> [FilterCondition] {
+        var conditions: [FilterCondition] = []
+        if let label { conditions.append(FilterCondition("sweep.label", "=", .text(label))) }
+        if let host { conditions.append(FilterCondition("host.name", "=", .text(host))) }
+        if let testbed { conditions.append(FilterCondition("sweep.testbed", "=", .text(testbed))) }
+        if let since { conditions.append(FilterCondition("sweep.startedAt", ">=", .text(Timestamp.format(since)))) }
+        if let until { conditions.append(FilterCondition("sweep.startedAt", "<=", .text(Timestamp.format(until)))) }
+        if let sweepID { conditions.append(FilterCondition("sweep.id", "=", .integer(sweepID))) }
+        return conditions
+    }
+
     /// Conditions on `run` joined with `sweep` and `host`, every value bound.
     func runConditions() -> SQL {
-        var conditions: [SQL] = ["1"]
-        if let workload { conditions.append("run.workload = \(workload)") }
-        if let executor { conditions.append("run.executor = \(executor)") }
-        if let label { conditions.append("sweep.label = \(label)") }
-        if let host { conditions.append("host.name = \(host)") }
-        if let testbed { conditions.append("sweep.testbed = \(testbed)") }
-        if let since { conditions.append("run.startedAt >= \(Timestamp.format(since))") }
-        if let until { conditions.append("run.startedAt <= \(Timestamp.format(until))") }
-        if let sweepID { conditions.append("run.sweepId = \(sweepID)") }
-        return conditions.joined(separator: " AND ")
+        Self.sqlite(runConditionList())
     }
 
     /// Conditions on `sweep` joined with `host`; run-level filters ask that
     /// the sweep has at least one matching run.
     func sweepConditions() -> SQL {
-        var conditions: [SQL] = ["1"]
-        if let label { conditions.append("sweep.label = \(label)") }
-        if let host { conditions.append("host.name = \(host)") }
-        if let testbed { conditions.append("sweep.testbed = \(testbed)") }
-        if let since { conditions.append("sweep.startedAt >= \(Timestamp.format(since))") }
-        if let until { conditions.append("sweep.startedAt <= \(Timestamp.format(until))") }
-        if let sweepID { conditions.append("sweep.id = \(sweepID)") }
-        var runConditions: [SQL] = []
-        if let workload { runConditions.append("run.workload = \(workload)") }
-        if let executor { runConditions.append("run.executor = \(executor)") }
-        if !runConditions.isEmpty {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM run WHERE run.sweepId = sweep.id AND \(runConditions.joined(separator: " AND ")))"
-            )
+        var conditions = [Self.sqlite(sweepConditionList())]
+        let series = seriesConditionList()
+        if !series.isEmpty {
+            conditions.append("EXISTS (SELECT 1 FROM run WHERE run.sweepId = sweep.id AND \(Self.sqlite(series)))")
         }
         return conditions.joined(separator: " AND ")
+    }
+
+    /// `conditions` joined with AND as SQLite SQL, every value bound; `1`
+    /// when there are none.
+    static func sqlite(_ conditions: [FilterCondition]) -> SQL {
+        guard !conditions.isEmpty else { return "1" }
+        return conditions.map { condition in
+            let value: any DatabaseValueConvertible = switch condition.value {
+            case let .text(text): text
+            case let .integer(number): number
+            }
+            return SQL(sql: "\(condition.expression) \(condition.comparison) ?", arguments: [value])
+        }.joined(separator: " AND ")
+    }
+}
+
+/// One condition of a filter, `expression comparison value`, for a store to
+/// write in its own SQL with the value bound. The expressions name the
+/// tables and columns both stores share.
+struct FilterCondition: Equatable {
+    enum Value: Equatable {
+        case text(String)
+        case integer(Int64)
+
+        /// The value as text, for a store that binds text.
+        var text: String {
+            switch self {
+            case let .text(text): text
+            case let .integer(number): String(number)
+            }
+        }
+    }
+
+    var expression: String
+    /// `=`, `>=` or `<=`.
+    var comparison: String
+    var value: Value
+
+    init(_ expression: String, _ comparison: String, _ value: Value) {
+        self.expression = expression
+        self.comparison = comparison
+        self.value = value
     }
 }

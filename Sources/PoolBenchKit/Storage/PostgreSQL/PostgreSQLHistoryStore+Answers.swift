@@ -10,9 +10,12 @@ extension PostgreSQLHistoryStore {
         var parameters = PostgreSQLParameters()
         let conditions = filter.postgreSQLSweepOnlyConditions(&parameters)
         let limit = parameters.bind(String(max(newestSweeps, 1)))
-        var keyConditions = ["TRUE"]
-        if let workload = filter.workload { keyConditions.append("pairs.workload = \(parameters.bind(workload))") }
-        if let executor = filter.executor { keyConditions.append("pairs.executor = \(parameters.bind(executor))") }
+        // The series conditions, on the pairs found rather than on runs.
+        let keyConditions = HistoryFilter.postgreSQL(filter.seriesConditionList().map { condition in
+            var onPairs = condition
+            onPairs.expression = condition.expression.replacingOccurrences(of: "run.", with: "pairs.")
+            return onPairs
+        }, &parameters)
         let chosen = try withConnection { connection in
             let rows = try connection.execute("""
                 WITH RECURSIVE pairs AS (
@@ -37,7 +40,7 @@ extension PostgreSQLHistoryStore {
                     ORDER BY seriesSweep.startedAt DESC, seriesSweep.sweepId DESC
                     LIMIT \(limit)
                 ) AS sweep
-                WHERE \(keyConditions.joined(separator: " AND "))
+                WHERE \(keyConditions)
                 """, parameters.values)
             var groups: [(key: SeriesKey, machine: String, newestFirst: [SweepStamp])] = []
             for row in 0..<rows.count {

@@ -8,37 +8,21 @@ extension PostgreSQLHistoryStore {
     /// query reads them with `current_setting`: its text holds no value.
     @discardableResult
     public func forEachExportRow(matching filter: HistoryFilter, _ body: (StoredExportRow) throws -> Void) throws -> Int {
-        var settings: [(name: String, value: String)] = []
-        func setting(_ name: String, _ value: String) -> String {
-            settings.append(("poolbench.filter_\(name)", value))
-            return "current_setting('poolbench.filter_\(name)')"
+        var settings: [String] = []
+        let conditions = filter.runConditionList().map { condition in
+            settings.append(condition.value.text)
+            let setting = "current_setting('poolbench.filter_\(settings.count)')"
+            let value = if case .integer = condition.value { "\(setting)::bigint" } else { setting }
+            return "\(condition.expression) \(condition.comparison) \(value)"
         }
-        var conditions = ["TRUE"]
-        if let workload = filter.workload { conditions.append("run.workload = \(setting("workload", workload))") }
-        if let executor = filter.executor { conditions.append("run.executor = \(setting("executor", executor))") }
-        if let label = filter.label { conditions.append("sweep.label = \(setting("label", label))") }
-        if let host = filter.host { conditions.append("host.name = \(setting("host", host))") }
-        if let testbed = filter.testbed { conditions.append("sweep.testbed = \(setting("testbed", testbed))") }
-        if let since = filter.since { conditions.append("run.startedAt >= \(setting("since", Timestamp.format(since)))") }
-        if let until = filter.until { conditions.append("run.startedAt <= \(setting("until", Timestamp.format(until)))") }
-        if let sweepID = filter.sweepID { conditions.append("run.sweepId = \(setting("sweep", String(sweepID)))::bigint") }
-        let select = ExportColumn.allCases.map(\.postgreSQLSelection).joined(separator: ", ")
-        let query = """
-            COPY (
-                SELECT \(select)
-                FROM run
-                JOIN sweep ON sweep.id = run.sweepId
-                JOIN host ON host.id = sweep.hostId
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY run.startedAt, run.id
-            ) TO STDOUT (FORMAT binary)
-            """
+        let query = "COPY (\(Self.exportQuery(where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND ")))) "
+            + "TO STDOUT (FORMAT binary)"
         // Rows reach `body` as they arrive, so a lost connection is not
         // retried: the rows already handed over cannot be taken back.
         return try withConnection(retrying: false) { connection in
             try connection.transaction {
-                for (name, value) in settings {
-                    try connection.execute("SELECT set_config($1, $2, true)", [name, value])
+                for (index, value) in settings.enumerated() {
+                    try connection.execute("SELECT set_config($1, $2, true)", ["poolbench.filter_\(index + 1)", value])
                 }
                 var reader = PostgreSQLCopyReader(types: PostgreSQLBinaryCopy.exportTypes)
                 var count = 0
@@ -56,6 +40,24 @@ extension PostgreSQLHistoryStore {
                 return count
             }
         }
+    }
+}
+
+extension PostgreSQLHistoryStore {
+    /// The export's rows, every run with its sweep and host, as one SQL
+    /// query on a PostgreSQL history: what `export` copies, and what other
+    /// tools (`psql`'s `\copy`) can copy to compare with it.
+    public static var exportQuery: String { exportQuery(where: "TRUE") }
+
+    static func exportQuery(where condition: String) -> String {
+        """
+        SELECT \(ExportColumn.allCases.map(\.postgreSQLSelection).joined(separator: ", "))
+        FROM run
+        JOIN sweep ON sweep.id = run.sweepId
+        JOIN host ON host.id = sweep.hostId
+        WHERE \(condition)
+        ORDER BY run.startedAt, run.id
+        """
     }
 }
 

@@ -14,7 +14,13 @@ extension PostgreSQLHistoryStore {
     public func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary {
         try withConnection(retrying: false) { connection in
             do {
-                return try connection.transaction { try ImportBatch(connection).merge(produce) }
+                let summary = try connection.transaction { try ImportBatch(connection).merge(produce) }
+                // Until autovacuum next looks, the planner would take the
+                // grown tables for the small ones it last saw, and answer
+                // `best` and `history` by scanning them. Statistics only:
+                // a failure here leaves the import as it is.
+                if summary.newRuns >= 10_000 { _ = try? connection.execute("ANALYZE host, sweep, run, seriesSweep") }
+                return summary
             } catch let error as PoolBenchError {
                 // The schema's constraints refused a row (class 23, integrity).
                 if case let .postgreSQLFailed(_, state, reason) = error, state.hasPrefix("23") {
@@ -62,6 +68,10 @@ private struct ImportBatch {
     }
 
     func merge(_ produce: (_ insert: (ExportValues) throws -> Void) throws -> Void) throws -> ImportSummary {
+        // A sort and hash of a million rows fit in memory, and the few
+        // statements are not worth compiling.
+        try connection.execute("SET LOCAL work_mem = '256MB'")
+        try connection.execute("SET LOCAL jit = off")
         try createStagingTables()
         let lastRunIDBefore = try number("SELECT COALESCE(MAX(id), 0) FROM run")
 

@@ -441,42 +441,31 @@ extension PostgreSQLRows {
 extension HistoryFilter {
     /// Conditions on `run` joined with `sweep` and `host`, every value bound.
     func postgreSQLRunConditions(_ parameters: inout PostgreSQLParameters) -> String {
-        var conditions = ["TRUE"]
-        if let workload { conditions.append("run.workload = \(parameters.bind(workload))") }
-        if let executor { conditions.append("run.executor = \(parameters.bind(executor))") }
-        if let label { conditions.append("sweep.label = \(parameters.bind(label))") }
-        if let host { conditions.append("host.name = \(parameters.bind(host))") }
-        if let testbed { conditions.append("sweep.testbed = \(parameters.bind(testbed))") }
-        if let since { conditions.append("run.startedAt >= \(parameters.bind(Timestamp.format(since)))") }
-        if let until { conditions.append("run.startedAt <= \(parameters.bind(Timestamp.format(until)))") }
-        if let sweepID { conditions.append("run.sweepId = \(parameters.bind(String(sweepID)))") }
-        return conditions.joined(separator: " AND ")
+        Self.postgreSQL(runConditionList(), &parameters)
     }
 
     /// Conditions on `sweep` joined with `host`; run-level filters ask that
     /// the sweep has at least one matching run.
     func postgreSQLSweepConditions(_ parameters: inout PostgreSQLParameters) -> String {
         var conditions = postgreSQLSweepOnlyConditions(&parameters)
-        var runConditions: [String] = []
-        if let workload { runConditions.append("run.workload = \(parameters.bind(workload))") }
-        if let executor { runConditions.append("run.executor = \(parameters.bind(executor))") }
-        if !runConditions.isEmpty {
+        let series = seriesConditionList()
+        if !series.isEmpty {
             conditions += " AND EXISTS (SELECT 1 FROM run WHERE run.sweepId = sweep.id AND "
-                + runConditions.joined(separator: " AND ") + ")"
+                + Self.postgreSQL(series, &parameters) + ")"
         }
         return conditions
     }
 
-    /// The conditions that choose sweeps alone: label, host, testbed, the
-    /// sweep's start, its ID.
+    /// The conditions that choose sweeps alone.
     func postgreSQLSweepOnlyConditions(_ parameters: inout PostgreSQLParameters) -> String {
-        var conditions = ["TRUE"]
-        if let label { conditions.append("sweep.label = \(parameters.bind(label))") }
-        if let host { conditions.append("host.name = \(parameters.bind(host))") }
-        if let testbed { conditions.append("sweep.testbed = \(parameters.bind(testbed))") }
-        if let since { conditions.append("sweep.startedAt >= \(parameters.bind(Timestamp.format(since)))") }
-        if let until { conditions.append("sweep.startedAt <= \(parameters.bind(Timestamp.format(until)))") }
-        if let sweepID { conditions.append("sweep.id = \(parameters.bind(String(sweepID)))") }
-        return conditions.joined(separator: " AND ")
+        Self.postgreSQL(sweepConditionList(), &parameters)
+    }
+
+    /// `conditions` joined with AND, each value bound; `TRUE` when there
+    /// are none.
+    static func postgreSQL(_ conditions: [FilterCondition], _ parameters: inout PostgreSQLParameters) -> String {
+        guard !conditions.isEmpty else { return "TRUE" }
+        return conditions.map { "\($0.expression) \($0.comparison) \(parameters.bind($0.value.text))" }
+            .joined(separator: " AND ")
     }
 }
