@@ -41,16 +41,11 @@ public struct HistoryFilter: Sendable, Equatable {
         return parts.isEmpty ? "the history" : parts.joined(separator: " ")
     }
 
-    /// Conditions on `run` joined with `sweep` and `host`.
+    /// Conditions on `run` joined with `sweep` and `host`: the series
+    /// conditions, then the sweep conditions with time and ID taken from
+    /// the run.
     func runConditionList() -> [FilterCondition] {
-        var conditions = seriesConditionList()
-        if let label { conditions.append(FilterCondition("sweep.label", "=", .text(label))) }
-        if let host { conditions.append(FilterCondition("host.name", "=", .text(host))) }
-        if let testbed { conditions.append(FilterCondition("sweep.testbed", "=", .text(testbed))) }
-        if let since { conditions.append(FilterCondition("run.startedAt", ">=", .text(Timestamp.format(since)))) }
-        if let until { conditions.append(FilterCondition("run.startedAt", "<=", .text(Timestamp.format(until)))) }
-        if let sweepID { conditions.append(FilterCondition("run.sweepId", "=", .integer(sweepID))) }
-        return conditions
+        seriesConditionList() + sweepConditionList(startedAt: "run.startedAt", id: "run.sweepId")
     }
 
     /// The conditions that choose series: workload and executor, on `run`.
@@ -62,15 +57,16 @@ public struct HistoryFilter: Sendable, Equatable {
     }
 
     /// The conditions that choose sweeps alone, on `sweep` joined with
-    /// `host`: label, host, testbed, the sweep's start, its ID.
-    func sweepConditionList() -> [FilterCondition] {
+    /// `host`: label, host, testbed, the start (`startedAt`, the sweep's
+    /// unless a caller names another column holding it), the ID.
+    func sweepConditionList(startedAt: String = "sweep.startedAt", id: String = "sweep.id") -> [FilterCondition] {
         var conditions: [FilterCondition] = []
         if let label { conditions.append(FilterCondition("sweep.label", "=", .text(label))) }
         if let host { conditions.append(FilterCondition("host.name", "=", .text(host))) }
         if let testbed { conditions.append(FilterCondition("sweep.testbed", "=", .text(testbed))) }
-        if let since { conditions.append(FilterCondition("sweep.startedAt", ">=", .text(Timestamp.format(since)))) }
-        if let until { conditions.append(FilterCondition("sweep.startedAt", "<=", .text(Timestamp.format(until)))) }
-        if let sweepID { conditions.append(FilterCondition("sweep.id", "=", .integer(sweepID))) }
+        if let since { conditions.append(FilterCondition(startedAt, ">=", .text(Timestamp.format(since)))) }
+        if let until { conditions.append(FilterCondition(startedAt, "<=", .text(Timestamp.format(until)))) }
+        if let sweepID { conditions.append(FilterCondition(id, "=", .integer(sweepID))) }
         return conditions
     }
 

@@ -354,10 +354,13 @@ extension PostgreSQLHistoryStore {
         }
     }
 
-    static let sweepColumns =
-        "sweep.id, sweep.uuid, sweep.hostId, sweep.status, sweep.startedAt, sweep.finishedAt, sweep.commandLine, "
-        + "sweep.label, sweep.gitCommit, sweep.gitBranch, sweep.testbed"
-    static let sweepColumnCount = 11
+    /// The sweep columns `sweepRecord` reads, in its order.
+    static let sweepColumnNames = [
+        "id", "uuid", "hostId", "status", "startedAt", "finishedAt", "commandLine", "label", "gitCommit", "gitBranch",
+        "testbed",
+    ]
+    static let sweepColumns = sweepColumnNames.map { "sweep.\($0)" }.joined(separator: ", ")
+    static var sweepColumnCount: Int { sweepColumnNames.count }
 
     static func sweepRecord(_ rows: PostgreSQLRows, _ row: Int, from first: Int) -> SweepRecord {
         SweepRecord(

@@ -90,12 +90,9 @@ extension SQLiteHistoryStore {
             "seriesSweep.workload = \(key.workload)", "seriesSweep.parameters = \(key.parameters)",
             "seriesSweep.executor = \(key.executor)", "seriesSweep.machine = \(machine)",
         ]
-        if let since = filter.since { conditions.append("seriesSweep.startedAt >= \(Timestamp.format(since))") }
-        if let until = filter.until { conditions.append("seriesSweep.startedAt <= \(Timestamp.format(until))") }
-        if let sweepID = filter.sweepID { conditions.append("sweep.id = \(sweepID)") }
-        if let label = filter.label { conditions.append("sweep.label = \(label)") }
-        if let testbed = filter.testbed { conditions.append("sweep.testbed = \(testbed)") }
-        if let host = filter.host { conditions.append("host.name = \(host)") }
+        // The start bounds on the key's own column narrow its range.
+        let sweepConditions = filter.sweepConditionList(startedAt: "seriesSweep.startedAt")
+        if !sweepConditions.isEmpty { conditions.append(HistoryFilter.sqlite(sweepConditions)) }
         let join: SQL = "sweep.id = seriesSweep.sweepId AND sweep.startedAt = seriesSweep.startedAt"
         let from: SQL
         if filter.label != nil {
