@@ -229,9 +229,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "interrupted; nothing was imported and the history is as it was."
         // PostgreSQL
         case let .postgreSQLUnavailable(location, reason):
-            "cannot connect to the PostgreSQL history at \(location): \(reason). \(Self.connectionAdvice(reason)); nothing was changed."
+            "cannot connect to the PostgreSQL history at \(location): \(Self.sentence(reason)) \(Self.connectionAdvice(reason)); nothing was changed."
         case let .postgreSQLConnectionLost(location, reason):
-            "lost the connection to the PostgreSQL history at \(location): \(reason). Every run stored before is kept; run the command again once the server is back."
+            "lost the connection to the PostgreSQL history at \(location): \(Self.sentence(reason)) Every run stored before is kept; run the command again once the server is back."
         case let .postgreSQLFailed(location, state, reason):
             "the PostgreSQL history at \(location) refused a statement: \(reason)" + (state.isEmpty ? "" : " (SQLSTATE \(state))") + "."
         case let .postgreSQLNoHistory(location):
@@ -239,6 +239,12 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .postgreSQLForeignDatabase(location, tables):
             "the PostgreSQL database at \(location) holds another program's tables (\(tables.prefix(3).joined(separator: ", "))\(tables.count > 3 ? ", …" : "")), not a poolbench history; it was left untouched. Give poolbench a database of its own (e.g. `createdb poolbench`) and pass its URL to --db."
         }
+    }
+
+    /// `text` ended as a sentence: libpq's messages sometimes end with a
+    /// question mark of their own.
+    static func sentence(_ text: String) -> String {
+        text.hasSuffix(".") || text.hasSuffix("?") || text.hasSuffix("!") ? text : text + "."
     }
 
     /// What to check for libpq's `reason` a connection failed.
