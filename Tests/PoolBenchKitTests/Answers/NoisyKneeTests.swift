@@ -85,7 +85,9 @@ extension AnalysisTests {
         // the plateau took the counts between its ends and kept pace with
         // the open counts), in 250 of 256 runs on average.
 
-        /// Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 77.4%
+        /// Below the targets because the budget is: see
+        /// `tuneFloorBelongsToTheProblem`, where even a search that knows K
+        /// falls short. Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 77.4%
         /// (82.0%), old rule 32.2%; K=16 CV 0.5 89.0% (88.0%), old rule 64.2%.
         /// Before the contiguous plateau, `KneeSearch.reachable` and the
         /// widened band they measured 71.6% and 47.0%. Every other case meets
@@ -145,6 +147,41 @@ extension AnalysisTests {
             print(tally)
             expectAcceptance(tally, c, floors: Self.tuneFloors)
             #expect(tally.maxRuns < 40)
+        }
+
+        /// Why `tuneFloors` are floors of the problem, not of the search: an
+        /// allocation that knows K is 10 spends one run at each of 1, 2, 4
+        /// and 8, then the other 35 in the split that served best among all
+        /// it was tried with (9: 10 runs, 10: 11, the plateau 12, 20 and 40:
+        /// 14), and still names 10 in only 72.8% of 500 seeded sweeps (69.0%
+        /// of the first 100; the best of the splits tried, 72.6% of 1,000). 9
+        /// measures 91.6% of the plateau, 3.6% in log from the cut, with 9.3%
+        /// run-to-run noise: at 10 runs beside 25 the estimate lands on the
+        /// wrong side of the cut too often. The search does better (77.4%)
+        /// because with 60 tasks `KneeSearch.reachable` rules 9 out in 61% of
+        /// searches; where it probes 9 it names 10 in 74.6%, and elsewhere
+        /// in 79.2%, the rest lost to 10 measuring below the cut. Given 100
+        /// runs (`--max-runs 100`) it named 10 in 93.0% of 500.
+        /// Should this fail, the decision has grown stronger: raise the floors.
+        @Test("even a search that knows K cannot name 10 in 95% of 39-run searches at CV 0.5")
+        func tuneFloorBelongsToTheProblem() {
+            let truth = 10
+            var hits = 0
+            for seed in 0..<UInt64(Self.sweeps) {
+                var server = NoisyServer(capacity: truth, latencyCV: 0.5, seed: seed &* 7 &+ 5)
+                var runs: [Int: [Double]] = [:]
+                for workers in [1, 2, 4, 8] { runs[workers] = [server.run(workers: workers)] }
+                runs[9] = (0..<10).map { _ in server.run(workers: 9) }
+                runs[10] = (0..<11).map { _ in server.run(workers: 10) }
+                let plateau = [12, 20, 40]
+                for i in 0..<14 { runs[plateau[i % 3], default: []].append(server.run(workers: plateau[i % 3])) }
+                #expect(runs.values.map(\.count).reduce(0, +) == 39)
+                if answer(runs, seed: seed).knee == truth { hits += 1 }
+            }
+            let rate = Double(hits) / Double(Self.sweeps)
+            print(String(format: "an allocation that knows K=10, 39 runs, CV 0.5: K in %.1f%%", 100 * rate))
+            #expect(rate < 0.95)
+            #expect(rate > 0.5, "the oracle should still name K more often than not")
         }
 
         @Test("best's own answer on a sampled sweep is the sampler's knee, with its confidence")
