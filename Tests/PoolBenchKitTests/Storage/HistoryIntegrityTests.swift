@@ -37,6 +37,69 @@ import Testing
         #expect(walSize == 0)
     }
 
+    /// Two sweeps writing one history: when one ends while the other is
+    /// checkpointing, SQLite refuses the first one's checkpoint at once
+    /// (SQLITE_BUSY, without waiting) and that sweep used to exit 1 with
+    /// "could not fold". Here another connection holds the checkpoint lock,
+    /// waiting on a reader, until the reader ends a moment later. Threads of
+    /// their own: each blocks, and the shared pool may have only two.
+    @Test func closingWhileAnotherConnectionCheckpointsWaitsForItAndFolds() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("h.sqlite")
+        let store = try SQLiteHistoryStore.open(path: path, create: true)
+        let sweep = try store.makeSweep()
+        for repetition in 0..<3 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
+
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true
+        let reader = try DatabaseQueue(path: path, configuration: holding)
+        var waiting = Configuration()
+        waiting.busyMode = .timeout(30)
+        let checkpointer = try DatabaseQueue(path: path, configuration: waiting)
+        let probe = try DatabaseQueue(path: path)
+        defer { try? reader.close(); try? checkpointer.close(); try? probe.close() }
+        try reader.inDatabase { db in
+            try db.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run")
+        }
+        // The checkpointer takes the checkpoint lock and waits on the reader.
+        let checkpointed = OnItsOwnThread { try checkpointer.inDatabase { db in _ = try db.checkpoint(.truncate) } }
+        // Until it holds the lock, a passive checkpoint is not refused.
+        var held = false
+        for _ in 0..<2_000 where !held {
+            Thread.sleep(forTimeInterval: 0.005)
+            held = try probe.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") == 1 }
+        }
+        try #require(held, "the other connection never took the checkpoint lock")
+        let readerEnded = OnItsOwnThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
+        }
+        try store.close()
+        try readerEnded.wait()
+        try checkpointed.wait()
+        #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 3)
+    }
+
+    /// A body run on a thread of its own, and its outcome.
+    final class OnItsOwnThread: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var failure: (any Error)?
+
+        init(_ body: @escaping @Sendable () throws -> Void) {
+            Thread.detachNewThread { [self] in
+                do { try body() } catch { failure = error }
+                done.signal()
+            }
+        }
+
+        func wait() throws {
+            done.wait()
+            if let failure { throw failure }
+        }
+    }
+
     @Test func anSQLiteFileWithNoTablesIsNotMadeIntoAHistoryByReadingIt() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }

@@ -26,9 +26,29 @@ extension SQLiteHistoryStore {
     public func close() throws {
         Self.opened.withLock { $0.removeAll { $0 === self } }
         if writer is DatabasePool {
-            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try writer.writeWithoutTransaction(Self.fold)
         }
         try writer.close()
+    }
+
+    /// The TRUNCATE checkpoint, tried again while another connection is
+    /// checkpointing. SQLite waits (the busy timeout) for readers and
+    /// writers, but returns SQLITE_BUSY at once, without calling the busy
+    /// handler, when another process holds the checkpoint lock — as a sweep
+    /// writing the same history does for a moment after its commits
+    /// (automatic checkpoints). That takes milliseconds, so two seconds of
+    /// retries outlast it; two sweeps ending side by side failed here before.
+    static func fold(_ db: Database) throws {
+        var attempts = 0
+        while true {
+            do {
+                _ = try db.checkpoint(.truncate)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 100 {
+                attempts += 1
+                usleep(20_000)
+            }
+        }
     }
 
     /// Closes every history this process opened, checkpointing those it may
@@ -63,7 +83,7 @@ extension SQLiteHistoryStore {
             do {
                 try store.writer.writeWithoutTransaction { db in
                     do {
-                        _ = try db.checkpoint(.truncate)
+                        try fold(db)
                     } catch let error as DatabaseError {
                         let failure = PoolBenchError.historyNotCheckpointed(path: store.path, reason: error.message ?? "\(error.resultCode)")
                         FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
