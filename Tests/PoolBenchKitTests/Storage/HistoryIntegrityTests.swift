@@ -22,13 +22,19 @@ import Testing
 
     func checksum(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
-    @Test func closingAWrittenHistoryLeavesEveryRunInTheMainFile() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.remove() }
+    /// A new history holding one sweep of three runs, still open.
+    func historyOfThreeRuns(in scratch: ScratchDirectory) throws -> (store: SQLiteHistoryStore, path: String) {
         let path = scratch.path("h.sqlite")
         let store = try SQLiteHistoryStore.open(path: path, create: true)
         let sweep = try store.makeSweep()
         for repetition in 0..<3 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
+        return (store, path)
+    }
+
+    @Test func closingAWrittenHistoryLeavesEveryRunInTheMainFile() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let (store, path) = try historyOfThreeRuns(in: scratch)
         #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 0, "before closing, the runs are in the -wal file")
         try store.close()
         #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 3)
@@ -46,10 +52,7 @@ import Testing
     @Test func closingWhileAnotherConnectionCheckpointsWaitsForItAndFolds() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let path = scratch.path("h.sqlite")
-        let store = try SQLiteHistoryStore.open(path: path, create: true)
-        let sweep = try store.makeSweep()
-        for repetition in 0..<3 { try store.save(.fixture(sweepId: sweep.id!, repetition: repetition)) }
+        let (store, path) = try historyOfThreeRuns(in: scratch)
 
         var holding = Configuration()
         holding.allowsUnsafeTransactions = true
