@@ -39,13 +39,20 @@ struct CLI {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
     /// Starts poolbench without waiting, for tests that signal it.
-    func start(_ arguments: [String]) throws -> Process {
+    /// Starts poolbench without waiting, stdout on /dev/null and stderr on
+    /// `errorFile` (a file in the scratch directory) when given.
+    func start(_ arguments: [String], errorFile: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errorFile {
+            _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errorFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

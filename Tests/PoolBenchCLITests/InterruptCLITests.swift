@@ -9,10 +9,15 @@ import Testing
         (SIGTERM, ["run", "command", "--workers", "2", "--tasks", "4", "--warmup", "0", "--repeat", "1", "--", "sleep", "30"], Int32(143)),
         (SIGHUP, ["run", "command", "--workers", "1", "--tasks", "2", "--warmup", "0", "--repeat", "1", "--", "sleep", "30"], Int32(129)),
     ])
-    func aSignalToPoolbenchAloneStopsTheProgramsItStarted(signal: Int32, arguments: [String], status: Int32) async throws {
+    /// Synchronous, with no suspension between starting poolbench and
+    /// watching for its child: an async test could wait for a thread of the
+    /// shared pool longer than the job's 30 s while other tests held them,
+    /// find the job already over, and fail (seen in parallel runs).
+    func aSignalToPoolbenchAloneStopsTheProgramsItStarted(signal: Int32, arguments: [String], status: Int32) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let process = try cli.start(arguments)
+        let errors = cli.directory.appending(path: "stderr.txt")
+        let process = try cli.start(arguments, errorFile: errors)
         let poolbench = process.processIdentifier
         var children: [pid_t] = []
         defer {
@@ -25,15 +30,20 @@ import Testing
         // handling is installed, and signalling it then tests nothing.
         // Up to a minute: on a loaded machine the sweep can be slow to start.
         for _ in 0..<1_200 where children.isEmpty {
-            try await Task.sleep(for: .milliseconds(50))
+            Thread.sleep(forTimeInterval: 0.05)
             children = Self.children(of: poolbench).filter { Self.name(of: $0) == "sleep" }
         }
-        try #require(!children.isEmpty, "poolbench started no child within 60 s")
+        if children.isEmpty {
+            let state = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
+            let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            Issue.record("poolbench started no child within 60 s; it is \(state); its stderr: \(said)")
+            return
+        }
 
         kill(poolbench, signal)
         // The assertion is about the processes; the wait only bounds it.
         for _ in 0..<100 where children.contains(where: Self.isAlive) {
-            try await Task.sleep(for: .milliseconds(50))
+            Thread.sleep(forTimeInterval: 0.05)
         }
         let survivors = children.filter(Self.isAlive)
         #expect(survivors == [], "still running 5 s after poolbench was signalled")
@@ -47,16 +57,28 @@ import Testing
         #expect(history.stdout.contains("\"status\" : \"interrupted\""), "\(history.stdout)")
     }
 
+    /// Signalled the moment it prints its URL, twenty times: a signal that
+    /// came before libdispatch had taken it over used to be dropped, and
+    /// about one `serve` in seventy on a busy machine never stopped.
     @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
     func serveExitsWithTheCodeOfTheSignalThatStoppedIt(signal: Int32, status: Int32) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let server = try RealJobsCLITests.Server(cli)
-        defer { server.stop() }
-        kill(server.process.processIdentifier, signal)
-        server.process.waitUntilExit()
-        #expect(server.process.terminationReason == .exit)
-        #expect(server.process.terminationStatus == status)
+        for _ in 0..<20 {
+            let server = try RealJobsCLITests.Server(cli)
+            kill(server.process.processIdentifier, signal)
+            // Bounded: a server that missed the signal fails the test, not hangs it.
+            for _ in 0..<200 where server.process.isRunning { Thread.sleep(forTimeInterval: 0.025) }
+            guard !server.process.isRunning else {
+                Issue.record("serve was still running 5 s after signal \(signal)")
+                kill(server.process.processIdentifier, SIGKILL)
+                server.process.waitUntilExit()
+                return
+            }
+            server.process.waitUntilExit()
+            #expect(server.process.terminationReason == .exit)
+            #expect(server.process.terminationStatus == status)
+        }
     }
 
     /// Processes whose parent is `parent`, from /proc.
