@@ -47,13 +47,48 @@ public enum Interrupts {
 
     /// Takes SIGINT, SIGTERM and SIGHUP away from their default action and
     /// calls `body` with each one that arrives, on an ordinary queue.
+    ///
+    /// No signal is lost, however soon it comes. libdispatch installs its
+    /// own handler for a signal source later, on its manager thread, and a
+    /// signal ignored meanwhile (`SIG_IGN`, as its documentation asks) was
+    /// dropped: a `serve` signalled the moment it printed its URL, on a busy
+    /// machine, never stopped. So until libdispatch has taken each signal
+    /// over, `noteEarly` holds it, and this waits (up to two seconds) for
+    /// that before returning; a signal held then is handled as if it came
+    /// after.
     private static func handle(_ body: @escaping @Sendable (Int32) -> Void) {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber, SIG_IGN)
+        let numbers = [SIGINT, SIGTERM, SIGHUP]
+        // libdispatch takes a signal over once per process: a later call
+        // must leave its handler in place.
+        let first = sources.isEmpty
+        _ = early.load(ordering: .relaxed)  // initialised before a handler can touch it
+        for signalNumber in numbers {
+            if first { signal(signalNumber, noteEarly) }
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { body(signalNumber) }
             source.resume()
             sources.append(source)
         }
+        guard first else { return }
+        let ours = unsafeBitCast(noteEarly, to: UnsafeRawPointer.self)
+        for _ in 0..<2_000 {
+            let pending = numbers.filter { number in
+                var current = sigaction()
+                sigaction(number, nil, &current)
+                return current.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } == ours
+            }
+            if pending.isEmpty { break }
+            usleep(1_000)
+        }
+        let held = early.exchange(0, ordering: .acquiringAndReleasing)
+        if held != 0 { DispatchQueue.global().async { body(held) } }
+    }
+
+    /// The first signal that came before libdispatch handled it.
+    private static let early = Atomic<Int32>(0)
+
+    /// Only an atomic store: all a signal handler may safely do.
+    private static let noteEarly: @convention(c) (Int32) -> Void = { number in
+        _ = Interrupts.early.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
     }
 }
