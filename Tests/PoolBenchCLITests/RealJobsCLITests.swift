@@ -210,7 +210,12 @@ import Testing
         let history = try cli.run(["history", "--format", "json"])
         let sweeps = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["sweeps"] as? [[String: Any]]
         #expect(sweeps?.first?["status"] as? String == "completed")
-        #expect((sweeps?.first?["runs"] as? Int ?? 0) >= 9)
+        // Every run it says it took is stored: two per probe at least (1, 2,
+        // 4 and 8 workers before the doubling can stop), more where noise
+        // left a verdict open — a count that depends on this machine's timing.
+        let stored = sweeps?.first?["runs"] as? Int ?? 0
+        #expect(stored >= 8)
+        #expect(result.stdout.contains("Took \(stored) runs at "), "\(result.stdout)")
         #expect(result.stdout.contains("This is what `poolbench best --sweep 1` answers from these runs."))
     }
 
