@@ -70,18 +70,17 @@ public enum Interrupts {
             sources.append(source)
         }
         guard first else { return }
-        let ours = unsafeBitCast(noteEarly, to: UnsafeRawPointer.self)
-        for _ in 0..<2_000 {
-            let pending = numbers.filter { number in
-                var current = sigaction()
-                sigaction(number, nil, &current)
-                return current.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } == ours
-            }
-            if pending.isEmpty { break }
-            usleep(1_000)
-        }
+        for _ in 0..<2_000 where numbers.contains(where: isNotedEarly) { usleep(1_000) }
         let held = early.exchange(0, ordering: .acquiringAndReleasing)
         if held != 0 { DispatchQueue.global().async { body(held) } }
+    }
+
+    /// Whether `noteEarly` is still the handler of `signalNumber`.
+    private static func isNotedEarly(_ signalNumber: Int32) -> Bool {
+        var current = sigaction()
+        sigaction(signalNumber, nil, &current)
+        let handler = current.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
+        return handler == unsafeBitCast(noteEarly, to: UnsafeRawPointer.self)
     }
 
     /// The first signal that came before libdispatch handled it.

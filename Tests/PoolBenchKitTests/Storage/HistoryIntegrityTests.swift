@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import PoolBenchKit
 
@@ -66,8 +67,15 @@ import Testing
             try db.execute(sql: "BEGIN")
             _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run")
         }
+        let failures = Mutex<[String]>([])
         // The checkpointer takes the checkpoint lock and waits on the reader.
-        let checkpointed = OnItsOwnThread { try checkpointer.inDatabase { db in _ = try db.checkpoint(.truncate) } }
+        let checkpointing = try OSThread.spawn {
+            do {
+                try checkpointer.inDatabase { db in _ = try db.checkpoint(.truncate) }
+            } catch {
+                failures.withLock { $0.append("the other checkpoint: \(error)") }
+            }
+        }
         // Until it holds the lock, a passive checkpoint is not refused.
         var held = false
         for _ in 0..<2_000 where !held {
@@ -75,32 +83,20 @@ import Testing
             held = try probe.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") == 1 }
         }
         try #require(held, "the other connection never took the checkpoint lock")
-        let readerEnded = OnItsOwnThread {
+        let ending = try OSThread.spawn {
             Thread.sleep(forTimeInterval: 0.3)
-            try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
-        }
-        try store.close()
-        try readerEnded.wait()
-        try checkpointed.wait()
-        #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 3)
-    }
-
-    /// A body run on a thread of its own, and its outcome.
-    final class OnItsOwnThread: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var failure: (any Error)?
-
-        init(_ body: @escaping @Sendable () throws -> Void) {
-            Thread.detachNewThread { [self] in
-                do { try body() } catch { failure = error }
-                done.signal()
+            do {
+                try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
+            } catch {
+                failures.withLock { $0.append("the reader: \(error)") }
             }
         }
-
-        func wait() throws {
-            done.wait()
-            if let failure { throw failure }
-        }
+        let closed = Result { try store.close() }
+        ending.join()
+        checkpointing.join()
+        try closed.get()
+        #expect(failures.withLock { $0 } == [])
+        #expect(try runsInACopyOfTheMainFileAlone(path, in: scratch) == 3)
     }
 
     @Test func anSQLiteFileWithNoTablesIsNotMadeIntoAHistoryByReadingIt() throws {
