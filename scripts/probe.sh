@@ -128,5 +128,25 @@ while True:
         test $(( $(date +%s) - start )) -lt 10' "$pb"
 fi
 
+# Docs: the README fits on one screen and leads to the reference in docs/
+check "README is at most 150 lines, the two set-up commands in its first 40" bash -c '
+    test "$(wc -l < "$0/README.md")" -le 150 &&
+        head -40 "$0/README.md" | grep -q "^swift run -c release poolbench run sleep " &&
+        head -40 "$0/README.md" | grep -q "^scripts/test "' "$root"
+check "README names the test command CI runs" bash -c '
+    grep -q "^swift test --no-parallel" "$0/.ci/run" && grep -q "swift test --no-parallel" "$0/README.md"' "$root"
+check "every relative link in README.md and docs/ leads to a file" bash -c '
+    cd "$0" && for page in README.md docs/*.md; do
+        grep -oE "\]\([^)]*\)" "$page" | sed "s/^](//; s/)\$//; s/#.*//" | while read -r target; do
+            [[ -z $target || $target == http://* || $target == https://* ]] && continue
+            [[ -e $(dirname "$page")/$target ]] || { echo "$page: no $target"; exit 1; }
+        done || exit 1
+    done' "$root"
+check "every command in poolbench --help is in the README's command table" bash -c '
+    commands=$("$0" --help | awk "/^SUBCOMMANDS:/ { on = 1; next } on && /^  [a-z]/ { print \$1 }")
+    test -n "$commands" && for command in $commands; do
+        grep -q "^| \`poolbench $command" "$1/README.md" || { echo "README lacks $command"; exit 1; }
+    done' "$pb" "$root"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

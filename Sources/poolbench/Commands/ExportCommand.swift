@@ -6,7 +6,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the runs, with their sweep and host, as CSV or JSON Lines.",
         discussion: """
-            One row per run, oldest first, columns in a fixed order (see the README). CSV rows end \
+            One row per run, oldest first, columns in a fixed order (see docs/export-import.md). CSV rows end \
             with CRLF; text a spreadsheet would run as a formula gets a leading ' unless --raw is given.
             """
     )
