@@ -77,6 +77,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case importFileEmpty(path: String)
     /// The first line is not the header `export` writes.
     case notAnExport(path: String, reason: String)
+    case notAScan(path: String, reason: String)
     /// A row that cannot be imported; `line` is where it starts in the file.
     case badRow(path: String, line: Int, reason: String)
     /// A row of a history database being merged that cannot be imported.
@@ -209,6 +210,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) is empty; nothing was imported. Pass a file written by `poolbench export`."
         case let .notAnExport(path, reason):
             "\(path) is not a poolbench export nor an SQLite history (\(reason)); nothing was imported. Pass a file written by `poolbench export`."
+        case let .notAScan(path, reason):
+            "\(path) is not a hyperfine scan poolbench can read: \(reason); nothing was imported. Pass a file written by `hyperfine --export-json` with the worker count as a parameter (`-P workers 1 16` or `-L workers 1,2,4,8`)."
         case let .badRow(path, line, reason):
             "\(path) line \(line): \(reason); nothing was imported."
         case let .badRun(path, uuid, reason):

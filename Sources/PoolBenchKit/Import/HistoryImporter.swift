@@ -1,26 +1,35 @@
 import Foundation
 
 /// A file to import: a CSV written by `poolbench export` (neutralised or
-/// `--raw`), or another poolbench history database, told apart by SQLite's
-/// 16-byte file header. Opening it checks what it is — the CSV header, or
-/// the database's schema — before the history is touched.
+/// `--raw`), another poolbench history database, or a hyperfine
+/// `--export-json` scan, told apart by SQLite's 16-byte file header and a
+/// JSON object's opening brace unless `kind` is given. Opening it checks
+/// what it is — the CSV header, the database's schema, or every result of
+/// the scan — before the history is touched.
 public final class ImportSource {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
         case csv
         case history
+        case hyperfine
     }
 
     public let path: String
     public let kind: Kind
     private var csv: CSVFile?
     private var history: ForeignHistory?
+    private var scan: HyperfineScan?
 
     private static let sqliteHeader = Array("SQLite format 3\0".utf8)
 
     /// Opens `path`. For a CSV, `neutralised` says whether export wrote it
     /// neutralised (true) or with `--raw` (false); nil reads the byte order
     /// mark, and refuses text that looks neutralised in a file without one.
-    public init(path: String, neutralised: Bool? = nil) throws {
+    /// For a hyperfine scan, `scanOptions` name its worker-count parameter
+    /// and items per run.
+    public init(
+        path: String, kind: Kind? = nil, neutralised: Bool? = nil,
+        scanOptions: ScanOptions = ScanOptions()
+    ) throws {
         self.path = path
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -36,13 +45,20 @@ public final class ImportSource {
         }
         var header = [UInt8](repeating: 0, count: Self.sqliteHeader.count)
         let count = pread(descriptor, &header, header.count, 0)
-        if count == header.count && header == Self.sqliteHeader {
+        let kind = kind ?? Self.kind(from: header.prefix(max(count, 0)))
+        self.kind = kind
+        switch kind {
+        case .history:
             close(descriptor)
-            kind = .history
             history = try ForeignHistory(path: path)
             return
+        case .hyperfine:
+            defer { close(descriptor) }
+            scan = try Self.readScan(descriptor: descriptor, path: path, status: status, options: scanOptions)
+            return
+        case .csv:
+            break
         }
-        kind = .csv
         do {
             csv = try Self.openCSV(descriptor: descriptor, path: path, neutralised: neutralised)
         } catch {
@@ -101,10 +117,12 @@ public final class ImportSource {
         let rows: @Sendable (_ yield: (Row) throws -> Void) throws -> Void
         if let history {
             rows = { [path] yield in try Self.readRows(of: history, path: path, yield) }
+        } else if let scan {
+            rows = { [scan] yield in for values in scan.rows { try yield(Row(values: values, line: nil)) } }
         } else if let csv {
             rows = { [path] yield in try Self.readRows(of: csv, path: path, yield) }
         } else {
-            preconditionFailure("an import source is a CSV or a history")
+            preconditionFailure("an import source is a CSV, a history or a scan")
         }
         do {
             return try store.merge { insert in
@@ -137,6 +155,68 @@ public final class ImportSource {
             }
             return .badRun(path: path, uuid: uuid, reason: reason)
         }
+    }
+
+    /// What a file is, by its first bytes: an SQLite header, a JSON object's
+    /// brace, or else a CSV.
+    private static func kind(from start: some Collection<UInt8>) -> Kind {
+        if start.elementsEqual(sqliteHeader) { return .history }
+        return start.first { !" \t\r\n".utf8.contains($0) } == UInt8(ascii: "{") ? .hyperfine : .csv
+    }
+
+    /// What `path` holds, told as `init` tells it when not given a kind; nil
+    /// when it cannot be read (`init` then says why).
+    public static func kind(of path: String) -> Kind? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: sqliteHeader.count)
+        let count = pread(descriptor, &header, header.count, 0)
+        return count < 0 ? nil : kind(from: header.prefix(count))
+    }
+
+    /// Options of a hyperfine scan's import.
+    public struct ScanOptions: Sendable {
+        /// The parameter that is the worker count; nil when the scan has one.
+        public var parameter: String?
+        /// Items one run processes, for throughput in items per second.
+        public var items: Int?
+
+        public init(parameter: String? = nil, items: Int? = nil) {
+            self.parameter = parameter
+            self.items = items
+        }
+    }
+
+    /// Reads a whole scan (bounded: hyperfine writes kilobytes) and checks
+    /// every result; its runs belong to this machine's host.
+    private static func readScan(
+        descriptor: Int32, path: String, status: stat, options: ScanOptions
+    ) throws -> HyperfineScan {
+        guard Int(status.st_size) <= HyperfineScan.maximumBytes else {
+            throw PoolBenchError.notAScan(
+                path: path, reason: "it is \(status.st_size) bytes, more than the \(HyperfineScan.maximumBytes >> 20) MiB a scan may be"
+            )
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PoolBenchError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+            guard bytes.count <= HyperfineScan.maximumBytes else {
+                throw PoolBenchError.notAScan(path: path, reason: "it is more than the \(HyperfineScan.maximumBytes >> 20) MiB a scan may be")
+            }
+        }
+        let modified = Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
+        return try HyperfineScan(
+            path: path, bytes: bytes, modified: modified, host: HostProbe.current(),
+            options: HyperfineScan.Options(parameter: options.parameter, items: options.items)
+        )
     }
 
     /// Every run of another history, checked as an imported file's rows are.
