@@ -62,7 +62,7 @@ for suffix in "" -wal -shm -journal; do
     check "export --output h.sqlite$suffix is refused and loses nothing" bash -c '
         before=$("$0" export --raw | wc -l)
         "$0" export --output "h.sqlite$1" 2>err; status=$?
-        test $status -eq 1 && grep -q "is the history being exported" err && test "$("$0" export --raw | wc -l)" -eq "$before" \
+        test $status -eq 1 && grep -q "is the history being read" err && test "$("$0" export --raw | wc -l)" -eq "$before" \
             && { [[ $1 != -journal ]] || ! test -e h.sqlite-journal; }' "$pb" "$suffix"
 done
 check "export removes a stale temporary file of a dead export" bash -c '
