@@ -3,7 +3,7 @@ import Testing
 
 /// Every command that writes a file (`export --output`, `report --output`)
 /// refuses the history and the files SQLite keeps beside it, however they
-/// are spelt.
+/// are spelt, and takes any name the file system does.
 @Suite struct OutputFileCLITests {
     static let writers = ["export", "report"]
 
@@ -69,5 +69,28 @@ import Testing
         #expect(result.stdout.isEmpty)
         #expect(try Self.runCount(cli, db: "k.sqlite") == runs, "every run is still in the history")
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.directory.path).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
+
+    @Test(arguments: writers)
+    func aNameAsLongAsTheFileSystemAllowsIsWritten(command: String) throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let ran = try cli.run(["run", "sleep", "--duration", "1ms", "--tasks", "2", "--repeat", "1", "--warmup", "0", "--workers", "1,2"])
+        try #require(ran.status == 0, "\(ran.stderr)")
+        let name = String(repeating: "n", count: 250) + ".out"
+        #expect(name.utf8.count == 254)
+        for output in [name + "x", "é" + String(name.dropFirst(2)) + "x"] {
+            #expect(output.utf8.count == 255)
+            let result = try cli.run([command, "--output", output])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.isEmpty)
+            let written = try String(contentsOfFile: cli.path(output), encoding: .utf8)
+            #expect(written.contains(command == "export" ? "runUuid" : "</html>"))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: cli.directory.path)
+        #expect(files.allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary file is left: \(files)")
+        let tooLong = try cli.run([command, "--output", name + "xy"])
+        #expect(tooLong.status == 1)
+        #expect(tooLong.stderr == "Error: cannot write \(name)xy: File name too long. Pass --output with a writable path.\n")
     }
 }
