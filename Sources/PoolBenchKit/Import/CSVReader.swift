@@ -1,8 +1,8 @@
 import Foundation
 
 /// One CSV record: its fields' bytes one after another, where each field
-/// ends, and whether it was quoted (which is how an empty text, `""`, differs
-/// from an unknown value, an empty field).
+/// ends, and whether it was quoted (which is how export tells an empty text,
+/// `""`, from an unknown value, an empty field).
 struct CSVRecord: Equatable, Sendable {
     var bytes: [UInt8] = []
     var ends: [Int] = []
@@ -55,6 +55,16 @@ struct CSVRecord: Equatable, Sendable {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         quoted.removeAll(keepingCapacity: true)
+    }
+
+    /// Takes a UTF-8 byte order mark off the start of the first field;
+    /// whether there was one.
+    mutating func removeLeadingByteOrderMark() -> Bool {
+        let mark = SpreadsheetSafety.byteOrderMarkBytes
+        guard let first = ends.first, first >= mark.count, Array(bytes[0..<mark.count]) == mark else { return false }
+        bytes.removeFirst(mark.count)
+        ends = ends.map { $0 - mark.count }
+        return true
     }
 
     mutating func endField(quoted wasQuoted: Bool) {
