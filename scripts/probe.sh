@@ -62,7 +62,7 @@ for suffix in "" -wal -shm -journal; do
     check "export --output h.sqlite$suffix is refused and loses nothing" bash -c '
         before=$("$0" export --raw | wc -l)
         "$0" export --output "h.sqlite$1" 2>err; status=$?
-        test $status -eq 1 && grep -q "is the history being exported" err && test "$("$0" export --raw | wc -l)" -eq "$before" \
+        test $status -eq 1 && grep -q "is the history being read" err && test "$("$0" export --raw | wc -l)" -eq "$before" \
             && { [[ $1 != -journal ]] || ! test -e h.sqlite-journal; }' "$pb" "$suffix"
 done
 check "export removes a stale temporary file of a dead export" bash -c '
@@ -147,6 +147,47 @@ check "every command in poolbench --help is in the README's command table" bash 
     test -n "$commands" && for command in $commands; do
         grep -q "^| \`poolbench $command" "$1/README.md" || { echo "README lacks $command"; exit 1; }
     done' "$pb" "$root"
+# Output files and import: the history's own files, long names, bounded and faithful import
+for command in export report; do
+    for suffix in "" -wal -shm -journal; do
+        check "$command --output h.sqlite$suffix is refused and loses nothing" bash -c '
+            before=$("$0" export --raw | wc -l)
+            "$0" $1 --output "h.sqlite$2" 2>err; status=$?
+            test $status -eq 1 && grep -q "is the history being read" err && test "$(wc -l < err)" -eq 1 \
+                && test "$("$0" export --raw | wc -l)" -eq "$before"' "$pb" "$command" "$suffix"
+    done
+    check "$command --output a 255-byte name writes it" bash -c '
+        name=$(printf "%0251d" 0).out && "$0" $1 --output "$name" && test -s "$name" && ! ls -a | grep -q "\.tmp$"' "$pb" "$command"
+done
+check "report --output k.sqlite-wal after a killed sweep is refused and keeps every run" bash -c '
+    "$0" run command --db k.sqlite --tasks 1 --repeat 20 --warmup 0 --workers 1,2 -- sh -c "echo >> ticks; sleep 0.02" >/dev/null 2>&1 &
+    sweep=$!
+    for _ in $(seq 300); do [[ $(wc -l 2>/dev/null < ticks || echo 0) -ge 4 ]] && break; sleep 0.02; done
+    kill -9 $sweep; wait $sweep 2>/dev/null
+    test -s k.sqlite-wal || exit 1
+    mkdir copy && cp k.sqlite k.sqlite-wal copy/
+    before=$("$0" export --db copy/k.sqlite --raw | wc -l)
+    "$0" report --db k.sqlite --output k.sqlite-wal 2>err; status=$?
+    test $status -eq 1 && grep -q "is the history being read" err && test "$before" -ge 4 \
+        && test "$("$0" export --db k.sqlite --raw | wc -l)" -eq "$before"' "$pb"
+check "import of a header of a million commas is refused in one line, storing nothing" bash -c '
+    head -c 1000000 /dev/zero | tr "\0" , > commas.csv
+    "$0" import commas.csv --db commas.sqlite 2>err; status=$?
+    test $status -eq 1 && grep -q "line 1: a row of more than 1024 fields" err && test "$(wc -l < err)" -eq 1 && ! test -e commas.sqlite' "$pb"
+check "import of a label holding a NUL byte is refused with its line, storing nothing" bash -c '
+    "$0" export --raw --label base | sed "2s/,base,/,ba\x00se,/" > nul.csv
+    "$0" import nul.csv --db nul.sqlite 2>err; status=$?
+    test $status -eq 1 && grep -q "nul.csv line 2: column label: the text holds a NUL byte" err \
+        && test "$("$0" export --db nul.sqlite --raw | wc -l)" -eq 1' "$pb"
+if command -v python3 >/dev/null; then
+    check "an export re-saved by Python csv QUOTE_ALL imports to the same export" bash -c '
+        "$0" export --output original.csv
+        python3 -c "
+import csv, sys
+rows = list(csv.reader(open(\"original.csv\", newline=\"\", encoding=\"utf-8\")))
+csv.writer(open(\"quoted.csv\", \"w\", newline=\"\", encoding=\"utf-8\"), quoting=csv.QUOTE_ALL).writerows(rows)"
+        "$0" import quoted.csv --db quoted.sqlite >/dev/null && "$0" export --db quoted.sqlite --output again.csv && cmp original.csv again.csv' "$pb"
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

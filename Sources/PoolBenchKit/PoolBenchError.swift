@@ -191,7 +191,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .outputIsDirectory(path):
             "cannot write \(path): it is a directory. Pass --output with a file path, e.g. --output \(path)/history.csv."
         case let .outputIsHistory(path):
-            "\(path) is the history being exported, or one of its own files (-wal, -shm, -journal); writing there would destroy it. Pass --output with another file."
+            "\(path) is the history being read, or one of its own files (-wal, -shm, -journal); writing there would destroy it. Pass --output with another file."
         case let .outputUnwritable(path, reason):
             "cannot write \(path): \(reason). Pass --output with a writable path."
         case let .writeFailed(path, reason) where path == OutputBuffer.standardOutputName:

@@ -257,7 +257,7 @@ import Testing
             == "Error: cannot write missing/out.csv: its directory does not exist. Create it first, or pass --output with a path in an existing directory.\n")
         #expect(try failure(["export", "--db", db, "--output", "plain/out.csv"]).contains("cannot write plain/out.csv:"))
         #expect(try failure(["export", "--db", db, "--output", "."]).contains("it is a directory"))
-        #expect(try failure(["export", "--db", db, "--output", db]).contains("is the history being exported"))
+        #expect(try failure(["export", "--db", db, "--output", db]).contains("is the history being read"))
         #expect(try contents(db) == before.0 && bytes(["plain"]) == before.1)
         #expect(!(try files()).contains { $0.hasSuffix(".tmp") })
     }

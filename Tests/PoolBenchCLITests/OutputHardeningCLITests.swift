@@ -200,7 +200,7 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: cli.path("poolbench.sqlite")))
         let result = try cli.run(["export", "--output", output])
         #expect(result.status == 1)
-        #expect(result.stderr == "Error: \(output) is the history being exported, or one of its own files (-wal, -shm, -journal); writing there would destroy it. Pass --output with another file.\n")
+        #expect(result.stderr == "Error: \(output) is the history being read, or one of its own files (-wal, -shm, -journal); writing there would destroy it. Pass --output with another file.\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("poolbench.sqlite"))) == before)
         #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite-journal")))
         #expect(try cli.run(["export", "--raw"]).stdout.split(separator: "\r\n").count == 3, "both runs are still there")

@@ -23,13 +23,18 @@ final class AtomicFile {
         let directory = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+        let found = stat(path, &status) == 0
+        if found, status.st_mode & S_IFMT == S_IFDIR {
             throw PoolBenchError.outputIsDirectory(path: path)
         }
-        let existingMode: mode_t? = stat(path, &status) == 0 ? status.st_mode & 0o7777 : nil
+        if !found, errno == ENAMETOOLONG {
+            // Said now: the temporary name would fit, and the rename would not.
+            throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        let existingMode: mode_t? = found ? status.st_mode & 0o7777 : nil
 
         Self.removeLeftovers(in: directory)
-        let temporaryPath = "\(directory)/.\(name).\(Leftovers.marker)\(UUID().uuidString.prefix(8).lowercased()).tmp"
+        let temporaryPath = "\(directory)/\(Self.temporaryName(for: name, maximumBytes: Self.maximumNameBytes(in: directory)))"
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             let code = errno
@@ -81,6 +86,24 @@ final class AtomicFile {
 
     private func failure(_ step: String) -> PoolBenchError {
         .writeFailed(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
+    }
+
+    /// `.NAME.poolbench-PID-RANDOM.tmp`, with NAME cut (at a character's
+    /// end) as far as it takes to fit in `maximumBytes`: a target whose name
+    /// is itself as long as the file system allows still gets one.
+    static func temporaryName(for name: String, maximumBytes: Int) -> String {
+        let suffix = ".\(Leftovers.marker)\(UUID().uuidString.prefix(8).lowercased()).tmp"
+        var kept = Substring(name)
+        while 1 + kept.utf8.count + suffix.utf8.count > maximumBytes, !kept.isEmpty {
+            kept = kept.dropLast()
+        }
+        return "." + kept + suffix
+    }
+
+    /// The longest file name `directory`'s file system takes, in bytes.
+    static func maximumNameBytes(in directory: String) -> Int {
+        let limit = pathconf(directory, Int32(_PC_NAME_MAX))
+        return limit > 0 ? limit : Int(NAME_MAX)
     }
 
     /// Removes the temporary files of dead poolbench processes in `directory`.

@@ -36,6 +36,9 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case name
         /// Text or unknown; an empty field is unknown.
         case optionalText
+        /// Text that is never empty, or unknown, such as a testbed (which
+        /// `run --testbed ''` refuses): an empty field is unknown, quoted or not.
+        case optionalName
         /// A UUID, in any case; stored in lower case, as poolbench writes it.
         case uuid
         /// A time in the history's format (see `Timestamp`).
@@ -61,7 +64,8 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .workload: .name
         case .parameters, .commandLine, .hostName, .hostOs, .hostKernel, .hostCpuModel, .hostPoolbenchVersion:
             .text
-        case .firstError, .label, .gitCommit, .gitBranch, .testbed: .optionalText
+        case .firstError, .label, .gitCommit, .gitBranch: .optionalText
+        case .testbed: .optionalName
         case .startedAt, .sweepStartedAt: .time
         case .sweepFinishedAt: .optionalTime
         case .workers: .integer(minimum: 1, maximum: Int64(SweepPlan.maxWorkers))

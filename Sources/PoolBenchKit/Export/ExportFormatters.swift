@@ -31,7 +31,9 @@ public protocol ExportRowFormatter {
 ///   readers would otherwise trim.
 /// - Numbers are plain: `-` sign, `.` decimal point, no grouping, the
 ///   shortest digits that read back to the same double. Unknown values are
-///   empty fields; empty text is `""`, so the two stay apart on import.
+///   empty fields; empty text is `""`, so the two stay apart on import. (A
+///   tool that re-saves the file quoting every field writes both as `""`;
+///   import reads them as unknown there, see `ExportRowDecoder`.)
 /// - When `neutralise` is on (the default), text that a spreadsheet would run
 ///   as a formula gets a leading `'` (see `SpreadsheetSafety`), and the file
 ///   starts with a UTF-8 byte order mark. The mark lets spreadsheets read the

@@ -31,38 +31,8 @@ public struct HistoryExporter {
     /// - Returns: how many runs were written.
     @discardableResult
     public func export(from store: any HistoryStore, matching filter: HistoryFilter, toFile path: String) throws -> Int {
-        let target: String
-        switch try OutputTarget.resolve(path, historyPath: store.historyFile) {
-        case let .stream(device): return try export(from: store, matching: filter, toStream: device, named: path)
-        case let .file(file): target = file
-        }
-        let file = try AtomicFile(replacing: target)
-        do {
-            var output = OutputBuffer(descriptor: file.descriptor, name: path)
-            let count = try export(from: store, matching: filter, to: &output)
-            try output.flush()
-            try file.commit()
-            return count
-        } catch {
-            file.discard()
-            throw error
-        }
-    }
-
-    private func export(from store: any HistoryStore, matching filter: HistoryFilter, toStream device: String, named path: String) throws -> Int {
-        let descriptor = open(device, O_WRONLY | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else {
-            throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var output = OutputBuffer(descriptor: descriptor, name: path)
-        do {
-            let count = try export(from: store, matching: filter, to: &output)
-            try output.flush()
-            return count
-        } catch let PoolBenchError.writeFailed(_, reason) {
-            // A stream has no file to leave untouched: say only what failed.
-            throw PoolBenchError.outputUnwritable(path: path, reason: reason)
+        try OutputTarget.write(toFile: path, historyPath: store.historyFile) { output in
+            try export(from: store, matching: filter, to: &output)
         }
     }
 

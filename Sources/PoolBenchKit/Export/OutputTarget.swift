@@ -1,7 +1,8 @@
 import Foundation
 
-/// Where `export --output PATH` really writes, decided before a byte is
-/// written.
+/// Where a command's `--output PATH` (export's, report's) really writes,
+/// decided before a byte is written. Every command writes its file through
+/// `OutputTarget.write`, so none can skip these rules.
 ///
 /// - A symlink is followed to its target, which is replaced beside itself:
 ///   the link stays a link (renaming over it would replace the link with a
@@ -13,7 +14,8 @@ import Foundation
 ///   symlink or as a hard link: the database, and beside it its `-wal`,
 ///   `-shm` and `-journal` (which SQLite would read as part of the history
 ///   even before they exist, so they are compared by name as well as by
-///   inode).
+///   inode). A history opened through a symlink keeps those beside the
+///   link's target, where SQLite puts them, so both places are refused.
 enum OutputTarget: Equatable {
     /// Replaced atomically at this path (a symlink's final target).
     case file(String)
@@ -26,13 +28,7 @@ enum OutputTarget: Equatable {
     /// `historyPath` is the SQLite file the history is, if it is one.
     static func resolve(_ path: String, historyPath: String?) throws(PoolBenchError) -> OutputTarget {
         let target = followingSymlinks(path)
-        for suffix in historySuffixes {
-            guard let historyPath else { break }
-            let file = historyPath + suffix
-            if AtomicFile.isSameFile(target, file) || canonical(target) == canonical(file) {
-                throw .outputIsHistory(path: path)
-            }
-        }
+        if let historyPath, isHistoryFile(target, historyPath: historyPath) { throw .outputIsHistory(path: path) }
         var info = stat()
         guard stat(target, &info) == 0 else { return .file(target) }
         switch info.st_mode & S_IFMT {
@@ -40,6 +36,19 @@ enum OutputTarget: Equatable {
         case S_IFBLK: throw .outputUnwritable(path: path, reason: "it is a block device")
         case S_IFSOCK: throw .outputUnwritable(path: path, reason: "it is a socket")
         default: return .file(target)
+        }
+    }
+
+    /// Whether `target` (its symlinks followed) is the history at
+    /// `historyPath` or one of the files SQLite keeps beside it.
+    static func isHistoryFile(_ target: String, historyPath: String) -> Bool {
+        let databases = [historyPath, canonical(followingSymlinks(historyPath))]
+        let canonicalTarget = canonical(target)
+        return databases.contains { database in
+            historySuffixes.contains { suffix in
+                let file = database + suffix
+                return AtomicFile.isSameFile(target, file) || canonicalTarget == canonical(file)
+            }
         }
     }
 
@@ -70,5 +79,50 @@ enum OutputTarget: Equatable {
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return path[..<slash].isEmpty ? "/" : String(path[..<slash])
+    }
+}
+
+extension OutputTarget {
+    /// Writes what `body` puts into its buffer to `path`, the way every
+    /// command's `--output` writes: resolved as above, then a file replaced
+    /// only once complete (on any failure it is as it was, and no temporary
+    /// file is left), or a device or FIFO written as a stream.
+    static func write<Result>(
+        toFile path: String, historyPath: String?, _ body: (inout OutputBuffer) throws -> Result
+    ) throws -> Result {
+        switch try resolve(path, historyPath: historyPath) {
+        case let .stream(device): return try write(toStream: device, named: path, body)
+        case let .file(target):
+            let file = try AtomicFile(replacing: target)
+            do {
+                var output = OutputBuffer(descriptor: file.descriptor, name: path)
+                let result = try body(&output)
+                try output.flush()
+                try file.commit()
+                return result
+            } catch {
+                file.discard()
+                throw error
+            }
+        }
+    }
+
+    private static func write<Result>(
+        toStream device: String, named path: String, _ body: (inout OutputBuffer) throws -> Result
+    ) throws -> Result {
+        let descriptor = open(device, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else {
+            throw PoolBenchError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var output = OutputBuffer(descriptor: descriptor, name: path)
+        do {
+            let result = try body(&output)
+            try output.flush()
+            return result
+        } catch let PoolBenchError.writeFailed(_, reason) {
+            // A stream has no file to leave untouched: say only what failed.
+            throw PoolBenchError.outputUnwritable(path: path, reason: reason)
+        }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One CSV record: its fields' bytes one after another, where each field
-/// ends, and whether it was quoted (which is how an empty text, `""`, differs
-/// from an unknown value, an empty field).
+/// ends, and whether it was quoted (which is how export tells an empty text,
+/// `""`, from an unknown value, an empty field).
 struct CSVRecord: Equatable, Sendable {
     var bytes: [UInt8] = []
     var ends: [Int] = []
@@ -57,6 +57,16 @@ struct CSVRecord: Equatable, Sendable {
         quoted.removeAll(keepingCapacity: true)
     }
 
+    /// Takes a UTF-8 byte order mark off the start of the first field;
+    /// whether there was one.
+    mutating func removeLeadingByteOrderMark() -> Bool {
+        let mark = SpreadsheetSafety.byteOrderMarkBytes
+        guard let first = ends.first, first >= mark.count, Array(bytes[0..<mark.count]) == mark else { return false }
+        bytes.removeFirst(mark.count)
+        ends = ends.map { $0 - mark.count }
+        return true
+    }
+
     mutating func endField(quoted wasQuoted: Bool) {
         ends.append(bytes.count)
         quoted.append(wasQuoted)
@@ -79,6 +89,11 @@ struct CSVReader {
     /// A record longer than this is not a poolbench export; stop before
     /// reading a whole binary file into memory looking for its end.
     static let maximumRecordBytes = 16 << 20
+    /// Nor is a record of more fields than this (an export has 41). Each
+    /// field costs about 9 bytes of bookkeeping however short, so without
+    /// this bound a 50 MB line of commas took 1.28 GB; with it, a record
+    /// holds at most `maximumRecordBytes` and this many fields.
+    static let maximumFields = 1024
 
     private let descriptor: Int32
     private let name: String
@@ -129,8 +144,8 @@ struct CSVReader {
                         )
                     case .fieldStart where record.count == 0:
                         return false
-                    case .fieldStart, .unquoted: record.endField(quoted: false)
-                    case .afterClosingQuote: record.endField(quoted: true)
+                    case .fieldStart, .unquoted: try Self.endField(of: &record, quoted: false, line: recordLine)
+                    case .afterClosingQuote: try Self.endField(of: &record, quoted: true, line: recordLine)
                     }
                     recordEndedWithoutLineBreak = true
                     return true
@@ -161,10 +176,10 @@ struct CSVReader {
                             record.bytes.append(.quote)
                             state = .quoted
                         case .comma:
-                            record.endField(quoted: true)
+                            try Self.endField(of: &record, quoted: true, line: recordLine)
                             state = .fieldStart
                         case .lineFeed:
-                            record.endField(quoted: true)
+                            try Self.endField(of: &record, quoted: true, line: recordLine)
                             line += 1
                             return true
                         case .carriageReturn:
@@ -186,7 +201,7 @@ struct CSVReader {
                             state = .quoted
                             quoteLine = line
                         case .comma:
-                            record.endField(quoted: false)
+                            try Self.endField(of: &record, quoted: false, line: recordLine)
                             state = .fieldStart
                         case .lineFeed:
                             line += 1
@@ -194,7 +209,7 @@ struct CSVReader {
                                 recordLine = line  // an empty line: skip it
                                 continue
                             }
-                            record.endField(quoted: false)
+                            try Self.endField(of: &record, quoted: false, line: recordLine)
                             return true
                         case .carriageReturn:
                             pendingCarriageReturn = true
@@ -219,6 +234,17 @@ struct CSVReader {
             }
             if endOfRecord { return true }
         }
+    }
+
+    /// Ends a field of the record starting on `line`, refusing one field too many.
+    private static func endField(of record: inout CSVRecord, quoted: Bool, line: Int) throws {
+        guard record.count < maximumFields else {
+            throw CSVSyntaxError(
+                line: line,
+                reason: "a row of more than \(maximumFields) fields, where an export has \(ExportColumn.allCases.count)"
+            )
+        }
+        record.endField(quoted: quoted)
     }
 
     private func strayCarriageReturn() -> CSVSyntaxError {

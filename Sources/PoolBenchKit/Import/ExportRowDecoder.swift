@@ -64,6 +64,10 @@ struct ExportRowDecoder {
         }
         var values: [ExportValues.Value] = []
         values.reserveCapacity(Self.columns.count)
+        // Export never quotes a UUID. A tool that re-saved the file quoting
+        // every field (Python's `csv` with QUOTE_ALL) did, and wrote each
+        // unknown value as `""` too, the way export writes empty text.
+        let quotesEverything = record.quoted[ExportColumn.runUuid.index]
         let reuse = repeated.map { record.hasFields(Self.repeatedColumns, equalTo: $0.record) } ?? false
         for (index, column) in Self.columns.enumerated() {
             if reuse && Self.repeatedColumns.contains(index) {
@@ -76,7 +80,8 @@ struct ExportRowDecoder {
             }
             let value = try record.withField(index) { bytes throws -> ExportValues.Value in
                 do {
-                    return try decode(bytes, quoted: record.quoted[index], as: column.kind)
+                    let emptyIsUnknown = bytes.isEmpty && (quotesEverything || !record.quoted[index])
+                    return try decode(bytes, emptyIsUnknown: emptyIsUnknown, as: column.kind)
                 } catch let problem as DecodingProblem {
                     throw DecodingProblem("column \(column.rawValue): \(problem.reason)")
                 }
@@ -107,15 +112,18 @@ struct ExportRowDecoder {
         }
     }
 
+    /// `emptyIsUnknown`: the field is empty and written as export writes an
+    /// unknown value, which a column that may be unknown reads as unknown.
     private func decode(
-        _ field: UnsafeBufferPointer<UInt8>, quoted: Bool, as kind: ExportColumn.Kind
+        _ field: UnsafeBufferPointer<UInt8>, emptyIsUnknown: Bool, as kind: ExportColumn.Kind
     ) throws -> ExportValues.Value {
-        let isUnknown = field.isEmpty && !quoted
         switch kind {
         case .text:
             return .text(try text(field))
         case .optionalText:
-            return isUnknown ? .null : .text(try text(field))
+            return emptyIsUnknown ? .null : .text(try text(field))
+        case .optionalName:
+            return field.isEmpty ? .null : .text(try text(field))
         case .name:
             let value = try text(field)
             guard !value.isEmpty else { throw DecodingProblem("is empty, but every run has one") }
@@ -125,7 +133,7 @@ struct ExportRowDecoder {
         case .time:
             return .text(try time(field))
         case .optionalTime:
-            return isUnknown ? .null : .text(try time(field))
+            return emptyIsUnknown ? .null : .text(try time(field))
         case let .integer(minimum, maximum):
             let value = try integer(field)
             guard value >= minimum else { throw DecodingProblem("\(value) is less than \(minimum)") }
@@ -165,8 +173,14 @@ struct ExportRowDecoder {
             )
         }
         let bytes = looksNeutralised && form == .neutralised ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+        var isASCII = true
+        for byte in bytes {
+            // The history would keep only the text before it.
+            if byte == 0 { throw DecodingProblem("the text holds a NUL byte, which a history cannot store; remove it from the file") }
+            if byte >= 0x80 { isASCII = false }
+        }
         // Nearly all text is ASCII, which needs no validating.
-        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        if isASCII { return String(decoding: bytes, as: UTF8.self) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DecodingProblem("the text is not valid UTF-8")
         }

@@ -89,8 +89,13 @@ public final class ImportSource {
         var reader = CSVReader(descriptor: descriptor, name: path)
         var header = CSVRecord()
         let columnCount: Int
+        let markInsideQuotes: Bool
         do {
             guard try reader.next(into: &header) else { throw PoolBenchError.importFileEmpty(path: path) }
+            // A tool that read the file without heeding its byte order mark
+            // and re-saved it quoting every field keeps the mark inside the
+            // first field's quotes.
+            markInsideQuotes = !reader.startsWithByteOrderMark && header.removeLeadingByteOrderMark()
             columnCount = try ExportRowDecoder.checkHeader(header)
         } catch let error as CSVSyntaxError {
             throw PoolBenchError.notAnExport(path: path, reason: "line \(error.line): \(error.reason)")
@@ -100,7 +105,7 @@ public final class ImportSource {
         let form: ExportRowDecoder.TextForm = switch neutralised {
         case true?: .neutralised
         case false?: .raw
-        case nil: reader.startsWithByteOrderMark ? .neutralised : .unknown
+        case nil: reader.startsWithByteOrderMark || markInsideQuotes ? .neutralised : .unknown
         }
         let decoder = ExportRowDecoder(form: form, columnCount: columnCount)
         return CSVFile(descriptor: descriptor, reader: reader, decoder: decoder)
@@ -272,19 +277,20 @@ extension CSVRecord {
         ends.removeAll(keepingCapacity: true)
         quoted.removeAll(keepingCapacity: true)
         for index in ExportColumn.allCases.indices {
-            let isText = row.withField(index) { field -> Bool in
+            // Quoted as export quotes them: empty text, which is not unknown.
+            let isEmptyText = row.withField(index) { field -> Bool in
                 switch field {
                 case .null: return false
                 case let .integer(value): buffer.append(value)
                 case let .real(value): buffer.append(value)
                 case let .text(text):
                     buffer.append(text)
-                    return true
+                    return text.isEmpty
                 }
                 return false
             }
             ends.append(buffer.bytes.count)
-            quoted.append(isText)
+            quoted.append(isEmptyText)
         }
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: buffer.bytes)

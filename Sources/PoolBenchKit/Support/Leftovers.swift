@@ -19,12 +19,18 @@ enum Leftovers {
     /// `poolbench-<pid>-`, the marker every temporary name carries.
     static var marker: String { "poolbench-\(getpid())-" }
 
-    /// The pid in a name holding `poolbench-<pid>-`, if any.
+    /// The pid in a name holding `poolbench-<pid>-`, if any; the last such
+    /// marker counts, since a temporary file's name begins with its
+    /// target's, which may hold `poolbench-` too (`poolbench-report.html`).
     static func owner(of name: String) -> pid_t? {
-        guard let range = name.range(of: "poolbench-") else { return nil }
-        let digits = name[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, name[range.upperBound...].dropFirst(digits.count).first == "-" else { return nil }
-        return pid_t(digits)
+        var owner: pid_t?
+        var rest = name[...]
+        while let range = rest.range(of: "poolbench-") {
+            rest = rest[range.upperBound...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty, rest.dropFirst(digits.count).first == "-", let pid = pid_t(digits) { owner = pid }
+        }
+        return owner
     }
 
     /// Whether the process `pid` is gone: not even a zombie is left.

@@ -46,4 +46,31 @@ import Testing
         }
         #expect(try OutputTarget.resolve(history + "-wal.csv", historyPath: history) == .file(history + "-wal.csv"))
     }
+
+    @Test func aHistoryOpenedThroughASymlinkHasItsFilesRefusedBesideTheLinksTarget() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: path("data"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: path("data/h.sqlite"), contents: Data("SQLite format 3\0".utf8))
+        try FileManager.default.createSymbolicLink(atPath: path("link.sqlite"), withDestinationPath: "data/h.sqlite")
+        for output in [path("data/h.sqlite-wal"), path("data/h.sqlite-shm"), path("data/h.sqlite-journal"), path("link.sqlite-wal"), path("link.sqlite")] {
+            #expect(throws: PoolBenchError.outputIsHistory(path: output)) { try OutputTarget.resolve(output, historyPath: path("link.sqlite")) }
+        }
+        #expect(try OutputTarget.resolve(path("h.sqlite-wal"), historyPath: path("link.sqlite")) == .file(path("h.sqlite-wal")))
+    }
+
+    @Test func everyWriteIsRefusedOnTheHistorysFilesBeforeItsBodyRuns() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let history = path("h.sqlite")
+        _ = FileManager.default.createFile(atPath: history, contents: Data("SQLite format 3\0".utf8))
+        _ = FileManager.default.createFile(atPath: history + "-wal", contents: Data("log".utf8))
+        #expect(throws: PoolBenchError.outputIsHistory(path: history + "-wal")) {
+            try OutputTarget.write(toFile: history + "-wal", historyPath: history) { _ in Issue.record("the body ran") }
+        }
+        #expect(FileManager.default.contents(atPath: history + "-wal") == Data("log".utf8))
+        let written = try OutputTarget.write(toFile: path("page.html"), historyPath: history) { output in
+            output.write("page")
+            return 4
+        }
+        #expect(written == 4 && FileManager.default.contents(atPath: path("page.html")) == Data("page".utf8))
+    }
 }

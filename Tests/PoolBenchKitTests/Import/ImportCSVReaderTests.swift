@@ -75,3 +75,15 @@ import Testing
         #expect(syntaxError("a\r")?.line == 1)
     }
 }
+
+extension ImportCSVReaderTests {
+    @Test func aRowOfMoreFieldsThanTheBoundIsRefusedNamingItsLine() throws {
+        let bound = CSVReader.maximumFields
+        let widest = String(repeating: ",", count: bound - 1)
+        #expect(try records("a\n" + widest + "\n", chunkSize: 4096).map(\.fields.count) == [1, bound])
+        let reason = "a row of more than \(bound) fields, where an export has \(ExportColumn.allCases.count)"
+        #expect(syntaxError("a\n" + widest + ",\n") == CSVSyntaxError(line: 2, reason: reason))
+        #expect(syntaxError("a\n\"x\"," + widest + "\n") == CSVSyntaxError(line: 2, reason: reason), "a quoted field counts too")
+        #expect(syntaxError("a\n" + String(repeating: ",", count: 100_000)) == CSVSyntaxError(line: 2, reason: reason))
+    }
+}

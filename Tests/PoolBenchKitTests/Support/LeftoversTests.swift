@@ -76,5 +76,20 @@ import Testing
         #expect(Leftovers.owner(of: "poolbench-cli-42") == nil)
         #expect(Leftovers.owner(of: "poolbench-42") == nil)
         #expect(Leftovers.owner(of: "report.csv") == nil)
+        #expect(Leftovers.owner(of: ".poolbench-report.html.poolbench-123-abcd.tmp") == 123)
+        #expect(Leftovers.owner(of: ".poolbench-7-x.csv.poolbench-123-abcd.tmp") == 123)
+    }
+
+    @Test func aTemporaryNameFitsTheFileSystemsLimitHoweverLongItsTarget() {
+        let limit = AtomicFile.maximumNameBytes(in: FileManager.default.temporaryDirectory.path)
+        #expect(limit > 0)
+        let short = AtomicFile.temporaryName(for: "out.csv", maximumBytes: 255)
+        #expect(short.hasPrefix(".out.csv.poolbench-\(getpid())-") && short.hasSuffix(".tmp"))
+        for target in [String(repeating: "a", count: 255), String(repeating: "é", count: 127) + "a", String(repeating: "東", count: 85)] {
+            let name = AtomicFile.temporaryName(for: target, maximumBytes: 255)
+            #expect(name.utf8.count <= 255, "\(name.utf8.count) bytes")
+            #expect(name.utf8.count >= 250, "the target's name is cut no more than it must be")
+            #expect(name.hasPrefix(".\(target.prefix(20))") && Leftovers.owner(of: name) == getpid())
+        }
     }
 }

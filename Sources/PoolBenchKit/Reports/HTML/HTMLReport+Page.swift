@@ -162,20 +162,12 @@ extension HTMLReport {
 
     // MARK: - Writing
 
-    /// Writes the page to `path`, replacing it only once complete (as
-    /// `export --output` does), never over the history itself
-    /// (`historyPath`, when the history is a file).
+    /// Writes the page to `path` as `export --output` writes (see
+    /// `OutputTarget`): replaced only once complete, never over the history
+    /// or its companion files (`historyPath`, when the history is a file).
     public func write(toFile path: String, historyPath: String?) throws {
-        if let historyPath, AtomicFile.isSameFile(path, historyPath) { throw PoolBenchError.outputIsHistory(path: path) }
-        let file = try AtomicFile(replacing: path)
-        do {
-            var output = OutputBuffer(descriptor: file.descriptor, name: path)
+        try OutputTarget.write(toFile: path, historyPath: historyPath) { output in
             output.write(html())
-            try output.flush()
-            try file.commit()
-        } catch {
-            file.discard()
-            throw error
         }
     }
 
