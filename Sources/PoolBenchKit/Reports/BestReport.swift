@@ -26,6 +26,8 @@ public struct BestReport: Report {
         public var latencyLimited: LatencyLimitedAnswer?
         /// `SeriesRuns.mixedHardwareWarning` of the series answered.
         public var mixedHardware: String?
+        /// The runs answered from.
+        public var samples: [Sample] = []
 
         /// `testbed ci-large` or `bench-1`.
         public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
@@ -96,7 +98,7 @@ public struct BestReport: Report {
             busySweeps: BusyMachine.busySweeps(samples, cores: series.logicalCores),
             othersShare: BusyMachine.othersShare(samples, cores: series.logicalCores),
             latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) },
-            mixedHardware: series.mixedHardwareWarning
+            mixedHardware: series.mixedHardwareWarning, samples: samples
         )
     }
 
