@@ -71,7 +71,9 @@ struct CLI {
         try run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: ["POOLBENCH": Self.binary.path])
     }
 
-    private func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
+    /// Runs `executable` with `arguments` in the scratch directory, with
+    /// `environment` over this process's (less `POOLBENCH_DB`).
+    func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
