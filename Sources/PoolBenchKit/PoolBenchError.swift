@@ -101,6 +101,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case postgreSQLNoHistory(location: String)
     /// The database holds tables, none of them poolbench's.
     case postgreSQLForeignDatabase(location: String, tables: [String])
+    /// The URL holds an "@" libpq would read as part of the host or
+    /// database name: one in a password, or after a "/" in it.
+    case postgreSQLMisreadURL(location: String)
 
     public var description: String {
         switch self {
@@ -238,6 +241,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no poolbench history in the PostgreSQL database at \(location) yet. Record one with `poolbench run WORKLOAD --db \(location)`, or pass --db to read another history."
         case let .postgreSQLForeignDatabase(location, tables):
             "the PostgreSQL database at \(location) holds another program's tables (\(tables.prefix(3).joined(separator: ", "))\(tables.count > 3 ? ", …" : "")), not a poolbench history; it was left untouched. Give poolbench a database of its own (e.g. `createdb poolbench`) and pass its URL to --db."
+        case let .postgreSQLMisreadURL(location):
+            "cannot use the PostgreSQL URL \(location): it holds an \"@\" that libpq would take for part of the host or database name, not for the end of the user name and password; nothing was changed. Write \"@\", \"/\" and \"%\" in a user name, password or parameter as %40, %2F and %25, or leave the password to PGPASSWORD or ~/.pgpass."
         }
     }
 
@@ -255,6 +260,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         }
         if lowered.contains("database") && lowered.contains("does not exist") {
             return "Create the database first (e.g. `createdb NAME`) or fix its name in the URL"
+        }
+        if lowered.contains("percent-encoded") {
+            return "Write \"%\" in a user name or password as %25 (\"@\" as %40, \"/\" as %2F)"
         }
         if lowered.contains("role") && lowered.contains("does not exist") {
             return "Check the user name in the URL"
