@@ -91,6 +91,47 @@ struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
         return end
     }
 
+    /// The keywords of `text` when it is a libpq keyword/value connection
+    /// string (`host=db dbname=bench password=…`), which libpq would read
+    /// and SQLite would take for a file name: it starts with a keyword
+    /// libpq knows, then "=". nil for anything else. Read as libpq reads
+    /// it: spaces may surround "=", and a value may be quoted ('a b') or
+    /// hold backslash escapes.
+    static func connectionStringKeywords(_ text: String) -> [String]? {
+        var rest = Substring(text)
+        var keywords: [String] = []
+        while true {
+            rest = rest.drop { $0.isWhitespace }
+            guard !rest.isEmpty else { break }
+            let keyword = rest.prefix { $0 != "=" && !$0.isWhitespace }
+            rest = rest.dropFirst(keyword.count).drop { $0.isWhitespace }
+            guard libpqKeywords.contains(String(keyword)), rest.first == "=" else { break }
+            if !keywords.contains(String(keyword)) { keywords.append(String(keyword)) }
+            rest = rest.dropFirst().drop { $0.isWhitespace }
+            let quoted = rest.first == "'"
+            if quoted { rest = rest.dropFirst() }
+            var escaped = false
+            while let character = rest.first {
+                rest = rest.dropFirst()
+                if escaped { escaped = false; continue }
+                if character == "\\" { escaped = true; continue }
+                if quoted ? character == "'" : character.isWhitespace { break }
+            }
+        }
+        return keywords.isEmpty ? nil : keywords
+    }
+
+    /// libpq's connection keywords (PostgreSQL 17's list).
+    static let libpqKeywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "require_auth", "channel_binding",
+        "connect_timeout", "client_encoding", "options", "application_name", "fallback_application_name",
+        "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+        "replication", "gssencmode", "sslmode", "sslnegotiation", "sslcompression", "sslcert", "sslkey",
+        "sslcertmode", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+        "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation",
+        "service", "target_session_attrs", "load_balance_hosts",
+    ]
+
     private static func redactingQuery(_ query: Substring) -> String {
         guard query.count > 1 else { return String(query) }
         let kept = query.dropFirst().split(separator: "&").filter { pair in

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// What `--db` may name, and what a history file shared with other
+/// programs, or on a disk that fills, leaves a command to say.
+@Suite struct HistoryLocationCLITests {
+    static let quick = BadInputTests.quick
+
+    /// Every command, reading and writing, refuses what is no file in one
+    /// line before it opens anything: a FIFO used to block them forever,
+    /// and `run --db /dev/null`, as root, created /dev/null-journal.
+    @Test(.timeLimit(.minutes(3)))
+    func aDbThatIsNotAFileIsRefusedByEveryCommand() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try #require(try cli.run(Self.quick + ["--db", "good.sqlite"]).status == 0)
+        try #require(try cli.run(["export", "--db", "good.sqlite", "--output", "good.csv"]).status == 0)
+        try #require(mkfifo(cli.path("pipe"), 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: cli.path("loopy"), withDestinationPath: "loopy")
+        let tooLong = String(repeating: "h", count: 300)
+        let cases = [
+            ("/dev/null", "/dev/null is a character device, not a history file"),
+            ("pipe", "pipe is a named pipe (FIFO), not a history file"),
+            ("loopy", "loopy is a symbolic link that loops (it never reaches a file), not a history file"),
+            (tooLong, "\(tooLong) is too long a name for a history"),
+            (".", ". is a directory, not a history file"),
+        ]
+        let commands = [
+            Self.quick, ["tune", "sleep", "--duration", "1ms", "--tasks", "2", "--max-workers", "2"], ["history"], ["best"],
+            ["trend"], ["compare", "1", "2"], ["export"], ["report", "--output", "r.html"], ["import", "good.csv"],
+        ]
+        for (path, message) in cases {
+            for command in commands {
+                let result = try cli.run(command + ["--db", path])
+                #expect(result.status == 1, "\(command) --db \(path)")
+                #expect(result.stderr.hasPrefix("Error: \(message)"), "\(command): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal"))
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null-wal"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: cli.directory.path)
+        #expect(left.allSatisfy { !$0.hasPrefix("pipe-") && !$0.hasPrefix("loopy-") && !$0.hasPrefix("hhh") }, "\(left)")
+    }
+
+    /// A libpq keyword string used to name a new SQLite file after its
+    /// password.
+    @Test func aLibpqKeywordStringIsRefusedWithoutItsPassword() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let keywords = "host=127.0.0.1 port=55439 dbname=pb user=qm password=Hunter2-SECRET"
+        for command in [Self.quick, ["history"], ["export"]] {
+            let result = try cli.run(command + ["--db", keywords])
+            #expect(result.status == 1)
+            #expect(
+                result.stderr.hasPrefix("Error: --db takes a SQLite file or a postgresql:// URL, not a libpq keyword string (host=… port=… dbname=… user=… password=…)"),
+                "\(result.stderr)"
+            )
+            #expect(!result.stderr.contains("Hunter2"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: cli.directory.path)
+        #expect(left.allSatisfy { !$0.contains("Hunter2") && !$0.contains("host=") }, "\(left)")
+        let help = try cli.run(["run", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("A libpq keyword string (host=… dbname=…) is refused: write it as a URL."))
+    }
+
+    static func python(_ script: String, _ arguments: String...) throws {
+        let process = try start(python: script, arguments: arguments)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+    }
+
+    static func start(python script: String, arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
