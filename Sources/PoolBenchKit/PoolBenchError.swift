@@ -35,6 +35,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     /// `--db` names a file SQLite could not create with its -journal
     /// beside it, or a path longer than the system takes.
     case historyNameTooLong(path: String)
+    /// Writing the history failed for want of disk space.
+    case historyDiskFull(path: String)
 
     // MARK: Executions
     // Why an execution could not run at all. A task's own failure is never
@@ -157,6 +159,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) is \(what), not a history file; it was left untouched. Pass --db with a file path, e.g. --db poolbench.sqlite."
         case let .historyNameTooLong(path):
             "\(path) is too long a name for a history: SQLite keeps files named after it with -journal and -wal added, and a file name can be at most \(SQLiteHistoryStore.longestName + 8) bytes (a whole path \(SQLiteHistoryStore.longestPath)). Pass --db with a shorter name."
+        case let .historyDiskFull(path):
+            "could not write to the history \(path): the disk is full. Free some space and run again; every run recorded before is kept."
         // Executions
         case let .invalidWorkers(workers):
             "Workers must be at least 1, not \(workers)."

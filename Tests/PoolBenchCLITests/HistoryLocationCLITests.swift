@@ -65,6 +65,34 @@ import Testing
         #expect(help.contains("A libpq keyword string (host=… dbname=…) is refused: write it as a URL."))
     }
 
+    /// A history on a disk that fills mid-sweep: one line that says so,
+    /// exit 1, the sweep `failed` and its earlier runs kept. Needs a small
+    /// tmpfs of its own, so it runs only where it may mount one (as root).
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root"), .timeLimit(.minutes(3)))
+    func aDiskThatFillsMidSweepIsOneLineAndKeepsTheRuns() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let mountPoint = cli.path("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = try cli.shell("mount -t tmpfs -o size=2m tmpfs '\(mountPoint)'")
+        try #require(mount.status == 0, "cannot mount a tmpfs here: \(mount.stderr)")
+        defer { _ = try? cli.shell("umount '\(mountPoint)'") }
+        let history = mountPoint + "/h.sqlite"
+        let result = try cli.run(
+            ["run", "sleep", "--duration", "1ms", "--tasks", "2", "--workers", "1,2", "--repeat", "5000", "--warmup", "0", "--db", history]
+        )
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.hasPrefix("Error: could not write to the history \(history): the disk is full."),
+            "\(result.stderr)"
+        )
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        let sweeps = try cli.run(["history", "--db", history, "--format", "json"])
+        #expect(sweeps.stdout.contains("\"status\" : \"failed\""), "\(sweeps.stdout)\(sweeps.stderr)")
+        let export = try cli.run(["export", "--db", history])
+        #expect(export.stdout.split(separator: "\r\n").count > 3, "the runs before the disk filled are kept")
+    }
+
     static func python(_ script: String, _ arguments: String...) throws {
         let process = try start(python: script, arguments: arguments)
         process.waitUntilExit()

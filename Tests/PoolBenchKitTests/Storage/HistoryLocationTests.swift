@@ -99,4 +99,13 @@ import Testing
         #expect(PostgreSQLLocation.connectionStringKeywords("poolbench.sqlite") == nil)
         #expect(PostgreSQLLocation.connectionStringKeywords("hostname.sqlite") == nil)
     }
+
+    @Test func aFullDiskIsSaidInOneLine() throws {
+        let error = SQLiteHistoryStore.explained(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"), path: "h.sqlite")
+        #expect(error == .historyDiskFull(path: "h.sqlite"))
+        #expect(error.description.hasPrefix("could not write to the history h.sqlite: the disk is full."))
+        #expect(!error.description.contains("cannot open"))
+        #expect(!error.description.contains("\n"))
+        #expect(SQLiteHistoryStore.writeFailure(DatabaseError(resultCode: .SQLITE_FULL)) == "the disk is full")
+    }
 }

@@ -61,6 +61,8 @@ extension SQLiteHistoryStore {
         for store in stores {
             do {
                 try store.close()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                failures.append(.historyDiskFull(path: store.path))
             } catch let error as DatabaseError {
                 failures.append(.historyNotCheckpointed(path: store.path, reason: error.message ?? "\(error.resultCode)"))
             } catch {
@@ -96,6 +98,16 @@ extension SQLiteHistoryStore {
         }
         hold(0)
         exit(code)
+    }
+
+    /// Why a write failed, in a few words to go in a sentence.
+    static func writeFailure(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        switch error.resultCode {
+        case .SQLITE_BUSY: return "another program holds the history's write lock"
+        case .SQLITE_FULL: return "the disk is full"
+        default: return error.message ?? "\(error.resultCode)"
+        }
     }
 
     /// `error` in one line when SQLite raised it on a history this process

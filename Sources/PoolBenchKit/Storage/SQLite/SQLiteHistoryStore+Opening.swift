@@ -148,13 +148,17 @@ extension SQLiteHistoryStore {
         return "file:\(escaped)?immutable=1"
     }
 
-    /// One line for an SQLite failure on the history at `path`: damage is
-    /// named as such, and anything else keeps SQLite's own words without
-    /// the statement.
+    /// One line for an SQLite failure on the history at `path`: damage and
+    /// a full disk are named as such, and anything else keeps SQLite's own
+    /// words without the statement.
     static func explained(_ error: DatabaseError, path: String) -> PoolBenchError {
         switch error.resultCode {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             .historyDamaged(path: path, detail: oneLine(error.message ?? "\(error.resultCode)"))
+        case .SQLITE_FULL:
+            // SQLite's "database or disk is full" came out as "cannot open
+            // the history", in the middle of a sweep that had it open.
+            .historyDiskFull(path: path)
         default:
             .historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
