@@ -44,6 +44,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
             // end quietly, as a program killed by SIGPIPE would.
             code = ExitCode(StandardStreams.closedReaderStatus)
         } catch {
+            Interrupts.awaitHandlerExit()
             code = exitCode(for: error)
             if code == .success {
                 do {

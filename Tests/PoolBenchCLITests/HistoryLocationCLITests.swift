@@ -65,6 +65,75 @@ import Testing
         #expect(help.contains("A libpq keyword string (host=… dbname=…) is refused: write it as a URL."))
     }
 
+    /// Another program holds the history's write lock (`BEGIN EXCLUSIVE`,
+    /// for a minute) mid-sweep: Ctrl-C ended the sweep only once the lock
+    /// was released. Now it ends it at once with 130, the runs stored
+    /// before the lock kept, and the sweep, which the lock keeps from being
+    /// marked, left for the next writer to mark abandoned.
+    @Test(.timeLimit(.minutes(3)))
+    func ctrlCEndsASweepWhileAnotherProgramHoldsTheWriteLock() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let history = cli.path("locked.sqlite")
+        let errors = cli.directory.appending(path: "stderr.txt")
+        let sweep = try cli.start(
+            ["run", "sleep", "--duration", "1ms", "--tasks", "2", "--workers", "1,2", "--repeat", "5000", "--warmup", "0", "--db", history],
+            errorFile: errors
+        )
+        defer { if sweep.isRunning { kill(sweep.processIdentifier, SIGKILL) } }
+        let lockedCount = cli.directory.appending(path: "locked.txt")
+        let locker = try Self.start(python: """
+            import os, sqlite3, sys, time
+            while True:
+                try:
+                    db = sqlite3.connect("file:" + sys.argv[1] + "?mode=rw", uri=True, timeout=60, isolation_level=None)
+                    if db.execute("SELECT count(*) FROM run").fetchone()[0] >= 3:
+                        break
+                    db.close()
+                except sqlite3.OperationalError:
+                    pass
+                time.sleep(0.05)
+            db.execute("BEGIN EXCLUSIVE")
+            count = db.execute("SELECT count(*) FROM run").fetchone()[0]
+            with open(sys.argv[2] + ".tmp", "w") as out:
+                out.write(str(count))
+            os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+            time.sleep(60)
+            """, arguments: [history, lockedCount.path])
+        defer {
+            kill(locker.processIdentifier, SIGKILL)
+            locker.waitUntilExit()
+        }
+        for _ in 0..<1_200 where !FileManager.default.fileExists(atPath: lockedCount.path) && sweep.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let kept = try #require(Int(String(contentsOf: lockedCount, encoding: .utf8)), "the lock was never taken")
+        // Long enough for the sweep's next write to be waiting on the lock.
+        Thread.sleep(forTimeInterval: 1)
+        try #require(sweep.isRunning, "the sweep ended before it was interrupted")
+
+        let signalled = ContinuousClock.now
+        kill(sweep.processIdentifier, SIGINT)
+        for _ in 0..<400 where sweep.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        let waited = ContinuousClock.now - signalled
+        try #require(!sweep.isRunning, "still running 20 s after Ctrl-C, against a 60 s lock")
+        sweep.waitUntilExit()
+        #expect(waited < .seconds(10), "\(waited)")
+        #expect(sweep.terminationReason == .exit)
+        #expect(sweep.terminationStatus == 130)
+        let said = try String(contentsOf: errors, encoding: .utf8)
+        #expect(said.contains("could not be marked interrupted (another program holds the history's write lock)"), "\(said)")
+        #expect(!said.contains("Error:"), "\(said)")
+
+        kill(locker.processIdentifier, SIGKILL)
+        locker.waitUntilExit()
+        let export = try cli.run(["export", "--db", history])
+        #expect(export.stdout.split(separator: "\r\n").count == 1 + kept, "every run stored before the lock is kept")
+        #expect(try cli.run(Self.quick + ["--db", history]).status == 0)
+        let sweeps = try cli.run(["history", "--db", history, "--format", "json"]).stdout
+        #expect(sweeps.contains("\"status\" : \"abandoned\""), "\(sweeps)")
+    }
+
     /// A history on a disk that fills mid-sweep: one line that says so,
     /// exit 1, the sweep `failed` and its earlier runs kept. Needs a small
     /// tmpfs of its own, so it runs only where it may mount one (as root).

@@ -108,4 +108,16 @@ import Testing
         #expect(!error.description.contains("\n"))
         #expect(SQLiteHistoryStore.writeFailure(DatabaseError(resultCode: .SQLITE_FULL)) == "the disk is full")
     }
+
+    @Test func aLockIsWaitedForAMinuteInPausesOfAtMost50Milliseconds() {
+        var tries = 0
+        var slept = 0
+        while let pause = SQLiteHistoryStore.lockWaitPause(afterTries: tries) {
+            #expect(pause >= 1 && pause <= 50)
+            slept += pause
+            tries += 1
+        }
+        #expect(slept <= SQLiteHistoryStore.lockWaitMilliseconds)
+        #expect(slept > SQLiteHistoryStore.lockWaitMilliseconds - 50)
+    }
 }

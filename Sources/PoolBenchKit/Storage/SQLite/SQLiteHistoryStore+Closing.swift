@@ -38,11 +38,20 @@ extension SQLiteHistoryStore {
     /// writing the same history does for a moment after its commits
     /// (automatic checkpoints). That takes milliseconds, so two seconds of
     /// retries outlast it; two sweeps ending side by side failed here before.
+    ///
+    /// Once a signal has come, the checkpoint waits for nobody (see
+    /// `waitsForLock`): while another program holds the write lock, the
+    /// commits are copied into the main file all the same (a passive
+    /// checkpoint), and only the `-wal` file is left as it is.
     static func fold(_ db: Database) throws {
         var attempts = 0
         while true {
             do {
                 _ = try db.checkpoint(.truncate)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Interrupts.received != nil {
+                let (frames, copied) = try db.checkpoint(.passive)
+                if copied < frames { throw error }
                 return
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 100 {
                 attempts += 1

@@ -25,7 +25,7 @@ extension SQLiteHistoryStore {
         var configuration = Configuration()
         // Several poolbench processes may write one history; a writer waits
         // its turn rather than failing with "database is locked".
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .callback { tries in waitsForLock(afterTries: tries) }
         configuration.foreignKeysEnabled = true
         // A new history's pages are 16 KiB rather than SQLite's 4 KiB, so
         // its b-trees are a level shallower and a run inserted or read walks
@@ -33,6 +33,32 @@ extension SQLiteHistoryStore {
         // an existing history keeps its own.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
         return configuration
+    }
+
+    /// How long a connection waits for another's lock before it fails
+    /// with "database is locked".
+    static let lockWaitMilliseconds = 60_000
+
+    /// SQLite's busy handler: like `busy_timeout(60 s)`, but a wait that a
+    /// signal ends. A sweep waited out another program's write lock, 80 s
+    /// of `BEGIN EXCLUSIVE`, deaf to Ctrl-C, since its handler itself
+    /// waits for the history's writer; now the locked write fails as soon
+    /// as a signal is noted, and the handler's own writes fail at once.
+    static func waitsForLock(afterTries tries: Int) -> Bool {
+        guard Interrupts.received == nil, let pause = lockWaitPause(afterTries: tries) else { return false }
+        usleep(UInt32(pause) * 1_000)
+        return Interrupts.received == nil
+    }
+
+    /// Milliseconds to sleep before trying a lock again after `tries`
+    /// failed tries, nil once `lockWaitMilliseconds` have been slept:
+    /// short pauses first, as SQLite's own handler, then 50 ms, so that a
+    /// signal is seen within 50 ms.
+    static func lockWaitPause(afterTries tries: Int) -> Int? {
+        let first = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50]
+        let slept = tries < first.count ? first[..<tries].reduce(0, +) : first.reduce(0, +) + (tries - first.count) * 50
+        let pause = tries < first.count ? first[tries] : 50
+        return slept + pause > lockWaitMilliseconds ? nil : pause
     }
 
     /// Checks the file without modifying it: it must be absent or empty
