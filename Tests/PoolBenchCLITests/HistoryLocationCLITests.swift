@@ -65,6 +65,27 @@ import Testing
         #expect(help.contains("A libpq keyword string (host=… dbname=…) is refused: write it as a URL."))
     }
 
+    /// Another program's database with a `migration` table of its own said
+    /// "no such column: version".
+    @Test func anotherProgramsMigrationTableIsNotAHistoryInOneLine() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try Self.python(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.executescript(\"CREATE TABLE migration (id INTEGER PRIMARY KEY, file TEXT); INSERT INTO migration (file) VALUES ('001.sql');\"); db.close()",
+            cli.path("other.sqlite")
+        )
+        let before = try Data(contentsOf: URL(fileURLWithPath: cli.path("other.sqlite")))
+        for command in [Self.quick, ["history"]] {
+            let result = try cli.run(command + ["--db", "other.sqlite"])
+            #expect(result.status == 1)
+            #expect(
+                result.stderr == "Error: other.sqlite is an SQLite database but not a poolbench history; it was left untouched. Pass --db to choose another file.\n"
+            )
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("other.sqlite"))) == before)
+    }
+
     /// Another program holds the history's write lock (`BEGIN EXCLUSIVE`,
     /// for a minute) mid-sweep: Ctrl-C ended the sweep only once the lock
     /// was released. Now it ends it at once with 130, the runs stored

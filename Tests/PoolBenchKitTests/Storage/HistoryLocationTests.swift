@@ -109,6 +109,21 @@ import Testing
         #expect(SQLiteHistoryStore.writeFailure(DatabaseError(resultCode: .SQLITE_FULL)) == "the disk is full")
     }
 
+    @Test func anotherProgramsMigrationTableIsNotAHistory() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("other.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "CREATE TABLE migration (id INTEGER PRIMARY KEY, filename TEXT, ranAt TEXT)")
+            try db.execute(sql: "INSERT INTO migration (filename, ranAt) VALUES ('001_init.sql', 'yesterday')")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for create in [true, false] {
+            #expect(throws: PoolBenchError.notAPoolbenchHistory(path: path)) { try HistoryLocation.open(path, create: create) }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func aLockIsWaitedForAMinuteInPausesOfAtMost50Milliseconds() {
         var tries = 0
         var slept = 0

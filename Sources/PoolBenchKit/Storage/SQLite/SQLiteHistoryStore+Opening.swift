@@ -108,9 +108,12 @@ extension SQLiteHistoryStore {
                     guard create else { throw PoolBenchError.historyEmpty(path: path) }
                     return nil
                 }
-                let applied = tables.contains("migration") ? try Migrator.appliedVersions(db).last : nil
+                // Another program's database may have a `migration` table
+                // of its own (its columns tell), and is no history either.
+                let ours = try tables.contains("migration") && Migrator.isOwnMigrationTable(db)
+                let applied = ours ? try Migrator.appliedVersions(db).last : nil
                 if applied != Migrator().latestVersion { try checkUndamaged(db, path: path) }
-                if !tables.contains("migration") { throw PoolBenchError.notAPoolbenchHistory(path: path) }
+                if !ours { throw PoolBenchError.notAPoolbenchHistory(path: path) }
                 try Migrator().checkNotNewer(db, path: path)
                 return applied
             }
