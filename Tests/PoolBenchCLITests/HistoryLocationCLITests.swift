@@ -211,3 +211,48 @@ import Testing
         return process
     }
 }
+
+/// A PostgreSQL password holding every URL delimiter (`p?S/E%C@R:T`, the
+/// test server's `poolbench_symbols`), written as a user would: it reaches
+/// the server and nothing else.
+@Suite(.serialized, .enabled(if: TeamServer.isAvailable, TeamServer.skipReason))
+struct PostgreSQLPasswordCLITests {
+    @Test func aPasswordWithURLDelimitersIsUsedAndNeverPrintedStoredOrExported() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let server = try #require(TeamServer.url.flatMap(URLComponents.init(string:)))
+        let socket = try #require(server.queryItems?.first { $0.name == "host" }?.value)
+        let host = try #require(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        try TeamServer.withDatabase(owner: "poolbench_symbols") { database in
+            // Fully encoded, and with "?" and ":" as psql also takes them;
+            // no query of its own, where "?" once swallowed connect_timeout.
+            let encoded = "postgresql://poolbench_symbols:p%3FS%2FE%25C%40R%3AT@\(host)/\(database)"
+            let loose = "postgresql://poolbench_symbols:p?S%2FE%25C%40R:T@\(host)/\(database)"
+            var printed: [String] = []
+            for (command, url) in [
+                (PostgreSQLCLITests.sweep, encoded), (PostgreSQLCLITests.sweep, loose), (["history"], loose),
+                (["history", "--format", "json"], encoded), (["best", "--format", "json"], loose),
+                (["export", "--output", "team.csv"], loose), (["report", "--output", "team.html"], encoded),
+                (["best", "--workload", "nothing"], loose),
+            ] {
+                let result = try cli.run(command + ["--db", url])
+                printed += [result.stdout, result.stderr]
+                if command != ["best", "--workload", "nothing"] { #expect(result.status == 0, "\(command): \(result.stderr)") }
+            }
+            let wrong = try cli.run(["history", "--db", "postgresql://poolbench_symbols:p?S%2FE%25C%40R:X@\(host)/\(database)"])
+            #expect(wrong.stderr.contains("password authentication failed"), "\(wrong.stderr)")
+            printed += [wrong.stdout, wrong.stderr]
+            printed.append(try String(contentsOfFile: cli.path("team.csv"), encoding: .utf8))
+            printed.append(try String(contentsOfFile: cli.path("team.html"), encoding: .utf8))
+            for table in ["host", "sweep", "run", "seriessweep", "sweepprocess", "poolbench_migration"] {
+                printed.append(try TeamServer.psql(database, "SELECT COALESCE(string_agg(t::text, E'\\n'), '') FROM \(table) AS t"))
+            }
+            let everything = printed.joined(separator: "\n")
+            #expect(everything.contains("poolbench_symbols@"), "the user is shown")
+            #expect(try TeamServer.psql(database, "SELECT count(*) FROM sweep WHERE status = 'completed'") == "2")
+            for secret in ["p?S/E%C@R:T", "p%3FS%2FE%25C%40R%3AT", "p?S%2FE%25C%40R:T", "S%2FE", "S/E", "R:X", "R%3AT"] {
+                #expect(!everything.contains(secret), "\(secret) leaked")
+            }
+        }
+    }
+}
