@@ -91,8 +91,8 @@ import Testing
     /// was released. Now it ends it at once with 130, the runs stored
     /// before the lock kept, and the sweep, which the lock keeps from being
     /// marked, left for the next writer to mark abandoned.
-    @Test(.timeLimit(.minutes(3)))
-    func ctrlCEndsASweepWhileAnotherProgramHoldsTheWriteLock() throws {
+    @Test(.timeLimit(.minutes(3)), arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func ctrlCEndsASweepWhileAnotherProgramHoldsTheWriteLock(signal: Int32, status: Int32) throws {
         let cli = try CLI()
         defer { cli.remove() }
         let history = cli.path("locked.sqlite")
@@ -134,14 +134,14 @@ import Testing
         try #require(sweep.isRunning, "the sweep ended before it was interrupted")
 
         let signalled = ContinuousClock.now
-        kill(sweep.processIdentifier, SIGINT)
+        kill(sweep.processIdentifier, signal)
         for _ in 0..<400 where sweep.isRunning { Thread.sleep(forTimeInterval: 0.05) }
         let waited = ContinuousClock.now - signalled
-        try #require(!sweep.isRunning, "still running 20 s after Ctrl-C, against a 60 s lock")
+        try #require(!sweep.isRunning, "still running 20 s after signal \(signal), against a 60 s lock")
         sweep.waitUntilExit()
         #expect(waited < .seconds(10), "\(waited)")
         #expect(sweep.terminationReason == .exit)
-        #expect(sweep.terminationStatus == 130)
+        #expect(sweep.terminationStatus == status)
         let said = try String(contentsOf: errors, encoding: .utf8)
         #expect(said.contains("could not be marked interrupted (another program holds the history's write lock)"), "\(said)")
         #expect(!said.contains("Error:"), "\(said)")

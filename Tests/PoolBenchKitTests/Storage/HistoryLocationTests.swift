@@ -134,5 +134,9 @@ import Testing
         }
         #expect(slept <= SQLiteHistoryStore.lockWaitMilliseconds)
         #expect(slept > SQLiteHistoryStore.lockWaitMilliseconds - 50)
+        let afterSignal = SQLiteHistoryStore.lockWaitAfterSignalMilliseconds
+        let short = (0...).lazy.map { SQLiteHistoryStore.lockWaitPause(afterTries: $0, limit: afterSignal) }.prefix { $0 != nil }
+        #expect(short.reduce(0) { $0 + $1! } <= afterSignal)
+        #expect(short.reduce(0) { $0 + $1! } > afterSignal - 50)
     }
 }

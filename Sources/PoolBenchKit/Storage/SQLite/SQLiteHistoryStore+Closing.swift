@@ -39,7 +39,7 @@ extension SQLiteHistoryStore {
     /// (automatic checkpoints). That takes milliseconds, so two seconds of
     /// retries outlast it; two sweeps ending side by side failed here before.
     ///
-    /// Once a signal has come, the checkpoint waits for nobody (see
+    /// Once a signal has come, the checkpoint waits a moment only (see
     /// `waitsForLock`): while another program holds the write lock, the
     /// commits are copied into the main file all the same (a passive
     /// checkpoint), and only the `-wal` file is left as it is.

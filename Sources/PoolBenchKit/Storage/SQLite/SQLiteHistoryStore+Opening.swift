@@ -38,27 +38,32 @@ extension SQLiteHistoryStore {
     /// How long a connection waits for another's lock before it fails
     /// with "database is locked".
     static let lockWaitMilliseconds = 60_000
+    /// How long, once a signal has come: enough for another poolbench's
+    /// write (milliseconds) to end, not for a lock held for minutes.
+    static let lockWaitAfterSignalMilliseconds = 250
 
     /// SQLite's busy handler: like `busy_timeout(60 s)`, but a wait that a
-    /// signal ends. A sweep waited out another program's write lock, 80 s
-    /// of `BEGIN EXCLUSIVE`, deaf to Ctrl-C, since its handler itself
-    /// waits for the history's writer; now the locked write fails as soon
-    /// as a signal is noted, and the handler's own writes fail at once.
+    /// signal cuts short. A sweep waited out another program's write lock,
+    /// 80 s of `BEGIN EXCLUSIVE`, deaf to Ctrl-C, since its handler itself
+    /// waits for the history's writer; now the locked write fails within
+    /// 50 ms of a signal, and the handler's own writes wait a quarter of a
+    /// second at most.
     static func waitsForLock(afterTries tries: Int) -> Bool {
-        guard Interrupts.received == nil, let pause = lockWaitPause(afterTries: tries) else { return false }
+        let limit = Interrupts.received == nil ? lockWaitMilliseconds : lockWaitAfterSignalMilliseconds
+        guard let pause = lockWaitPause(afterTries: tries, limit: limit) else { return false }
         usleep(UInt32(pause) * 1_000)
-        return Interrupts.received == nil
+        return true
     }
 
     /// Milliseconds to sleep before trying a lock again after `tries`
-    /// failed tries, nil once `lockWaitMilliseconds` have been slept:
-    /// short pauses first, as SQLite's own handler, then 50 ms, so that a
-    /// signal is seen within 50 ms.
-    static func lockWaitPause(afterTries tries: Int) -> Int? {
+    /// failed tries, nil once `limit` milliseconds would be passed: short
+    /// pauses first, as SQLite's own handler, then 50 ms, so that a signal
+    /// is seen within 50 ms.
+    static func lockWaitPause(afterTries tries: Int, limit: Int = lockWaitMilliseconds) -> Int? {
         let first = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50]
         let slept = tries < first.count ? first[..<tries].reduce(0, +) : first.reduce(0, +) + (tries - first.count) * 50
         let pause = tries < first.count ? first[tries] : 50
-        return slept + pause > lockWaitMilliseconds ? nil : pause
+        return slept + pause > limit ? nil : pause
     }
 
     /// Checks the file without modifying it: it must be absent or empty
