@@ -188,6 +188,75 @@ rows = list(csv.reader(open(\"original.csv\", newline=\"\", encoding=\"utf-8\"))
 csv.writer(open(\"quoted.csv\", \"w\", newline=\"\", encoding=\"utf-8\"), quoting=csv.QUOTE_ALL).writerows(rows)"
         "$0" import quoted.csv --db quoted.sqlite >/dev/null && "$0" export --db quoted.sqlite --output again.csv && cmp original.csv again.csv' "$pb"
 fi
+# Storage: --db that is no file, a full disk, another program's lock,
+# PostgreSQL passwords and keyword strings.
+mkfifo db-fifo
+ln -s db-loop db-loop
+long_name=$(printf 'h%.0s' $(seq 300))
+for db in /dev/null db-fifo db-loop "$long_name"; do
+    for command in "run sleep --duration 1ms ${quick[*]}" history; do
+        check "$command --db ${db:0:20} is one line, exit 1, nothing created" bash -c '
+            timeout 10 "$0" $1 --db "$2" 2>err; status=$?
+            test $status -eq 1 && test "$(wc -l < err)" -eq 1 \
+                && grep -q "is a character device\|is a named pipe\|symbolic link that loops\|too long a name" err \
+                && ! test -e /dev/null-journal && ! test -e "$2-journal"' "$pb" "$command" "$db"
+    done
+done
+check "--db 'host=… password=…' is refused without the password and creates no file" bash -c '
+    "$0" run sleep --duration 1ms --tasks 2 --repeat 1 --warmup 0 --db "host=127.0.0.1 password=Hunter2SECRET" 2>err; status=$?
+    test $status -eq 1 && test "$(wc -l < err)" -eq 1 && grep -q "libpq keyword string" err && ! grep -q Hunter2 err \
+        && ! ls | grep -q Hunter2' "$pb"
+if command -v python3 >/dev/null; then
+    check "a database with its own migration table is not a history, in one line" bash -c '
+        python3 -c "import sqlite3; db = sqlite3.connect(\"foreign.db\"); db.execute(\"CREATE TABLE migration (id INTEGER, file TEXT)\"); db.commit()"
+        "$0" history --db foreign.db 2>err; status=$?
+        test $status -eq 1 && test "$(wc -l < err)" -eq 1 && grep -q "not a poolbench history" err && ! grep -q "no such column" err' "$pb"
+    check "Ctrl-C ends a sweep within 10 s while another program holds the write lock" bash -c '
+        "$0" run sleep --duration 1ms --tasks 2 --workers 1,2 --repeat 5000 --warmup 0 --db locked.sqlite >/dev/null 2>sweep.err &
+        sweep=$!
+        python3 -c "
+import os, sqlite3, sys, time
+while True:
+    try:
+        db = sqlite3.connect(\"file:locked.sqlite?mode=rw\", uri=True, timeout=60, isolation_level=None)
+        if db.execute(\"SELECT count(*) FROM run\").fetchone()[0] >= 3: break
+        db.close()
+    except sqlite3.OperationalError: pass
+    time.sleep(0.05)
+db.execute(\"BEGIN EXCLUSIVE\")
+open(\"locked.txt\", \"w\").write(str(db.execute(\"SELECT count(*) FROM run\").fetchone()[0]))
+time.sleep(60)" &
+        locker=$!
+        for _ in $(seq 600); do [[ -s locked.txt ]] && break; sleep 0.05; done
+        sleep 1; start=$(date +%s); kill -INT $sweep; wait $sweep; status=$?; took=$(( $(date +%s) - start ))
+        kill $locker; wait $locker 2>/dev/null
+        test $status -eq 130 && test $took -lt 10 \
+            && test "$("$0" export --raw --db locked.sqlite | tail -n +2 | wc -l)" -eq "$(cat locked.txt)"' "$pb"
+fi
+if [[ $(id -u) == 0 ]] && mkdir small && mount -t tmpfs -o size=2m tmpfs small 2>/dev/null; then
+    check "a disk that fills mid-sweep is one line, exit 1, sweep failed, runs kept" bash -c '
+        "$0" run sleep --duration 1ms --tasks 2 --workers 1,2 --repeat 5000 --warmup 0 --db small/h.sqlite >/dev/null 2>err; status=$?
+        test $status -eq 1 && test "$(wc -l < err)" -eq 1 && grep -q "the disk is full" err \
+            && "$0" history --db small/h.sqlite --format json | grep -q "\"status\" : \"failed\"" \
+            && test "$("$0" export --raw --db small/h.sqlite | tail -n +2 | wc -l)" -gt 3' "$pb"
+    umount small
+fi
+if command -v pg_config >/dev/null && pg=$("$root/scripts/postgresql-test-server" start 2>/dev/null); then
+    eval "$pg"
+    socket=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1] + "/socket", safe=""))' "$POOLBENCH_TEST_POSTGRESQL_SERVER")
+    for password in 'p%3FS%2FE%25C%40R%3AT' 'p?S%2FE%25C%40R:T'; do
+        check "a PostgreSQL password holding ? / % @ : connects ($password)" bash -c '
+            "$0" history --db "postgresql://poolbench_symbols:$1@$2/postgres" 2>err; status=$?
+            test $status -eq 1 && grep -q "no poolbench history in the PostgreSQL database at postgresql://poolbench_symbols@" err \
+                && ! grep -q "S/E\|S%2FE\|connect_timeout" err' "$pb" "$password" "$socket"
+    done
+    for password in 'p?SECRET' 'SE/CRET' 'SE%zzCRET' 'SE@CRET'; do
+        check "a wrong PostgreSQL password $password is never shown" bash -c '
+            "$0" history --db "postgresql://poolbench_symbols:$1@$2/postgres" 2>err; status=$?
+            test $status -eq 1 && test "$(wc -l < err)" -eq 1 && ! grep -q "CRET" err' "$pb" "$password" "$socket"
+    done
+    "$root/scripts/postgresql-test-server" stop
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -28,6 +28,15 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case cannotListen(host: String, port: Int, reason: String)
     /// The address itself is the problem: not this machine's, or no such host.
     case cannotListenOnHost(host: String, reason: String)
+    /// `--db` names something that exists but is no regular file (a
+    /// device, a FIFO, a socket), or cannot lead to one (a symbolic link
+    /// that loops, a path through a file); `what` says which.
+    case historyNotAFile(path: String, what: String)
+    /// `--db` names a file SQLite could not create with its -journal
+    /// beside it, or a path longer than the system takes.
+    case historyNameTooLong(path: String)
+    /// Writing the history failed for want of disk space.
+    case historyDiskFull(path: String)
 
     // MARK: Executions
     // Why an execution could not run at all. A task's own failure is never
@@ -102,6 +111,12 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case postgreSQLNoHistory(location: String)
     /// The database holds tables, none of them poolbench's.
     case postgreSQLForeignDatabase(location: String, tables: [String])
+    /// The URL holds an "@" libpq would read as part of the host or
+    /// database name: one in a password, or after a "/" in it.
+    case postgreSQLMisreadURL(location: String)
+    /// `--db` is a libpq keyword/value string (`host=… password=…`);
+    /// `keywords` are its keywords, never their values.
+    case postgreSQLKeywordString(keywords: [String])
 
     public var description: String {
         switch self {
@@ -141,6 +156,12 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "cannot listen on \(host):\(port): \(reason). Pass --port 0 to pick a free port, or another --port."
         case let .cannotListenOnHost(host, reason):
             "cannot listen on \(host): \(reason). Pass --host with an address of this machine, such as 127.0.0.1, or 0.0.0.0 for all of them."
+        case let .historyNotAFile(path, what):
+            "\(path) is \(what), not a history file; it was left untouched. Pass --db with a file path, e.g. --db poolbench.sqlite."
+        case let .historyNameTooLong(path):
+            "\(path) is too long a name for a history: SQLite keeps files named after it with -journal and -wal added, and a file name can be at most \(SQLiteHistoryStore.longestName + 8) bytes (a whole path \(SQLiteHistoryStore.longestPath)). Pass --db with a shorter name."
+        case let .historyDiskFull(path):
+            "could not write to the history \(path): the disk is full. Free some space and run again; every run recorded before is kept."
         // Executions
         case let .invalidWorkers(workers):
             "Workers must be at least 1, not \(workers)."
@@ -241,6 +262,10 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "no poolbench history in the PostgreSQL database at \(location) yet. Record one with `poolbench run WORKLOAD --db \(location)`, or pass --db to read another history."
         case let .postgreSQLForeignDatabase(location, tables):
             "the PostgreSQL database at \(location) holds another program's tables (\(tables.prefix(3).joined(separator: ", "))\(tables.count > 3 ? ", …" : "")), not a poolbench history; it was left untouched. Give poolbench a database of its own (e.g. `createdb poolbench`) and pass its URL to --db."
+        case let .postgreSQLMisreadURL(location):
+            "cannot use the PostgreSQL URL \(location): it holds an \"@\" that libpq would take for part of the host or database name, not for the end of the user name and password; nothing was changed. Write \"@\", \"/\" and \"%\" in a user name, password or parameter as %40, %2F and %25, or leave the password to PGPASSWORD or ~/.pgpass."
+        case let .postgreSQLKeywordString(keywords):
+            "--db takes a SQLite file or a postgresql:// URL, not a libpq keyword string (\(keywords.map { $0 + "=…" }.joined(separator: " "))). Pass --db postgresql://USER@HOST:PORT/DBNAME with the password in PGPASSWORD or ~/.pgpass, or ./NAME for a file of that name."
         }
     }
 
@@ -258,6 +283,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         }
         if lowered.contains("database") && lowered.contains("does not exist") {
             return "Create the database first (e.g. `createdb NAME`) or fix its name in the URL"
+        }
+        if lowered.contains("percent-encoded") {
+            return "Write \"%\" in a user name or password as %25 (\"@\" as %40, \"/\" as %2F)"
         }
         if lowered.contains("role") && lowered.contains("does not exist") {
             return "Check the user name in the URL"

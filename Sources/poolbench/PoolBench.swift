@@ -31,6 +31,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
     static func main() async {
         StandardStreams.reserveClosedDescriptors()
         var code = ExitCode.success
+        var reported: PoolBenchError?
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -43,6 +44,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
             // end quietly, as a program killed by SIGPIPE would.
             code = ExitCode(StandardStreams.closedReaderStatus)
         } catch {
+            Interrupts.awaitHandlerExit()
             code = exitCode(for: error)
             if code == .success {
                 do {
@@ -52,11 +54,15 @@ struct PoolBenchCommand: AsyncParsableCommand {
                     code = .failure
                 }
             } else {
-                report(SQLiteHistoryStore.explained(error))
+                let explained = SQLiteHistoryStore.explained(error)
+                reported = explained as? PoolBenchError
+                report(explained)
             }
         }
         // Whatever happened, a history written leaves its main file whole.
-        let unfinished = SQLiteHistoryStore.closeAll()
+        // (A full disk that stopped the command stops the checkpoint too:
+        // one line says so.)
+        let unfinished = SQLiteHistoryStore.closeAll().filter { $0 != reported }
         unfinished.forEach { report($0) }
         if code == .success && !unfinished.isEmpty { code = .failure }
         Foundation.exit(code.rawValue)

@@ -23,11 +23,18 @@ public struct SweepSession: Sendable {
             owner: .current()
         )
         Interrupts.onInterrupt {
-            let marked = (try? store.finishSweep(id: sweep.id!, status: .interrupted)) ?? false
+            let message: String
+            do {
+                message = try store.finishSweep(id: sweep.id!, status: .interrupted)
+                    ? "sweep \(sweep.id!) is marked interrupted; its finished runs are kept."
+                    : "sweep \(sweep.id!) had already finished; all its runs are kept."
+            } catch {
+                // Another program holds the history's write lock, say: the
+                // next command that writes it finds this process gone.
+                message = "sweep \(sweep.id!) could not be marked interrupted (\(SQLiteHistoryStore.writeFailure(error))); "
+                    + "its finished runs are kept, and the next poolbench command that records into this history marks it abandoned."
+            }
             TemporaryResources.removeAll()
-            let message = marked
-                ? "sweep \(sweep.id!) is marked interrupted; its finished runs are kept."
-                : "sweep \(sweep.id!) had already finished; all its runs are kept."
             StandardStreams.writeError("\nInterrupted: \(message)\n")
         }
         return SweepSession(store: store, sweep: sweep)

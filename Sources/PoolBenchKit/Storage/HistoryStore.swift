@@ -117,9 +117,16 @@ extension HistoryStore {
 public enum HistoryLocation {
     /// Opens the history, creating it (or its schema) when `create` is true;
     /// a missing one is an error otherwise.
+    /// Every command opens its history here, so a `--db` that is neither
+    /// is refused here, before anything is opened: a libpq keyword string,
+    /// whose password would otherwise name a new file, and a path to
+    /// something other than a file.
     public static func open(_ location: String, create: Bool) throws -> any HistoryStore {
         if let server = PostgreSQLLocation(location) {
             return try PostgreSQLHistoryStore.open(server, create: create)
+        }
+        if let keywords = PostgreSQLLocation.connectionStringKeywords(location) {
+            throw PoolBenchError.postgreSQLKeywordString(keywords: keywords)
         }
         return try SQLiteHistoryStore.open(path: location, create: create)
     }

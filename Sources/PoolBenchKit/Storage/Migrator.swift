@@ -15,6 +15,12 @@ struct Migrator {
         return try Int.fetchAll(db, sql: "SELECT version FROM migration ORDER BY version")
     }
 
+    /// Whether `db`'s `migration` table has the columns poolbench's has.
+    static func isOwnMigrationTable(_ db: Database) throws -> Bool {
+        let columns = Set(try db.columns(in: "migration").map(\.name))
+        return columns.isSuperset(of: ["version", "name", "appliedAt"])
+    }
+
     /// Throws when `db` holds migrations this binary does not know.
     func checkNotNewer(_ db: Database, path: String) throws {
         if let newest = try Self.appliedVersions(db).last, newest > latestVersion {

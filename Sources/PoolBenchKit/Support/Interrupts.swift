@@ -11,7 +11,11 @@ public enum Interrupts {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
     private static let noted = Atomic<Int32>(0)
 
-    /// The first signal `noteInterrupts` has seen, if any.
+    /// Whether `onInterrupt` installed a handler, which ends the process.
+    private static let exits = Atomic<Bool>(false)
+
+    /// The first signal seen, if any: work that waits (for another
+    /// process's lock) asks it, and stops waiting.
     public static var received: Int32? {
         let signalNumber = noted.load(ordering: .acquiring)
         return signalNumber == 0 ? nil : signalNumber
@@ -35,7 +39,9 @@ public enum Interrupts {
     /// Installs `handler` for SIGINT, SIGTERM and SIGHUP. Call once, before
     /// the work it protects starts.
     public static func onInterrupt(_ handler: @escaping @Sendable () -> Void) {
+        exits.store(true, ordering: .releasing)
         handle { signalNumber in
+            _ = noted.compareExchange(expected: 0, desired: signalNumber, ordering: .acquiringAndReleasing)
             // Children first: once they are stopped no run in flight can
             // end with their deaths counted as its failures.
             LiveChildren.shared.terminateAll()
@@ -43,6 +49,16 @@ public enum Interrupts {
             // The runs stored so far reach the main file before the exit.
             SQLiteHistoryStore.exitLeavingHistoriesWhole(128 + signalNumber)
         }
+    }
+
+    /// For a command whose work failed: when a signal came and the
+    /// `onInterrupt` handler is ending the process, the failure is the
+    /// signal's doing (a write that gave up waiting for a lock), and the
+    /// handler's exit code, not the failure's, is the command's. Waits up to
+    /// ten seconds for that exit.
+    public static func awaitHandlerExit() {
+        guard received != nil, exits.load(ordering: .acquiring) else { return }
+        for _ in 0..<1_000 { usleep(10_000) }
     }
 
     /// Takes SIGINT, SIGTERM and SIGHUP away from their default action and

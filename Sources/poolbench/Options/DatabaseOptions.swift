@@ -10,7 +10,9 @@ struct DatabaseOptions: ParsableArguments {
         help: ArgumentHelp(
             "The history: a SQLite file, or a PostgreSQL URL such as postgresql://user@host:5432/dbname "
                 + "(libpq's parameters such as sslmode pass through; a password is best left to PGPASSWORD "
-                + "or ~/.pgpass). Default: $POOLBENCH_DB, else ./poolbench.sqlite.",
+                + "or ~/.pgpass, and in the URL its '@', '/' and '%' are written %40, %2F and %25). "
+                + "A libpq keyword string (host=… dbname=…) is refused: write it as a URL. "
+                + "Default: $POOLBENCH_DB, else ./poolbench.sqlite.",
             valueName: "path-or-url"
         )
     )

@@ -27,10 +27,76 @@ import Testing
             #expect(location?.description.contains("p@ss") == false)
         }
     }
+
+    /// libpq ends the password at the first "@" unless a "/" comes first;
+    /// the description hides everything up to the last "@", so no reading
+    /// of a URL shows any part of a password.
+    @Test func aPasswordWithURLDelimitersIsHiddenWhicheverWayItIsRead() {
+        let cases = [
+            ("postgresql://qm:p?SECRET@127.0.0.1:55439/pb", "postgresql://qm@127.0.0.1:55439/pb", false),
+            ("postgresql://qm:SE/CRET@127.0.0.1:55439/pb", "postgresql://qm@127.0.0.1:55439/pb", true),
+            ("postgresql://qm:SE%zzCRET@127.0.0.1:55439/pb", "postgresql://qm@127.0.0.1:55439/pb", false),
+            ("postgresql://qm:SE:CR@ET@127.0.0.1:55439/pb?sslmode=disable", "postgresql://qm@127.0.0.1:55439/pb?sslmode=disable", true),
+            ("postgresql://qm:SE/CR?ET@h/pb", "postgresql://qm@h/pb", true),
+            ("postgresql://qm:p%3FS%2FE%25C%40R%3AT@h/pb", "postgresql://qm@h/pb", false),
+            ("postgresql://h/pb?application_name=a@b&password=SECRET", "postgresql://h/pb?application_name=a@b", true),
+        ]
+        for (url, shown, misread) in cases {
+            let location = PostgreSQLLocation(url)
+            #expect(location?.description == shown, "\(url)")
+            #expect(location?.misreadUserInfo == misread, "\(url)")
+            #expect(PostgreSQLLocation.redactingArgument("--db=" + url) == "--db=" + shown)
+        }
+    }
+
+    @Test func libpqsMessagesLoseEveryFormOfThePassword() throws {
+        let location = try #require(PostgreSQLLocation("postgresql://qm:SE%zzCR%3FET@h/pb?password=p%40ss"))
+        let said = location.redactingSecrets(#"invalid percent-encoded token: "SE%zzCR%3FET"; p@ss and p%40ss"#)
+        #expect(said == #"invalid percent-encoded token: "***"; *** and ***"#)
+        let encoded = try #require(PostgreSQLLocation("postgresql://qm:p%3FS%2FE%25C%40R%3AT@h/pb"))
+        #expect(encoded.redactingSecrets("password p?S/E%C@R:T or p%3FS%2FE%25C%40R%3AT") == "password *** or ***")
+    }
 }
 
 @Suite(.enabled(if: PostgreSQLTestServer.isAvailable, PostgreSQLTestServer.skipReason))
 struct PostgreSQLConnectionTests {
+    /// The test server's socket directory written as the URL's host, so
+    /// the URL has no query of its own: where a "?" in the password once
+    /// made poolbench's own `connect_timeout` part of the database name.
+    static func symbolsURL(password: String) throws -> String {
+        let server = try #require(PostgreSQLTestServer.url.flatMap(URLComponents.init(string:)))
+        let socket = try #require(server.queryItems?.first { $0.name == "host" }?.value)
+        let host = try #require(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        return "postgresql://poolbench_symbols:\(password)@\(host)/postgres"
+    }
+
+    /// `poolbench_symbols`'s password is `p?S/E%C@R:T`: percent-encoded as
+    /// a user must, and with "?" and ":" left as they are, as psql takes it.
+    @Test(arguments: ["p%3FS%2FE%25C%40R%3AT", "p?S%2FE%25C%40R:T"])
+    func aPasswordHoldingURLDelimitersConnects(password: String) throws {
+        let connection = try PostgreSQLConnection(try #require(PostgreSQLLocation(try Self.symbolsURL(password: password))))
+        #expect(try connection.execute("SELECT current_user AS who").text(0, "who") == "poolbench_symbols")
+    }
+
+    @Test(arguments: ["Zq9%3Fo%2FJk4%25g%40w%3Ax", "Zq9?o%2FJk4%25g%40w:x", "Zq9%zzJk4", "Zq9/Jk4", "Zq9@Jk4"])
+    func aWrongPasswordWithURLDelimitersIsNeverShown(password: String) throws {
+        let url = try Self.symbolsURL(password: password)
+        let error = try #require(throws: PoolBenchError.self) { try PostgreSQLConnection(try #require(PostgreSQLLocation(url))) }
+        let message = error.description
+        #expect(!message.contains("\n"))
+        #expect(message.contains("poolbench_symbols@"), "\(message)")
+        for secret in [password, password.removingPercentEncoding ?? password, "Zq9", "Jk4"] {
+            #expect(!message.contains(secret), "\(message)")
+        }
+        if password.contains("%zz") {
+            #expect(message.contains(#"invalid percent-encoded token: "***""#), "\(message)")
+        } else if password.contains("/") || password.contains("@") && !password.contains("%40") {
+            #expect(error == .postgreSQLMisreadURL(location: try #require(PostgreSQLLocation(url)).description))
+        } else {
+            #expect(message.contains("password authentication failed"), "\(message)")
+        }
+    }
+
     @Test func boundParametersCarryAnyTextAndNull() throws {
         try PostgreSQLTestServer.withScratchDatabase { location in
             let connection = try PostgreSQLConnection(location)

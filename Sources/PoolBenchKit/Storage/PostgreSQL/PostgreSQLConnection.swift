@@ -15,14 +15,27 @@ final class PostgreSQLConnection {
 
     init(_ location: PostgreSQLLocation) throws {
         self.location = location
-        // A server that does not answer fails the connection within this
-        // many seconds instead of libpq's default of waiting forever.
-        let url = Self.withDefaultTimeout(location.url)
-        guard let handle = PQconnectdb(url) else {
+        if location.misreadUserInfo { throw PoolBenchError.postgreSQLMisreadURL(location: location.description) }
+        // libpq reads the URL itself (`expand_dbname`), as psql does; the
+        // timeout goes beside it as a keyword of its own, never into the
+        // URL's text, where a "?" in the password would make it part of
+        // the database name. A server that does not answer fails the
+        // connection within this many seconds instead of libpq's default
+        // of waiting forever; a `connect_timeout` in the URL, read after
+        // it, wins.
+        let keywords = ["connect_timeout", "dbname"]
+        let values = ["10", location.url]
+        let connection = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in
+                PQconnectdbParams(keywords + [nil], values + [nil], 1)
+            }
+        }
+        guard let handle = connection else {
             throw PoolBenchError.postgreSQLUnavailable(location: location.description, reason: "out of memory")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let reason = Self.message(PQerrorMessage(handle))
+            // libpq quotes what it cannot read, a badly encoded password too.
+            let reason = location.redactingSecrets(Self.message(PQerrorMessage(handle)))
             PQfinish(handle)
             throw PoolBenchError.postgreSQLUnavailable(location: location.description, reason: reason)
         }
@@ -129,12 +142,13 @@ final class PostgreSQLConnection {
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             ?? Self.message(PQresultErrorMessage(result))
-        if !isAlive { return .postgreSQLConnectionLost(location: location.description, reason: message) }
-        return .postgreSQLFailed(location: location.description, state: state, reason: message)
+        let reason = location.redactingSecrets(message)
+        if !isAlive { return .postgreSQLConnectionLost(location: location.description, reason: reason) }
+        return .postgreSQLFailed(location: location.description, state: state, reason: reason)
     }
 
     private func failure(sql: String) -> PoolBenchError {
-        let reason = Self.message(PQerrorMessage(handle))
+        let reason = location.redactingSecrets(Self.message(PQerrorMessage(handle)))
         if !isAlive { return .postgreSQLConnectionLost(location: location.description, reason: reason) }
         return .postgreSQLFailed(location: location.description, state: "", reason: reason)
     }
@@ -148,11 +162,6 @@ final class PostgreSQLConnection {
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
             .joined(separator: "; ")
-    }
-
-    static func withDefaultTimeout(_ url: String) -> String {
-        if url.lowercased().contains("connect_timeout=") { return url }
-        return url + (url.contains("?") ? "&" : "?") + "connect_timeout=10"
     }
 }
 

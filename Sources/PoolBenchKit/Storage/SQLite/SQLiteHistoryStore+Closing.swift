@@ -38,11 +38,20 @@ extension SQLiteHistoryStore {
     /// writing the same history does for a moment after its commits
     /// (automatic checkpoints). That takes milliseconds, so two seconds of
     /// retries outlast it; two sweeps ending side by side failed here before.
+    ///
+    /// Once a signal has come, the checkpoint waits a moment only (see
+    /// `waitsForLock`): while another program holds the write lock, the
+    /// commits are copied into the main file all the same (a passive
+    /// checkpoint), and only the `-wal` file is left as it is.
     static func fold(_ db: Database) throws {
         var attempts = 0
         while true {
             do {
                 _ = try db.checkpoint(.truncate)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Interrupts.received != nil {
+                let (frames, copied) = try db.checkpoint(.passive)
+                if copied < frames { throw error }
                 return
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 100 {
                 attempts += 1
@@ -61,6 +70,8 @@ extension SQLiteHistoryStore {
         for store in stores {
             do {
                 try store.close()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                failures.append(.historyDiskFull(path: store.path))
             } catch let error as DatabaseError {
                 failures.append(.historyNotCheckpointed(path: store.path, reason: error.message ?? "\(error.resultCode)"))
             } catch {
@@ -96,6 +107,16 @@ extension SQLiteHistoryStore {
         }
         hold(0)
         exit(code)
+    }
+
+    /// Why a write failed, in a few words to go in a sentence.
+    static func writeFailure(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        switch error.resultCode {
+        case .SQLITE_BUSY: return "another program holds the history's write lock"
+        case .SQLITE_FULL: return "the disk is full"
+        default: return error.message ?? "\(error.resultCode)"
+        }
     }
 
     /// `error` in one line when SQLite raised it on a history this process

@@ -25,7 +25,7 @@ extension SQLiteHistoryStore {
         var configuration = Configuration()
         // Several poolbench processes may write one history; a writer waits
         // its turn rather than failing with "database is locked".
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .callback { tries in waitsForLock(afterTries: tries) }
         configuration.foreignKeysEnabled = true
         // A new history's pages are 16 KiB rather than SQLite's 4 KiB, so
         // its b-trees are a level shallower and a run inserted or read walks
@@ -33,6 +33,37 @@ extension SQLiteHistoryStore {
         // an existing history keeps its own.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
         return configuration
+    }
+
+    /// How long a connection waits for another's lock before it fails
+    /// with "database is locked".
+    static let lockWaitMilliseconds = 60_000
+    /// How long, once a signal has come: enough for another poolbench's
+    /// write (milliseconds) to end, not for a lock held for minutes.
+    static let lockWaitAfterSignalMilliseconds = 250
+
+    /// SQLite's busy handler: like `busy_timeout(60 s)`, but a wait that a
+    /// signal cuts short. A sweep waited out another program's write lock,
+    /// 80 s of `BEGIN EXCLUSIVE`, deaf to Ctrl-C, since its handler itself
+    /// waits for the history's writer; now the locked write fails within
+    /// 50 ms of a signal, and the handler's own writes wait a quarter of a
+    /// second at most.
+    static func waitsForLock(afterTries tries: Int) -> Bool {
+        let limit = Interrupts.received == nil ? lockWaitMilliseconds : lockWaitAfterSignalMilliseconds
+        guard let pause = lockWaitPause(afterTries: tries, limit: limit) else { return false }
+        usleep(UInt32(pause) * 1_000)
+        return true
+    }
+
+    /// Milliseconds to sleep before trying a lock again after `tries`
+    /// failed tries, nil once `limit` milliseconds would be passed: short
+    /// pauses first, as SQLite's own handler, then 50 ms, so that a signal
+    /// is seen within 50 ms.
+    static func lockWaitPause(afterTries tries: Int, limit: Int = lockWaitMilliseconds) -> Int? {
+        let first = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50]
+        let slept = tries < first.count ? first[..<tries].reduce(0, +) : first.reduce(0, +) + (tries - first.count) * 50
+        let pause = tries < first.count ? first[tries] : 50
+        return slept + pause > limit ? nil : pause
     }
 
     /// Checks the file without modifying it: it must be absent or empty
@@ -82,9 +113,12 @@ extension SQLiteHistoryStore {
                     guard create else { throw PoolBenchError.historyEmpty(path: path) }
                     return nil
                 }
-                let applied = tables.contains("migration") ? try Migrator.appliedVersions(db).last : nil
+                // Another program's database may have a `migration` table
+                // of its own (its columns tell), and is no history either.
+                let ours = try tables.contains("migration") && Migrator.isOwnMigrationTable(db)
+                let applied = ours ? try Migrator.appliedVersions(db).last : nil
                 if applied != Migrator().latestVersion { try checkUndamaged(db, path: path) }
-                if !tables.contains("migration") { throw PoolBenchError.notAPoolbenchHistory(path: path) }
+                if !ours { throw PoolBenchError.notAPoolbenchHistory(path: path) }
                 try Migrator().checkNotNewer(db, path: path)
                 return applied
             }
@@ -148,13 +182,17 @@ extension SQLiteHistoryStore {
         return "file:\(escaped)?immutable=1"
     }
 
-    /// One line for an SQLite failure on the history at `path`: damage is
-    /// named as such, and anything else keeps SQLite's own words without
-    /// the statement.
+    /// One line for an SQLite failure on the history at `path`: damage and
+    /// a full disk are named as such, and anything else keeps SQLite's own
+    /// words without the statement.
     static func explained(_ error: DatabaseError, path: String) -> PoolBenchError {
         switch error.resultCode {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             .historyDamaged(path: path, detail: oneLine(error.message ?? "\(error.resultCode)"))
+        case .SQLITE_FULL:
+            // SQLite's "database or disk is full" came out as "cannot open
+            // the history", in the middle of a sweep that had it open.
+            .historyDiskFull(path: path)
         default:
             .historyUnreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }

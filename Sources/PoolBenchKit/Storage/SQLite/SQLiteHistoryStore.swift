@@ -30,6 +30,7 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// A history opened for writing has its dead sweeps marked abandoned
     /// (see `SweepOwner`) and is checkpointed by `closeAll()`.
     public static func open(path: String, create: Bool) throws -> SQLiteHistoryStore {
+        try checkPath(path, create: create)
         let store: SQLiteHistoryStore
         do {
             store = try waitingOutOpeningCollisions {
