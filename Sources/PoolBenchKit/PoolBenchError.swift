@@ -224,9 +224,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .outputFailed(reason):
             "writing to standard output failed: \(reason); what was written is incomplete. Check where the output goes (a full disk, a closed pipe) and run again."
         case let .importFileNotFound(path):
-            "\(path) does not exist. Pass a file written by `poolbench export`, or a poolbench history database."
+            "\(path) does not exist. Pass a file written by `poolbench export`, a poolbench history database, or a `hyperfine --export-json` scan."
         case let .importFileUnreadable(path, reason):
-            "cannot read \(path): \(reason). Pass a file written by `poolbench export`, or a poolbench history database."
+            "cannot read \(path): \(reason). Pass a file written by `poolbench export`, a poolbench history database, or a `hyperfine --export-json` scan."
         case let .importFileEmpty(path):
             "\(path) is empty; nothing was imported. Pass a file written by `poolbench export`."
         case let .notAnExport(path, reason):

@@ -314,7 +314,7 @@ import Testing
     @Test func importOfAMissingFileIsRefusedWithoutCreatingAHistory() throws {
         defer { cli.remove() }
         #expect(try failure(["import", "nowhere.csv"])
-            == "Error: nowhere.csv does not exist. Pass a file written by `poolbench export`, or a poolbench history database.\n")
+            == "Error: nowhere.csv does not exist. Pass a file written by `poolbench export`, a poolbench history database, or a `hyperfine --export-json` scan.\n")
         #expect(try files().isEmpty)
     }
 

@@ -142,4 +142,14 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.contains("--parameter and --items apply to a hyperfine scan"))
     }
+
+    /// Opening a FIFO waits for a writer; import refuses it at once instead.
+    @Test func importOfANamedPipeIsRefusedAtOnce() throws {
+        defer { cli.remove() }
+        #expect(mkfifo(cli.path("scan.json"), 0o600) == 0)
+        let result = try cli.run(["import", "scan.json"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: cannot read scan.json: it is a named pipe (FIFO), not a file; save what it carries to a file and import that. Pass a file written by `poolbench export`, a poolbench history database, or a `hyperfine --export-json` scan.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
+    }
 }

@@ -36,8 +36,15 @@ public final class ImportSource {
             if errno == ENOENT { throw PoolBenchError.importFileNotFound(path: path) }
             throw PoolBenchError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        guard status.st_mode & S_IFMT != S_IFDIR else {
-            throw PoolBenchError.importFileUnreadable(path: path, reason: "it is a directory")
+        // Opening a FIFO waits for a writer that may never come; a device
+        // may never end. Import reads files.
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw PoolBenchError.importFileUnreadable(path: path, reason: "it is a directory")
+        case S_IFIFO:
+            throw PoolBenchError.importFileUnreadable(path: path, reason: "it is a named pipe (FIFO), not a file; save what it carries to a file and import that")
+        default:
+            throw PoolBenchError.importFileUnreadable(path: path, reason: "it is a device or socket, not a file")
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
