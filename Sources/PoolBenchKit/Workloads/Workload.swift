@@ -56,7 +56,8 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
         }
     }
 
-    /// The workload's own parameters, in the units a person types.
+    /// The workload's own parameters, in the units a person types, without
+    /// credentials (see `Redaction`): what the history keeps and shows.
     public var parameters: [(name: String, value: String)] {
         switch self {
         case let .sleep(duration, capacity):
@@ -69,9 +70,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             (urls.count == 1 ? [("url", urls[0])] : [("urls", String(urls.count)), ("first", urls[0])])
                 + [("timeout", Units.formatDuration(timeout))]
         case let .command(arguments):
-            [("command", CommandLineSplitter.shellQuoted(arguments))]
+            [("command", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))]
         case let .job(arguments, items):
-            [("job", CommandLineSplitter.shellQuoted(arguments))] + (items.map { [("items", String($0))] } ?? [])
+            [("job", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))] + (items.map { [("items", String($0))] } ?? [])
         }
     }
 
