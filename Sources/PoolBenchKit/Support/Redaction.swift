@@ -9,7 +9,7 @@
 /// redacted.
 public enum Redaction {
     /// What stands where a secret was.
-    public static let mask = "***"
+    static let mask = "***"
 
     /// `text` with every URL's password and every credential header's value
     /// replaced by `***`: a command-line argument, a workload parameter, a
@@ -22,7 +22,7 @@ public enum Redaction {
     /// A command line's arguments, each through `text(_:)`, and a request
     /// body given inline (`--data TEXT`, not `--data @FILE`) as `***`: a body
     /// may hold a password, and the history keeps only its size.
-    public static func arguments(_ arguments: [String]) -> [String] {
+    static func arguments(_ arguments: [String]) -> [String] {
         var previous: String?
         return arguments.map { argument in
             defer { previous = argument }
@@ -35,14 +35,14 @@ public enum Redaction {
     /// Whether a header's value is a credential: `Authorization`,
     /// `Proxy-Authorization`, `Cookie`, or a name holding `key`, `token` or
     /// `secret` in any case (`X-Api-Key`, `X-Auth-Token`).
-    public static func isCredentialHeader(_ name: some StringProtocol) -> Bool {
+    static func isCredentialHeader(_ name: some StringProtocol) -> Bool {
         let lowered = name.lowercased()
         return ["authorization", "proxy-authorization", "cookie"].contains(lowered)
             || ["key", "token", "secret"].contains { lowered.contains($0) }
     }
 
     /// `Name: value`, or `Name: ***` when the header is a credential.
-    public static func header(name: String, value: String) -> String {
+    static func header(name: String, value: String) -> String {
         "\(name): \(isCredentialHeader(name) ? mask : value)"
     }
 

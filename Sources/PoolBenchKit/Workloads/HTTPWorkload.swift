@@ -85,8 +85,6 @@ public final class HTTPWorkload: Workload {
 
     public var spec: WorkloadSpec { .http(request) }
 
-    public var urls: [String] { request.urls }
-
     private var timeAmount: TimeAmount { Self.timeAmount(request.timeout) }
 
     private static func timeAmount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds * 1e9).rounded())) }
