@@ -49,15 +49,19 @@ public enum Redaction {
     // MARK: URLs
 
     /// Every `scheme://user:password@host…` in `text` as `scheme://user:***@host…`.
-    /// A URL ends at whitespace or a quote, so one inside `sh -c '…'` is
-    /// found too.
+    /// In a text of several words (`sh -c 'curl …'`) a URL ends at
+    /// whitespace or a quote; a text of one word (`--db=URL`) is a URL to
+    /// its end, since a password may hold a quote.
     static func urls(in text: String) -> String {
+        let oneWord = !text.contains(where: \.isWhitespace)
         var result = ""
         var rest = Substring(text)
         while let separator = rest.range(of: "://") {
             let schemeStart = rest[..<separator.lowerBound].lastIndex { !isSchemeCharacter($0) }.map(rest.index(after:))
                 ?? rest.startIndex
-            let end = rest[separator.upperBound...].firstIndex { $0.isWhitespace || $0 == "'" || $0 == "\"" } ?? rest.endIndex
+            let end = oneWord
+                ? rest.endIndex
+                : rest[separator.upperBound...].firstIndex { $0.isWhitespace || $0 == "'" || $0 == "\"" } ?? rest.endIndex
             result += rest[..<schemeStart]
             result += url(rest[schemeStart..<end])
             rest = rest[end...]
@@ -69,15 +73,20 @@ public enum Redaction {
     /// the first `/` after the scheme, not at a `?` or `#`: a password
     /// holding those unencoded is still a password (libpq reads it so), and
     /// hiding too much of a malformed URL is better than printing a secret.
+    /// When what follows the first `:` is no port (`http://u:pa/ss@h/`),
+    /// a `/` does not end it either.
     static func url(_ url: Substring) -> String {
         guard let separator = url.range(of: "://") else { return String(url) }
         let scheme = url[..<separator.lowerBound].lowercased()
         if scheme == "postgresql" || scheme == "postgres" { return PostgreSQLLocation.redacting(String(url)) }
         let afterScheme = url[separator.upperBound...]
         let authority = afterScheme.prefix { $0 != "/" }
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
-            return String(url)
+        var userInfoEnd = authority.lastIndex(of: "@")
+        if userInfoEnd == nil, let colon = authority.firstIndex(of: ":") {
+            let port = afterScheme[afterScheme.index(after: colon)...].prefix { !"/?#".contains($0) }
+            if port.isEmpty || !port.allSatisfy({ $0.isASCII && $0.isNumber }) { userInfoEnd = afterScheme.lastIndex(of: "@") }
         }
+        guard let at = userInfoEnd, let colon = afterScheme[..<at].firstIndex(of: ":") else { return String(url) }
         return String(url[...colon]) + mask + url[at...]
     }
 

@@ -13,6 +13,8 @@ import Testing
         ("--url=http://u:pw@h/", "--url=http://u:***@h/"),
         ("sh -c 'curl -s http://u:pw@h/ -o x'", "sh -c 'curl -s http://u:***@h/ -o x'"),
         ("a http://u:1@h/ and ftp://v:2@g/", "a http://u:***@h/ and ftp://v:***@g/"),
+        ("http://u:pa/ss@h/x", "http://u:***@h/x"),
+        ("--url=http://u:it's@h/", "--url=http://u:***@h/"),
         ("postgresql://qm:pw@db:5432/pb", "postgresql://qm@db:5432/pb"),
         ("--db=postgres://qm:pw@db/pb?password=pw&sslmode=require", "--db=postgres://qm@db/pb?sslmode=require"),
     ])
