@@ -14,6 +14,8 @@ let package = Package(
         // The http workload's client and the serve command's server.
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        // The http workload's trusted certificates (--cacert, --insecure).
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         // Test-only: an independent CSV parser that reads exports back.
         .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             plugins: ["EmbedMigrations"]
         ),

@@ -258,5 +258,99 @@ if command -v pg_config >/dev/null && pg=$("$root/scripts/postgresql-test-server
     "$root/scripts/postgresql-test-server" stop
 fi
 
+# http workload: credentials, headers, bodies and TLS. A loopback server
+# (plain, and https with its own CA) writes down what it received; the secret
+# must reach it and nothing else: no row, output, export, report or message.
+if command -v python3 >/dev/null && command -v openssl >/dev/null; then
+    cat > echo.py <<'PY'
+import http.server, json, ssl, sys, threading
+lock = threading.Lock()
+log = open(sys.argv[1], "a")
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with lock:
+            log.write(json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
+                                  "body": body.decode("utf-8", "replace")}) + "\n")
+            log.flush()
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = answer
+    def log_message(self, *arguments): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+if len(sys.argv) > 3:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 \
+        -subj '/CN=probe CA' 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+        -subj '/CN=127.0.0.1' 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+        -extfile server.ext 2>/dev/null
+    python3 echo.py plain.jsonl > plain.port &
+    plain_server=$!
+    python3 echo.py tls.jsonl server.pem server.key > tls.port &
+    tls_server=$!
+    for _ in $(seq 100); do [[ -s plain.port && -s tls.port ]] && break; sleep 0.05; done
+    export SECRET="probe-secret-$$" PLAIN="127.0.0.1:$(cat plain.port)" TLS="127.0.0.1:$(cat tls.port)"
+    hq=(--db s.sqlite --tasks 2 --repeat 1 --warmup 0 --workers 1,2)
+    printf 'http://filer:%s@%s/listed\n' "$SECRET" "$PLAIN" > urls.txt
+    printf 'Cookie: session=%s\nAccept: text/plain\n' "$SECRET" > headers.txt
+    printf '{"n": 1}' > body.json
+
+    check "run http sends a URL's user info as Basic auth and shows user:***@" bash -c '
+        "$0" run http --url "http://user:$SECRET@$PLAIN/basic" "${@:1}" > s-url.out 2>&1 &&
+            grep -q "user:\*\*\*@" s-url.out &&
+            grep "\"/basic\"" plain.jsonl | grep -q "Basic $(printf "user:%s" "$SECRET" | base64 -w0)"' "$pb" "${hq[@]}"
+    check "a --urls-file URL's user info is sent from worker processes too" bash -c '
+        "$0" run http --urls-file urls.txt --executor processes "${@:1}" > s-file.out 2>&1 &&
+            grep "\"/listed\"" plain.jsonl | grep -q "Basic $(printf "filer:%s" "$SECRET" | base64 -w0)"' "$pb" "${hq[@]}"
+    check "run http sends --header, --header-file, --method and --data @FILE" bash -c '
+        "$0" run http --url "http://$PLAIN/h" --header "Authorization: Bearer $SECRET" --header "X-Api-Key: $SECRET" \
+            --header-file headers.txt --method patch --data @body.json "${@:1}" > s-headers.out 2>&1 &&
+            grep -q "Authorization: \*\*\*" s-headers.out && grep -q "data=8B" s-headers.out &&
+            grep "\"/h\"" plain.jsonl | grep "\"PATCH\"" | grep "Bearer $SECRET" | grep "\"X-Api-Key\": \"$SECRET\"" |
+            grep "session=$SECRET" | grep -q "\"body\": \"{\\\\\"n\\\\\": 1}\""' "$pb" "${hq[@]}"
+    check "a refused connection names the URL as user:***@" bash -c '
+        "$0" run http --url "http://user:$SECRET@127.0.0.1:1/" "${@:1}" > s-refused.out 2>&1
+        grep -q "GET http://user:\*\*\*@127.0.0.1:1/: connection refused" s-refused.out' "$pb" "${hq[@]}"
+    check "a bad port is a usage error naming the URL as user:***@" bash -c '
+        "$0" run http --url "http://user:$SECRET@127.0.0.1:99999/" "${@:1}" > s-port.out 2>&1; test $? -eq 64 &&
+            grep -q "user:\*\*\*@127.0.0.1:99999" s-port.out' "$pb" "${hq[@]}"
+    check "a bad --header is a usage error that does not echo it" bash -c '
+        "$0" run http --url "http://$PLAIN/" --header "Bearer $SECRET" "${@:1}" > s-header.out 2>&1; test $? -eq 64 &&
+            grep -q "is not '"'"'Name: value'"'"'" s-header.out' "$pb" "${hq[@]}"
+    check "a PostgreSQL URL given to a command is stored without its password" bash -c '
+        "$0" run command "${@:1}" -- echo "postgresql://qm:$SECRET@127.0.0.1:5/pb" > s-command.out 2>&1 &&
+            "$0" export --db s.sqlite | grep -q "command=echo postgresql://qm@127.0.0.1:5/pb"' "$pb" "${hq[@]}"
+    check "no row, output, export, report or message holds the secret" bash -c '
+        for command in history "history --format json" "history --sweep 3" best "best --format json" trend export \
+            "export --format json"; do
+            "$0" $command --db s.sqlite > "s-$RANDOM.out" 2>&1
+        done
+        "$0" report --db s.sqlite --output s.html > s-report.out 2>&1 &&
+            python3 -c "import sqlite3; print(\"\\n\".join(sqlite3.connect(\"s.sqlite\").iterdump()))" > s-dump.out &&
+            grep -q "INSERT INTO \"run\"" s-dump.out && grep -q "Next:" s-*.out &&
+            ! grep -l "$SECRET" s-*.out s.html s.sqlite*' "$pb"
+    check "an untrusted certificate is one readable line, without BoringSSL's paths" bash -c '
+        "$0" run http --url "https://$TLS/" "${@:1}" --format json > s-untrusted.out 2>&1 &&
+            grep -q "the server'"'"'s certificate is not trusted: pass --cacert FILE" s-untrusted.out &&
+            ! grep -q "BoringSSL\|handshake.cc\|\.build" s-untrusted.out' "$pb" "${hq[@]}"
+    check "--cacert trusts a private CA" bash -c '
+        "$0" run http --url "https://$TLS/" --cacert ca.pem "${@:1}" > out 2>&1 && ! grep -q failed out' "$pb" "${hq[@]}"
+    check "SSL_CERT_FILE trusts a private CA" bash -c '
+        SSL_CERT_FILE=ca.pem "$0" run http --url "https://$TLS/" "${@:1}" > out 2>&1 && ! grep -q failed out' "$pb" "${hq[@]}"
+    check "--insecure skips verification with a one-line warning" bash -c '
+        "$0" run http --url "https://$TLS/" --insecure "${@:1}" > out 2>err && ! grep -q failed out &&
+            test "$(wc -l < err)" -eq 1 && grep -q "^Warning: --insecure" err' "$pb" "${hq[@]}"
+    kill "$plain_server" "$tls_server" 2>/dev/null
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -62,7 +62,7 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case shortRead(path: String, expected: Int, actual: Int)
     case wrongResult(workload: String, expected: String, actual: String)
     case cannotOpenSharedSlots(name: String, errno: Int32)
-    case requestFailed(url: String, reason: String)
+    case requestFailed(method: String, url: String, reason: String)
     case commandNotFound(program: String)
     case cannotStartCommand(program: String, errno: Int32)
     case commandFailed(program: String, status: String, firstLine: String?)
@@ -194,8 +194,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "The \(workload) workload computed \(actual) instead of \(expected)."
         case let .cannotOpenSharedSlots(name, code):
             "Cannot open the semaphore \(name) that shares the server's slots between worker processes: \(Self.text(code))."
-        case let .requestFailed(url, reason):
-            "GET \(url): \(reason)"
+        case let .requestFailed(method, url, reason):
+            "\(method) \(url): \(reason)"
         case let .commandNotFound(program):
             program.contains("/")
                 ? "Cannot run '\(program)': no executable file there. Check the path."

@@ -29,6 +29,11 @@ public enum ProcessWorker {
         }
     }
 
+    /// The environment variable a spawned worker finds its configuration in
+    /// (see `SpawnedWorkerLauncher`); it removes it before running any task,
+    /// so a command workload's children do not inherit it.
+    public static let configurationVariable = "POOLBENCH_WORKER_CONFIGURATION"
+
     /// The arguments that carry `configuration` to a worker: one JSON text.
     public static func arguments(for configuration: Configuration) -> [String] {
         let encoder = JSONEncoder()
@@ -51,7 +56,9 @@ public enum ProcessWorker {
     }
 
     /// The whole worker process: serves tasks on standard input and output
-    /// until the parent closes the channel, and returns the exit status.
+    /// until the parent closes the channel, and returns the exit status. Its
+    /// configuration is `arguments`, or when there are none, the
+    /// `configurationVariable` of its environment.
     ///
     /// It ignores SIGINT, SIGTERM and SIGHUP: on Ctrl-C the parent decides, and
     /// closing the channel lets the worker finish its task and close its
@@ -63,6 +70,11 @@ public enum ProcessWorker {
         signal(SIGTERM, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
+        var arguments = arguments
+        if arguments.isEmpty, let value = getenv(configurationVariable) {
+            arguments = [String(cString: value)]
+            unsetenv(configurationVariable)
+        }
         do {
             try serve(configuration(fromArguments: arguments), input: STDIN_FILENO, output: STDOUT_FILENO)
             return 0

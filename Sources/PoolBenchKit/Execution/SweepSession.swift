@@ -7,8 +7,8 @@ public struct SweepSession: Sendable {
     public let store: any HistoryStore
     public let sweep: SweepRecord
 
-    /// Stores the sweep as `running`, its command line without any password
-    /// a database URL in it holds, and arranges for Ctrl-C to mark it
+    /// Stores the sweep as `running`, its command line without the
+    /// credentials in it (see `Redaction`), and arranges for Ctrl-C to mark it
     /// `interrupted` (keeping every finished run) and clean up temporary files.
     public static func begin(
         store: any HistoryStore, commandLine: [String], label: String?, testbed: String? = nil
@@ -17,7 +17,7 @@ public struct SweepSession: Sendable {
         let git = HostProbe.git()
         let sweep = try store.beginSweep(
             SweepRecord(
-                hostId: host.id!, startedAt: Date(), commandLine: CommandLineSplitter.shellQuoted(commandLine.map(PostgreSQLLocation.redactingArgument)), label: label,
+                hostId: host.id!, startedAt: Date(), commandLine: CommandLineSplitter.shellQuoted(Redaction.arguments(commandLine)), label: label,
                 gitCommit: git.commit, gitBranch: git.branch, testbed: testbed
             ),
             owner: .current()

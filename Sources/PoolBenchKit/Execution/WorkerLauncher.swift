@@ -16,8 +16,11 @@ protocol LaunchedWorker {
     func reap(grace: Double) -> String
 }
 
-/// Launches `command + ProcessWorker.arguments(for:)` with `posix_spawnp`,
-/// its standard input and output connected to a socket pair.
+/// Launches `command` with `posix_spawnp`, its standard input and output
+/// connected to a socket pair, and `ProcessWorker.arguments(for:)` in its
+/// environment rather than its arguments: a workload's credentials (an http
+/// workload's headers) would show in `ps` to every user of the machine,
+/// while a process's environment only its owner can read.
 struct SpawnedWorkerLauncher: WorkerLauncher {
     let command: [String]
 
@@ -37,13 +40,23 @@ struct SpawnedWorkerLauncher: WorkerLauncher {
         posix_spawn_file_actions_adddup2(&actions, workerEnd, STDIN_FILENO)
         posix_spawn_file_actions_adddup2(&actions, workerEnd, STDOUT_FILENO)
 
-        let arguments = (command + ProcessWorker.arguments(for: configuration)).map { strdup($0) } + [nil]
+        let arguments = command.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        let variable = ProcessWorker.configurationVariable + "=" + ProcessWorker.arguments(for: configuration)[0]
+        var inherited: [UnsafeMutablePointer<CChar>?] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            if !String(cString: pointer).hasPrefix(ProcessWorker.configurationVariable + "=") { inherited.append(pointer) }
+            entry += 1
+        }
+        let own = strdup(variable)
+        defer { free(own) }
+        let environment = inherited + [own, nil]
         var pid = pid_t()
         // In poolbench's process group: a worker ignores Ctrl-C itself, and
         // ends when the parent closes its channel.
         let status = SpawnAttributes.with(ownProcessGroup: false) { attributes in
-            posix_spawnp(&pid, program, &actions, attributes, arguments, environ)
+            posix_spawnp(&pid, program, &actions, attributes, arguments, environment)
         }
         guard status == 0 else {
             close(parentEnd)

@@ -21,7 +21,7 @@ public struct CommandWorkload: Workload {
     public func runBlocking(task: Int) throws {
         let outcome = try ChildProcess.run(arguments)
         if let failure = outcome.failure {
-            throw PoolBenchError.commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine)
+            throw PoolBenchError.commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine.map(Redaction.text))
         }
     }
 
@@ -68,7 +68,7 @@ public struct JobWorkload: Workload {
     public func run(workers: Int) throws(PoolBenchError) {
         let outcome = try ChildProcess.run(arguments(workers: workers))
         if let failure = outcome.failure {
-            throw .commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine)
+            throw .commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine.map(Redaction.text))
         }
     }
 

@@ -2,7 +2,8 @@
 /// client sees it: `URL(string:)` takes `http://127.0.0.1:65536/` and the
 /// port then traps deep inside the client, after the sweep has started.
 ///
-/// Accepted: `http://` or `https://` (any case), an optional `user@` part,
+/// Accepted: `http://` or `https://` (any case), an optional `user@` or
+/// `user:password@` part (sent as Basic authentication, see `userInfo(of:)`),
 /// a host (a name of letters, digits, `-`, `_` and `.`, or an IPv6 address
 /// in brackets), an optional port from 1 to 65535, then a path, query or
 /// fragment of printable ASCII without spaces. Anything else is refused with
@@ -22,7 +23,17 @@ enum HTTPURLCheck {
         }
         let rest = url[separator.upperBound...]
         var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        // A user info whose password holds ? or # unencoded would send the
+        // request to the wrong host, with part of the password as its port.
+        if rest.prefix(while: { $0 != "/" }).dropFirst(authority.count).contains("@") {
+            return "a password with ?, # and / percent-encoded (%3F, %23, %2F); a query holding @ needs a path before it, like http://host/?q=a@b"
+        }
+        if let at = authority.lastIndex(of: "@") {
+            guard authority[..<at].removingPercentEncoding != nil else {
+                return "a user name and password whose % escapes are valid, like %40 for @"
+            }
+            authority = authority[authority.index(after: at)...]
+        }
 
         let host: Substring
         let port: Substring?
@@ -50,5 +61,20 @@ enum HTTPURLCheck {
             else { return "a port from 1 to 65535, not '\(port)'" }
         }
         return nil
+    }
+
+    /// `url` without its user info, and that user info decoded as Basic
+    /// authentication sends it (`user:password`); nil credentials when
+    /// there is none. For a URL `problem(with:)` accepts.
+    static func userInfo(of url: String) -> (url: String, credentials: String?) {
+        guard let separator = url.range(of: "://") else { return (url, nil) }
+        let rest = url[separator.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return (url, nil) }
+        let userInfo = authority[..<at]
+        let parts = userInfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let user = parts[0].removingPercentEncoding ?? String(parts[0])
+        let password = parts.count > 1 ? (parts[1].removingPercentEncoding ?? String(parts[1])) : ""
+        return (String(url[..<separator.upperBound] + rest[rest.index(after: at)...]), user + ":" + password)
     }
 }

@@ -6,36 +6,44 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// GETs one URL per task, taken round robin by task number, and reads the
-/// whole body: the seeds' image downloads. A refused connection, a status
-/// outside 2xx or a timeout fails that task only.
+/// Requests one URL per task, taken round robin by task number, and reads
+/// the whole body: the seeds' image downloads, or an API's calls with their
+/// method, headers and body. A refused connection, a status outside 2xx or a
+/// timeout fails that task only.
 ///
 /// One AsyncHTTPClient serves every task, with a connection pool as large as
 /// any worker count, so N workers keep N connections alive rather than
 /// reconnecting per request. Both bodies start the same request; the
 /// blocking one waits on its future from the executor's own thread, the
 /// async one awaits it.
+///
+/// A URL's user info is sent as HTTP Basic authentication, as curl and
+/// Python's requests do, and never reaches a message: a task's error names
+/// the URL as `Redaction` shows it.
 public final class HTTPWorkload: Workload {
-    public let urls: [String]
-    public let timeout: Double
+    public let request: HTTPRequestSpec
+    private let targets: [HTTPTarget]
     private let client: HTTPClient
     private let closed = Mutex(false)
     private let received = Atomic<Int>(0)
 
-    public init(urls: [String], timeout: Double) throws(PoolBenchError) {
-        guard !urls.isEmpty else {
+    public init(_ request: HTTPRequestSpec) throws(PoolBenchError) {
+        guard !request.urls.isEmpty else {
             throw .invalidParameter(name: "url", value: "", expected: "at least one http:// or https:// URL")
         }
-        for url in urls {
+        for url in request.urls {
             if let problem = Self.problem(with: url) {
-                throw .invalidParameter(name: "url", value: url, expected: problem)
+                throw .invalidParameter(name: "url", value: Redaction.text(url), expected: problem)
             }
         }
-        guard timeout.isFinite, timeout > 0, timeout <= Units.longestDuration else {
-            throw .invalidParameter(name: "timeout", value: "\(timeout)", expected: "above 0 and at most 86400 seconds (a day)")
+        guard request.timeout.isFinite, request.timeout > 0, request.timeout <= Units.longestDuration else {
+            throw .invalidParameter(name: "timeout", value: "\(request.timeout)", expected: "above 0 and at most 86400 seconds (a day)")
         }
-        self.urls = urls
-        self.timeout = timeout
+        if let problem = Self.problem(withMethod: request.method) {
+            throw .invalidParameter(name: "method", value: request.method, expected: problem)
+        }
+        self.request = request
+        targets = request.urls.map { HTTPTarget(url: $0, headers: request.headers) }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 65_536)
         // A refused connection fails its request at once, like urllib,
@@ -45,10 +53,22 @@ public final class HTTPWorkload: Workload {
         // task. Left unset, the pool gives a connection 30 s to be made, and
         // one hanging in a TLS handshake with a silent server held the
         // client's shutdown, and the sweep's summary, that long.
-        configuration.timeout.connect = Self.timeAmount(timeout)
+        configuration.timeout.connect = Self.timeAmount(request.timeout)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // Trust settings are read, and their files checked, only where TLS
+        // is used: a stale SSL_CERT_FILE does not stop a plain http sweep.
+        if request.trust != .system || request.urls.contains(where: { $0.lowercased().hasPrefix("https://") }) {
+            configuration.tlsConfiguration = try HTTPTLS.configuration(
+                for: request.trust, environment: ProcessInfo.processInfo.environment
+            )
+        }
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+
+    /// A GET of `urls` without headers.
+    public convenience init(urls: [String], timeout: Double) throws(PoolBenchError) {
+        try self.init(HTTPRequestSpec(urls: urls, timeout: timeout))
     }
 
     /// Why `url` cannot be fetched, or nil when it can (see `HTTPURLCheck`).
@@ -56,29 +76,34 @@ public final class HTTPWorkload: Workload {
         HTTPURLCheck.problem(with: url)
     }
 
-    public var spec: WorkloadSpec { .http(urls: urls, timeout: timeout) }
+    /// Why `method` cannot be sent, or nil: an HTTP token such as GET,
+    /// POST or PATCH.
+    public static func problem(withMethod method: String) -> String? {
+        let token = !method.isEmpty && method.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$%&'*+-.^_`|~".contains($0)) }
+        return token ? nil : "a method such as GET, POST, PUT, PATCH or DELETE"
+    }
 
-    private func url(for task: Int) -> String { urls[task % urls.count] }
+    public var spec: WorkloadSpec { .http(request) }
 
-    private var timeAmount: TimeAmount { Self.timeAmount(timeout) }
+    private var timeAmount: TimeAmount { Self.timeAmount(request.timeout) }
 
     private static func timeAmount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds * 1e9).rounded())) }
 
     public func runBlocking(task: Int) throws {
-        let (url, request) = try start(task: task)
+        let (target, request) = try start(task: task)
         let status: UInt
         do {
             status = try request.futureResult.wait()
         } catch {
-            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+            throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
         }
-        try Self.check(status: status, url: url)
+        try check(status: status, target: target)
     }
 
     /// Awaits the same request as the blocking body: the future completes
     /// on the client's event loop, so no thread waits for it.
     public func run(task: Int) async throws {
-        let (url, request) = try start(task: task)
+        let (target, request) = try start(task: task)
         let status: UInt
         do {
             status = try await withTaskCancellationHandler {
@@ -87,26 +112,33 @@ public final class HTTPWorkload: Workload {
                 request.cancel()
             }
         } catch {
-            throw PoolBenchError.requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+            throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
         }
-        try Self.check(status: status, url: url)
+        try check(status: status, target: target)
     }
 
-    /// Starts task `task`'s GET. Its deadline covers the whole request, body
-    /// included (the async `execute(_:timeout:)` stops timing once the head
-    /// arrives, so a server that stalls mid-body would hang a task), and its
-    /// body is counted and dropped as it arrives, so memory stays flat
+    /// Starts task `task`'s request. Its deadline covers the whole request,
+    /// body included (the async `execute(_:timeout:)` stops timing once the
+    /// head arrives, so a server that stalls mid-body would hang a task), and
+    /// its body is counted and dropped as it arrives, so memory stays flat
     /// whatever the size of the body.
-    private func start(task: Int) throws(PoolBenchError) -> (url: String, request: HTTPClient.Task<UInt>) {
-        let url = url(for: task)
-        let request: HTTPClient.Request
+    private func start(task: Int) throws(PoolBenchError) -> (target: HTTPTarget, request: HTTPClient.Task<UInt>) {
+        let target = targets[task % targets.count]
+        let outgoing: HTTPClient.Request
         do {
-            request = try HTTPClient.Request(url: url, method: .GET)
+            outgoing = try HTTPClient.Request(
+                url: target.url, method: HTTPMethod(rawValue: request.method), headers: target.headers,
+                body: request.body.map { .bytes($0) }
+            )
         } catch {
-            throw .requestFailed(url: url, reason: Self.reason(error, timeout: timeout))
+            throw failure(target, reason: Self.reason(error, timeout: request.timeout))
         }
         let counter = BodyCounter { [self] bytes in received.wrappingAdd(bytes, ordering: .relaxed) }
-        return (url, client.execute(request: request, delegate: counter, deadline: .now() + timeAmount))
+        return (target, client.execute(request: outgoing, delegate: counter, deadline: .now() + timeAmount))
+    }
+
+    private func failure(_ target: HTTPTarget, reason: String) -> PoolBenchError {
+        .requestFailed(method: request.method, url: target.shown, reason: reason)
     }
 
     /// Every body's bytes, whatever its status: they crossed the network.
@@ -121,13 +153,14 @@ public final class HTTPWorkload: Workload {
         if !wasClosed { try? client.syncShutdown() }
     }
 
-    private static func check(status: UInt, url: String) throws(PoolBenchError) {
+    private func check(status: UInt, target: HTTPTarget) throws(PoolBenchError) {
         guard (200..<300).contains(status) else {
-            throw .requestFailed(url: url, reason: "status \(status)")
+            throw failure(target, reason: "status \(status)")
         }
     }
 
-    /// A short lower-case reason: "connection refused", "timed out after 30s".
+    /// A short lower-case reason: "connection refused", "timed out after 30s",
+    /// "the server's certificate is not trusted: pass --cacert FILE".
     static func reason(_ error: any Error, timeout: Double) -> String {
         if let error = error as? HTTPClientError {
             let timeouts: [HTTPClientError] = [
@@ -142,7 +175,28 @@ public final class HTTPWorkload: Workload {
         if let error = error as? IOError {
             return String(cString: strerror(error.errnoCode)).lowercased()
         }
+        if let reason = HTTPTLS.reason(error) { return reason }
         return String(describing: error)
+    }
+}
+
+/// One of the workload's URLs as it is requested: without its user info,
+/// which goes into an `Authorization: Basic` header unless one was given,
+/// and as messages show it.
+private struct HTTPTarget: Sendable {
+    let url: String
+    let shown: String
+    let headers: HTTPHeaders
+
+    init(url: String, headers given: [HTTPHeaderLine]) {
+        var headers = HTTPHeaders(given.map { ($0.name, $0.value) })
+        let parts = HTTPURLCheck.userInfo(of: url)
+        self.url = parts.url
+        if let credentials = parts.credentials, !headers.contains(name: "Authorization") {
+            headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
+        }
+        shown = Redaction.text(url)
+        self.headers = headers
     }
 }
 

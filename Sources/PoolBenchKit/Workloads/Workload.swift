@@ -34,9 +34,9 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
     case cpu(size: Int)
     /// Writes `bytes` to a temporary file, fsyncs, and reads them back.
     case file(bytes: Int)
-    /// GETs one of `urls` per task (round robin) and reads the whole body,
-    /// failing a request that takes longer than `timeout` seconds.
-    case http(urls: [String], timeout: Double)
+    /// Requests one of its URLs per task (round robin) and reads the whole
+    /// body, failing a request that takes longer than its timeout.
+    case http(HTTPRequestSpec)
     /// Runs `arguments` (program first) once per task, without a shell.
     case command(arguments: [String])
     /// Runs a whole program once per run, `{workers}` in its arguments
@@ -56,7 +56,8 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
         }
     }
 
-    /// The workload's own parameters, in the units a person types.
+    /// The workload's own parameters, in the units a person types, without
+    /// credentials (see `Redaction`): what the history keeps and shows.
     public var parameters: [(name: String, value: String)] {
         switch self {
         case let .sleep(duration, capacity):
@@ -65,14 +66,18 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             [("size", String(size))]
         case let .file(bytes):
             [("bytes", Units.formatBytes(bytes))]
-        case let .http(urls, timeout):
-            (urls.count == 1 ? [("url", urls[0])] : [("urls", String(urls.count)), ("first", urls[0])])
-                + [("timeout", Units.formatDuration(timeout))]
+        case let .http(request):
+            request.parameters
         case let .command(arguments):
-            [("command", CommandLineSplitter.shellQuoted(arguments))]
+            [("command", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))]
         case let .job(arguments, items):
-            [("job", CommandLineSplitter.shellQuoted(arguments))] + (items.map { [("items", String($0))] } ?? [])
+            [("job", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))] + (items.map { [("items", String($0))] } ?? [])
         }
+    }
+
+    /// An http workload of these URLs, GET with no headers.
+    public static func http(urls: [String], timeout: Double) -> WorkloadSpec {
+        .http(HTTPRequestSpec(urls: urls, timeout: timeout))
     }
 
     /// `duration=10ms capacity=16`: how the parameters read in tables and

@@ -4,7 +4,8 @@ extension WorkloadSpec {
     /// The spec whose `name` and `parameterText` these are, so an answer
     /// from the history can say how to measure the same workload again; nil
     /// when the text does not hold the whole workload. An `http` workload of
-    /// several URLs stores only their count and the first, and a job whose
+    /// several URLs stores only their count and the first (and of a body,
+    /// only its size), a credential reads back as `***`, and a job whose
     /// last argument is literally `items=N` reads as one given `--items N`.
     public init?(name: String, parameterText text: String) {
         let pairs = text.split(separator: " ").map { pair -> (name: Substring, value: Substring) in
@@ -33,12 +34,8 @@ extension WorkloadSpec {
             guard names == ["bytes"], let bytes = value("bytes").flatMap(Units.parseBytes) else { return nil }
             self = .file(bytes: bytes)
         case "http":
-            // The URL is everything between its name and the timeout, in
-            // case a URL ever holds a space.
-            guard text.hasPrefix("url="), let timeoutPair = text.range(of: " timeout=", options: .backwards),
-                  let timeout = Units.parseDuration(String(text[timeoutPair.upperBound...]))
-            else { return nil }
-            self = .http(urls: [String(text[text.index(text.startIndex, offsetBy: 4)..<timeoutPair.lowerBound])], timeout: timeout)
+            guard let request = HTTPRequestSpec(parameterText: text) else { return nil }
+            self = .http(request)
         case "command":
             guard text.hasPrefix("command="), let arguments = try? CommandLineSplitter.split(String(text.dropFirst(8))),
                   !arguments.isEmpty
@@ -74,9 +71,8 @@ extension WorkloadSpec {
             return ["poolbench", "run", name, "--size", String(size)] + sweep
         case let .file(bytes):
             return ["poolbench", "run", name, "--bytes", Units.formatBytes(bytes)] + sweep
-        case let .http(urls, timeout):
-            return ["poolbench", "run", name] + urls.flatMap { ["--url", $0] }
-                + ["--timeout", Units.formatDuration(timeout)] + sweep
+        case let .http(request):
+            return ["poolbench", "run", name] + request.arguments + sweep
         case let .command(arguments):
             return ["poolbench", "run", name] + sweep + ["--"] + arguments
         case let .job(arguments, items):

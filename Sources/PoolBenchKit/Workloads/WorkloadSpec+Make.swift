@@ -6,7 +6,7 @@ extension WorkloadSpec {
         case let .sleep(duration, capacity): try SleepWorkload(duration: duration, capacity: capacity)
         case let .cpu(size): try CpuWorkload(size: size)
         case let .file(bytes): try FileWorkload(bytes: bytes)
-        case let .http(urls, timeout): try HTTPWorkload(urls: urls, timeout: timeout)
+        case let .http(request): try HTTPWorkload(request)
         case let .command(arguments): try CommandWorkload(arguments: arguments)
         case let .job(arguments, items): try JobWorkload(arguments: arguments, items: items)
         }

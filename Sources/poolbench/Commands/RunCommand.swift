@@ -19,6 +19,7 @@ struct RunCommand: AsyncParsableCommand {
               poolbench run cpu --executor threads,pool,tasks --workers 1,2,4,8
               poolbench run file --bytes 1MiB --executor pool,dispatch
               poolbench run http --url http://127.0.0.1:8080/ --workers 1...32
+              poolbench run http --url https://api.internal/v1/items --header-file api.headers --cacert ca.pem
               poolbench run command --tasks 20 -- curl -s -o /dev/null https://example.org/
               poolbench run --job 'python3 fetch.py --workers {workers}' --items 15 --workers 1,2,4,8,16
             """
@@ -45,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         )
         let workload = try plan.workload.makeWorkload()
         defer { workload.close() }
+        if let warning = spec.warning { StandardStreams.writeError(warning + "\n") }
         let store = try database.openForWriting()
         let session = try SweepSession.begin(
             store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed

@@ -66,6 +66,7 @@ struct TuneCommand: AsyncParsableCommand {
         )
         let workload = try spec.makeWorkload()
         defer { workload.close() }
+        if let warning = spec.warning { StandardStreams.writeError(warning + "\n") }
         let store = try database.openForWriting()
         let session = try SweepSession.begin(
             store: store, commandLine: CommandLine.arguments, label: sweep.label, testbed: sweep.resolvedTestbed

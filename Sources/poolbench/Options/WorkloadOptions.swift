@@ -55,7 +55,13 @@ struct WorkloadOptions: ParsableArguments {
     )
     var bytes: String?
 
-    @Option(name: .customLong("url"), help: ArgumentHelp("http: a URL to GET; repeat for several, taken round robin.", valueName: "url"))
+    @Option(
+        name: .customLong("url"),
+        help: ArgumentHelp(
+            "http: a URL to request; repeat for several, taken round robin. Its user:password@ is sent as Basic auth and stored as user:***@.",
+            valueName: "url"
+        )
+    )
     var urls: [String] = []
 
     @Option(help: ArgumentHelp("http: a file of URLs, one per line; blank lines and # comments are skipped.", valueName: "path"))
@@ -66,6 +72,44 @@ struct WorkloadOptions: ParsableArguments {
         help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration")
     )
     var timeout: String?
+
+    @Option(help: ArgumentHelp("http: the request method (default GET, or POST with --data).", valueName: "method"))
+    var method: String?
+
+    @Option(
+        name: .customLong("header"),
+        parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "http: a request header, 'Name: value'; repeatable. Values of Authorization, Proxy-Authorization, Cookie and of names holding key, token or secret are sent but stored and shown as ***.",
+            valueName: "header"
+        )
+    )
+    var headers: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "http: a file of headers, 'Name: value' per line (# comments): keeps secrets out of shell history and ps.",
+            valueName: "path"
+        )
+    )
+    var headerFile: String?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("http: the request body, as text or @FILE; only its size is stored.", valueName: "text|@file")
+    )
+    var data: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "http: trust only the certificate authorities in this PEM file (default: the system's, or SSL_CERT_FILE / SSL_CERT_DIR).",
+            valueName: "file"
+        )
+    )
+    var cacert: String?
+
+    @Flag(help: "http: do not verify the server's certificate (a warning says so on every sweep).")
+    var insecure = false
 
     /// The workload named, or the job, with these parameters; or a sentence
     /// saying what is wrong.
@@ -116,6 +160,8 @@ struct WorkloadOptions: ParsableArguments {
             ("--duration", .sleep, duration != nil), ("--capacity", .sleep, capacity != nil),
             ("--size", .cpu, size != nil), ("--bytes", .file, bytes != nil),
             ("--url", .http, !urls.isEmpty), ("--urls-file", .http, urlsFile != nil), ("--timeout", .http, timeout != nil),
+            ("--method", .http, method != nil), ("--header", .http, !headers.isEmpty), ("--header-file", .http, headerFile != nil),
+            ("--data", .http, data != nil), ("--cacert", .http, cacert != nil), ("--insecure", .http, insecure),
             ("-- COMMAND", .command, !commandLine.isEmpty),
         ]
         for parameter in given where parameter.isSet && parameter.workload != name {
@@ -143,19 +189,69 @@ struct WorkloadOptions: ParsableArguments {
         }
         for url in all {
             if let problem = HTTPWorkload.problem(with: url) {
-                throw ValidationError("--url '\(url)' is not usable: expected \(problem).")
+                throw ValidationError("--url '\(Redaction.text(url))' is not usable: expected \(problem).")
             }
         }
         let seconds = try timeout.map { text throws(ValidationError) in try Self.duration(text, flag: "--timeout") } ?? 30
         guard seconds > 0 else { throw ValidationError("--timeout must be above 0; got \(timeout ?? "").") }
-        return .http(urls: all, timeout: seconds)
+        if let method, HTTPWorkload.problem(withMethod: method) != nil {
+            throw ValidationError("--method '\(method)' is not an HTTP method; use e.g. GET, POST, PUT, PATCH or DELETE.")
+        }
+        if cacert != nil && insecure {
+            throw ValidationError("give --cacert FILE or --insecure, not both.")
+        }
+        if let cacert, !FileManager.default.isReadableFile(atPath: cacert) {
+            throw ValidationError("cannot read --cacert \(cacert); give a PEM file of CA certificates.")
+        }
+        return .http(
+            HTTPRequestSpec(
+                urls: all, timeout: seconds, method: method?.uppercased(), headers: try httpHeaders(), body: try body(),
+                trust: insecure ? .insecure : cacert.map { .certificateFile($0) } ?? .system
+            )
+        )
+    }
+
+    /// `--header-file`'s headers, then `--header`'s. A line that is not
+    /// `Name: value` is refused without echoing it: it may hold a secret.
+    private func httpHeaders() throws(ValidationError) -> [HTTPHeaderLine] {
+        var lines: [(line: String, source: String)] = []
+        if let headerFile {
+            guard let text = try? String(contentsOfFile: headerFile, encoding: .utf8) else {
+                throw ValidationError("cannot read --header-file \(headerFile); check the path.")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                lines.append((trimmed, "line \(number + 1) of --header-file \(headerFile)"))
+            }
+        }
+        lines += headers.map { ($0, "a --header") }
+        return try lines.map { line, source throws(ValidationError) in
+            guard let header = HTTPHeaderLine(line: line) else {
+                throw ValidationError("\(source) is not 'Name: value' (like 'Accept: application/json'); put the header's name, a colon, then its value.")
+            }
+            return header
+        }
+    }
+
+    /// `--data`'s text, or the bytes of the file after its `@`.
+    private func body() throws(ValidationError) -> Data? {
+        guard let data else { return nil }
+        guard data.hasPrefix("@") else { return Data(data.utf8) }
+        let path = String(data.dropFirst())
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read --data @\(path); check the path.")
+        }
+        return bytes
     }
 
     private func jobSpec(_ text: String) throws(ValidationError) -> WorkloadSpec {
         let given = [
             ("--duration", duration != nil), ("--capacity", capacity != nil), ("--size", size != nil),
             ("--bytes", bytes != nil), ("--url", !urls.isEmpty), ("--urls-file", urlsFile != nil),
-            ("--timeout", timeout != nil), ("-- COMMAND", !commandLine.isEmpty),
+            ("--timeout", timeout != nil), ("--method", method != nil), ("--header", !headers.isEmpty),
+            ("--header-file", headerFile != nil), ("--data", data != nil), ("--cacert", cacert != nil), ("--insecure", insecure),
+            ("-- COMMAND", !commandLine.isEmpty),
         ]
         if let flag = given.first(where: \.1)?.0 {
             throw ValidationError("\(flag) applies to a workload, not to --job; a job takes only --items.")

@@ -12,6 +12,7 @@ import Testing
         .cpu(size: 1000),
         .file(bytes: 65_536),
         .http(urls: ["http://127.0.0.1:8080/a?x=1&y=2"], timeout: 2),
+        .http(HTTPRequestSpec(urls: ["http://127.0.0.1:8080/"], timeout: 2, method: "PUT", headers: [.init(name: "Accept", value: "it's; q=1")])),
         .command(arguments: ["sh", "-c", "sleep 0.01; echo 'it''s' \"$HOME\" \\ done"]),
         .job(arguments: ["python3", "fetch.py", "--workers", "{workers}"], items: 15),
         .job(arguments: ["sh", "-c", "echo items=3 'a b' >&2", "{workers}"], items: nil),

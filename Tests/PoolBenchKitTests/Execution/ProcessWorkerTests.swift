@@ -61,6 +61,22 @@ extension ExecutionTests {
             #expect(workload.runs == [1, 1, 1])
         }
 
+        /// A worker's arguments are in `ps` for every user of the machine; an
+        /// http workload's configuration holds its credentials.
+        @Test func aSpawnedWorkerFindsItsConfigurationInItsEnvironmentNotItsArguments() throws {
+            let configuration = ProcessWorker.Configuration(
+                spec: .http(HTTPRequestSpec(urls: ["http://u:pw@h/"], headers: [.init(name: "X-Api-Key", value: "k")]))
+            )
+            let script = #"printf '%s|%s\n' "$#" "$POOLBENCH_WORKER_CONFIGURATION""#
+            let worker = try SpawnedWorkerLauncher(command: ["/bin/sh", "-c", script, "sh"]).launch(configuration)
+            var replies = LineBuffer()
+            let read = replies.readLine(from: worker.channel)
+            let line = try #require(read)
+            close(worker.channel)
+            #expect(worker.reap(grace: 5) == "exited with status 0")
+            #expect(line == "0|" + ProcessWorker.arguments(for: configuration)[0])
+        }
+
         @Test func aRequestThatIsNotATaskNumberStopsTheWorker() {
             var ends: [Int32] = [-1, -1]
             #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)

@@ -45,7 +45,7 @@ import Testing
             let location = PostgreSQLLocation(url)
             #expect(location?.description == shown, "\(url)")
             #expect(location?.misreadUserInfo == misread, "\(url)")
-            #expect(PostgreSQLLocation.redactingArgument("--db=" + url) == "--db=" + shown)
+            #expect(Redaction.text("--db=" + url) == "--db=" + shown)
         }
     }
 

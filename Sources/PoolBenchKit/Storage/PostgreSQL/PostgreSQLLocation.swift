@@ -19,17 +19,6 @@ struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     /// a `password=` query parameter is dropped too. Safe to print and store.
     var description: String { Self.redacting(url) }
 
-    /// A command-line argument with any PostgreSQL URL in it (`URL`, or
-    /// `--db=URL`) shown without its password: what a sweep stores as the
-    /// command that ran it.
-    static func redactingArgument(_ argument: String) -> String {
-        let starts = ["postgresql://", "postgres://"].compactMap {
-            argument.range(of: $0, options: .caseInsensitive)?.lowerBound
-        }
-        guard let split = starts.min() else { return argument }
-        return String(argument[..<split]) + redacting(String(argument[split...]))
-    }
-
     /// `url` without its password. The user information is taken to end
     /// at the last "@" rather than at the first, as libpq reads it: a URL
     /// whose password holds an unencoded "@" or "/" is refused before it

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Everything an `http` task sends: the URLs (round robin), the method,
+/// headers and body, how long a request may take, and which certificates it
+/// trusts. It holds credentials as given, since a worker process rebuilds
+/// the workload from it; what is stored and shown is `parameters`, redacted.
+public struct HTTPRequestSpec: Codable, Hashable, Sendable {
+    public var urls: [String]
+    public var timeout: Double
+    public var method: String
+    public var headers: [HTTPHeaderLine]
+    public var body: Data?
+    public var trust: HTTPTrust
+
+    /// With a body and no method, POST, as curl does with `--data`.
+    public init(
+        urls: [String], timeout: Double = 30, method: String? = nil, headers: [HTTPHeaderLine] = [], body: Data? = nil,
+        trust: HTTPTrust = .system
+    ) {
+        self.urls = urls
+        self.timeout = timeout
+        self.method = method ?? (body == nil ? "GET" : "POST")
+        self.headers = headers
+        self.body = body
+        self.trust = trust
+    }
+
+    /// The parameters the history keeps, without credentials. A GET without
+    /// headers or body reads as it always has (`url=… timeout=30s`), so its
+    /// series continue. A header is kept shell-quoted, its value `***` when
+    /// it is a credential; a body only as its size, since it may hold one
+    /// too. Trust settings are not kept: they do not change what is measured.
+    var parameters: [(name: String, value: String)] {
+        let shown = urls.map(Redaction.text)
+        var parameters = shown.count == 1 ? [("url", shown[0])] : [("urls", String(shown.count)), ("first", shown[0])]
+        parameters.append(("timeout", Units.formatDuration(timeout)))
+        if method != "GET" { parameters.append(("method", method)) }
+        for header in headers {
+            let line = Redaction.text(Redaction.header(name: header.name, value: header.value))
+            parameters.append(("header", CommandLineSplitter.shellQuoted([line])))
+        }
+        if let body { parameters.append(("data", Units.formatBytes(body.count))) }
+        return parameters
+    }
+
+    /// The spec `parameters` describe, when they describe all of it: one
+    /// URL and no body. A credential reads back as `***`, so a command built
+    /// from it shows where the secret goes without holding it.
+    init?(parameterText text: String) {
+        guard text.hasPrefix("url="), let timeoutPair = text.range(of: " timeout=") else { return nil }
+        let url = String(text[text.index(text.startIndex, offsetBy: 4)..<timeoutPair.lowerBound])
+        let rest = text[timeoutPair.upperBound...]
+        let timeoutEnd = rest.firstIndex(of: " ") ?? rest.endIndex
+        guard let timeout = Units.parseDuration(String(rest[..<timeoutEnd])),
+              let pairs = try? CommandLineSplitter.split(String(rest[timeoutEnd...]))
+        else { return nil }
+        var method: String?
+        var headers: [HTTPHeaderLine] = []
+        for pair in pairs {
+            if pair.hasPrefix("method=") {
+                method = String(pair.dropFirst(7))
+            } else if pair.hasPrefix("header="), let header = HTTPHeaderLine(line: String(pair.dropFirst(7))) {
+                headers.append(header)
+            } else {
+                return nil
+            }
+        }
+        self.init(urls: [url], timeout: timeout, method: method, headers: headers)
+    }
+
+    /// `--url`, `--method`, `--header` and `--timeout` as a person types them.
+    var arguments: [String] {
+        urls.flatMap { ["--url", $0] } + (method == (body == nil ? "GET" : "POST") ? [] : ["--method", method])
+            + headers.flatMap { ["--header", "\($0.name): \($0.value)"] } + ["--timeout", Units.formatDuration(timeout)]
+    }
+}
+
+extension WorkloadSpec {
+    /// What a person must know before this workload runs: that `--insecure`
+    /// turns certificate checks off. Printed once per sweep.
+    public var warning: String? {
+        guard case let .http(request) = self, request.trust == .insecure else { return nil }
+        return "Warning: --insecure: the server's certificate is not verified, so anyone on the path can read or alter these requests."
+    }
+}
+
+/// One request header, `Name: value`.
+public struct HTTPHeaderLine: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    /// `Name: value` split at the first colon, both sides trimmed; nil when
+    /// the name is empty or not an HTTP token (letters, digits and
+    /// ``!#$%&'*+-.^_`|~``), or the value holds a line break.
+    public init?(line: String) {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "!#$%&'*+-.^_`|~".contains($0)) }),
+              !value.contains(where: { $0.isNewline || ($0.isASCII && $0.asciiValue! < 0x20 && $0 != "\t") })
+        else { return nil }
+        self.init(name: name, value: value)
+    }
+}
+
+/// Which server certificates an https request accepts.
+public enum HTTPTrust: Codable, Hashable, Sendable {
+    /// The system's certificate authorities, or those `SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR` name, as curl and Python read them.
+    case system
+    /// Only the certificate authorities in this PEM file (`--cacert`).
+    case certificateFile(String)
+    /// Any certificate, unverified (`--insecure`).
+    case insecure
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// A loopback HTTP (or, given a certificate, HTTPS) server in python3 that
+/// answers every request `200 ok` and writes down what it received, so a
+/// test can check that credentials, headers and bodies really arrived.
+struct EchoServer {
+    /// One request as the server read it.
+    struct Request: Decodable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: String
+
+        /// A header's value, whatever the case of its name.
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    static let script = #"""
+        import http.server, json, ssl, sys, threading
+        lock = threading.Lock()
+        log = open(sys.argv[1], "a")
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                record = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
+                          "body": body.decode("utf-8", "replace")}
+                with lock:
+                    log.write(json.dumps(record) + "\n")
+                    log.flush()
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = answer
+            def log_message(self, *arguments):
+                pass
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        if len(sys.argv) > 3:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[2], sys.argv[3])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+        """#
+
+    let process: Process
+    let port: Int
+    let log: URL
+    let scheme: String
+
+    /// Starts the server in `directory`; with `certificate` and `key` (PEM
+    /// files) it speaks TLS.
+    init(in directory: URL, certificate: String? = nil, key: String? = nil) throws {
+        log = directory.appending(path: "echo-\(UUID().uuidString).jsonl")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.script, log.path] + [certificate, key].compactMap { $0 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = output.fileHandleForReading.availableData
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        self.port = port
+        scheme = certificate == nil ? "http" : "https"
+    }
+
+    /// `http://127.0.0.1:PORT/path`, with `userInfo@` before the host when given.
+    func url(_ path: String = "", userInfo: String? = nil) -> String {
+        "\(scheme)://\(userInfo.map { $0 + "@" } ?? "")127.0.0.1:\(port)/\(path)"
+    }
+
+    /// Every request received so far.
+    func requests() throws -> [Request] {
+        try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(Request.self, from: Data($0.utf8))
+        }
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// A certificate authority and a certificate it signed for 127.0.0.1, made
+/// with `openssl` for one test.
+struct TestCertificates {
+    let authority: String
+    let certificate: String
+    let key: String
+
+    init(in directory: URL) throws {
+        func path(_ name: String) -> String { directory.appending(path: name).path }
+        authority = path("ca.pem")
+        certificate = path("server.pem")
+        key = path("server.key")
+        let script = """
+            set -e
+            cd '\(directory.path)'
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+                -days 2 -subj '/CN=poolbench test CA' 2>/dev/null
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+                -subj '/CN=127.0.0.1' 2>/dev/null
+            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > server.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+                -extfile server.ext 2>/dev/null
+            """
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", script]
+        try shell.run()
+        shell.waitUntilExit()
+        try #require(shell.terminationStatus == 0, "openssl could not make the test certificates")
+    }
+}
