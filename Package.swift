@@ -65,6 +65,6 @@ let package = Package(
             exclude: ["python_pool.py", "python_http.py"]
         ),
         .testTarget(name: "PoolBenchKitTests", dependencies: ["PoolBenchKit", "SwiftCSV"]),
-        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"]),
+        .testTarget(name: "PoolBenchCLITests", dependencies: ["poolbench", "SwiftCSV"], exclude: ["Fixtures"]),
     ]
 )

@@ -152,4 +152,22 @@ import Testing
         #expect(result.stderr == "Error: cannot read scan.json: it is a named pipe (FIFO), not a file; save what it carries to a file and import that. Pass a file written by `poolbench export`, a poolbench history database, or a `hyperfine --export-json` scan.\n")
         #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
     }
+
+    @Test func aPasswordInTheScansCommandIsNeverStored() throws {
+        defer { cli.remove() }
+        let scan = #"""
+            {"results": [
+              {"command": "curl -s http://me:SECRET42@127.0.0.1:9/ -n 1", "times": [1.0], "parameters": {"n": "1"}},
+              {"command": "curl -s http://me:SECRET42@127.0.0.1:9/ -n 2", "times": [0.5], "parameters": {"n": "2"}}
+            ]}
+            """#
+        try Data(scan.utf8).write(to: URL(fileURLWithPath: cli.path("scan.json")))
+        let imported = try cli.run(["import", "scan.json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let export = try cli.run(["export", "--format", "json"])
+        #expect(export.stdout.contains("http://me:***@127.0.0.1:9/"))
+        #expect(!export.stdout.contains("SECRET42"))
+        let database = try Data(contentsOf: URL(fileURLWithPath: cli.path("poolbench.sqlite")))
+        #expect(database.range(of: Data("SECRET42".utf8)) == nil)
+    }
 }

@@ -158,7 +158,7 @@ struct HyperfineScan {
                 }
             }
         }
-        let commandLine = Self.commandLine(parameter: parameter, results: file.results, templates: templates)
+        let commandLine = Redaction.text(Self.commandLine(parameter: parameter, results: file.results, templates: templates))
         self.rows = rows.map { row in
             var row = row
             row.values[ExportColumn.commandLine.index] = .text(commandLine)
