@@ -14,6 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
             --capacity requests are in service at once, the rest wait in arrival order.
             /status/NNN answers status NNN instead, to try error handling.
 
+            A waiting request whose client closes its connection (e.g. an http sweep's
+            --timeout) is dropped, so it delays nobody after it; one already in service
+            keeps its slot until its latency ends, as a real server's work would.
+
             --latency-cv X makes the server noisy: each response is held for a lognormal
             draw with mean --latency and coefficient of variation X (standard deviation ÷
             mean); --seed makes the draws reproducible.
