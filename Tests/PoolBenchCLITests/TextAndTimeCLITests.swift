@@ -26,4 +26,28 @@ import Testing
         #expect(labels.contains(long))
         #expect(try cli.run(["export"]).stdout.contains(long))
     }
+
+    /// `café` typed with é (U+00E9) finds a sweep labelled with e and a
+    /// combining accent, in every command that takes the filters.
+    @Test func aLabelAndTestbedInAnotherUnicodeFormMatch() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let (decomposed, composed) = ("cafe\u{301}", "caf\u{E9}")
+        try #require(try cli.run(Self.quick + ["--label", decomposed, "--testbed", "lab-" + decomposed]).status == 0)
+        try #require(try cli.run(Self.quick + ["--label", "other"]).status == 0)
+        let history = try cli.run(["history", "--label", composed, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any]
+        let labels = (object?["sweeps"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+        #expect(labels.map { Array($0.unicodeScalars) } == [Array(decomposed.unicodeScalars)], "matched, and shown as stored")
+        for filters in [["--label", composed], ["--testbed", "lab-" + composed]] {
+            let best = try cli.run(["best", "--format", "json"] + filters)
+            #expect(best.status == 0, "\(filters): \(best.stderr)")
+            let export = try cli.run(["export"] + filters)
+            #expect(export.stdout.split(whereSeparator: \.isNewline).count == 3, "a header and two runs, \(filters)")
+        }
+        let compare = try cli.run(["compare", composed, "other"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let help = try cli.run(["history", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--label <label> Only sweeps recorded with this label (in any Unicode form"), "\(help)")
+    }
 }
