@@ -50,4 +50,21 @@ import Testing
         let help = try cli.run(["history", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.contains("--label <label> Only sweeps recorded with this label (in any Unicode form"), "\(help)")
     }
+
+    @Test(arguments: [
+        (["serve", "--latency", "-1s"], "--latency '-1s' is negative; give a duration of 0 or more, like 20ms or 1.5s."),
+        (["serve", "--latency=-1s"], "--latency '-1s' is negative; give a duration of 0 or more, like 20ms or 1.5s."),
+        (["serve", "--latency", "soon"], "--latency 'soon' is not a duration; use a number with a unit, like 20ms or 1.5s."),
+        (["run", "http", "--url", "http://127.0.0.1:1/", "--timeout", "-1s"], "--timeout '-1s' is negative"),
+        (["run", "sleep", "--repeat", "auto", "--time-budget", "-2m"], "--time-budget '-2m' is negative"),
+        (["run", "sleep", "--repeat", "auto", "--time-budget=-2m"], "--time-budget '-2m' is negative"),
+    ])
+    func aNegativeDurationIsToldSoWhicheverWayItIsWritten(arguments: [String], message: String) throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let result = try cli.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
 }
