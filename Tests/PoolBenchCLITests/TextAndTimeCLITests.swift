@@ -67,4 +67,22 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
+
+    /// 23:59:60 is a leap second, the last of its day; :60 of any other
+    /// minute is no time at all, and is refused like one.
+    @Test func aLeapSecondEndsItsDayAndSecondSixtyElsewhereIsRefused() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try #require(try cli.run(Self.quick).status == 0)
+        for flag in ["--since", "--until"] {
+            let leap = try cli.run(["history", flag, "2016-12-31T23:59:60"])
+            #expect(leap.status == 0, "\(flag): \(leap.stderr)")
+            let bad = try cli.run(["history", flag, "2026-11-21T12:59:60"])
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("\(flag) '2026-11-21T12:59:60' is not a time"), "\(bad.stderr)")
+        }
+        // The leap second ends its day: a run today is after it.
+        let after = try cli.run(["history", "--since", "2016-12-31T23:59:60", "--format", "json"])
+        #expect(after.stdout.contains("\"uuid\""))
+    }
 }
