@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import PoolBenchKit
 
@@ -56,5 +57,24 @@ import Testing
             #expect(Array(stored.label!.unicodeScalars) == Array(decomposed.label.unicodeScalars))
             #expect(Array(stored.testbed!.unicodeScalars) == Array(decomposed.testbed.unicodeScalars))
         }
+    }
+
+    /// SQLite's `nfc`: composed text as it is, decomposed text composed,
+    /// singletons such as the Kelvin sign mapped, other values untouched.
+    @Test func sqliteNormalisesTextToNFCAndLeavesOtherValuesAlone() throws {
+        let store = try SQLiteHistoryStore.inMemory()
+        let row = try store.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT nfc(?), nfc(?), nfc(?), nfc(?), nfc(NULL), nfc(42), nfc('')", arguments: [
+                "cafe\u{301}", "caf\u{E9}", "\u{212A}elvin", "東京 e\u{301}",
+            ])
+        }
+        let values = try #require(row)
+        #expect(Array((values[0] as String).unicodeScalars) == Array("caf\u{E9}".unicodeScalars))
+        #expect(Array((values[1] as String).unicodeScalars) == Array("caf\u{E9}".unicodeScalars))
+        #expect(values[2] as String == "Kelvin")
+        #expect(Array((values[3] as String).unicodeScalars) == Array("東京 \u{E9}".unicodeScalars))
+        #expect(values[4] as String? == nil)
+        #expect(values[5] as Int == 42)
+        #expect(values[6] as String == "")
     }
 }

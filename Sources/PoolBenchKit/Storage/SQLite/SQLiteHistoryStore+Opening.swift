@@ -33,7 +33,7 @@ extension SQLiteHistoryStore {
         // an existing history keeps its own.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA page_size = 16384")
-            db.add(function: SQLiteCanonicalText.function)
+            try SQLiteCanonicalText.register(on: db)
         }
         return configuration
     }
