@@ -351,6 +351,48 @@ PY
             test "$(wc -l < err)" -eq 1 && grep -q "^Warning: --insecure" err' "$pb" "${hq[@]}"
     kill "$plain_server" "$tls_server" 2>/dev/null
 fi
+# Serve's queue, long cells, Unicode forms, negative durations and leap
+# seconds: each in a history of its own, so no count above depends on them.
+if command -v curl >/dev/null; then
+    check "serve drops requests whose clients gave up: the next waits ~1 latency, not 11" bash -c '
+        "$0" serve --latency 1s --capacity 1 > serve.txt 2>/dev/null &
+        server=$!
+        trap "kill $server 2>/dev/null" EXIT
+        for _ in $(seq 100); do [[ -s serve.txt ]] && break; sleep 0.05; done
+        url=$(head -1 serve.txt)
+        clients=()
+        for _ in $(seq 10); do curl -s -m 0.2 -o /dev/null "$url" & clients+=($!); done
+        wait "${clients[@]}"
+        sleep 0.3
+        seconds=$(curl -s -o /dev/null -w "%{time_total}" "$url")
+        echo "the next client waited $seconds s"
+        awk -v s="$seconds" "BEGIN { exit !(s < 5) }"' "$pb"
+fi
+long=$(printf '0123456789%.0s' $(seq 12000))
+"$pb" run sleep --duration 1ms "${quick[@]}" --db misc.sqlite --label "$long" >/dev/null 2>&1
+"$pb" run sleep --duration 1ms "${quick[@]}" --db misc.sqlite --label short >/dev/null 2>&1
+check "a 120 KB label pads no row of history (every line under 1000 bytes)" bash -c '
+    test "$("$0" history --db misc.sqlite | LC_ALL=C awk "{ if (length > max) max = length } END { print max }")" -lt 1000' "$pb"
+check "history --format json and export keep the 120 KB label whole" bash -c '
+    "$0" history --db misc.sqlite --format json | grep -q "$1" && "$0" export --db misc.sqlite | grep -q "$1"' "$pb" "$long"
+nfd=$'cafe\xcc\x81' nfc=$'caf\xc3\xa9'
+"$pb" run sleep --duration 1ms "${quick[@]}" --db unicode.sqlite --label "$nfd" --testbed "lab-$nfd" >/dev/null 2>&1
+"$pb" run sleep --duration 1ms "${quick[@]}" --db unicode.sqlite --label other >/dev/null 2>&1
+for spec in "history --label:" "best --label:" "export --label:" "history --testbed:lab-" "best --testbed:lab-"; do
+    check "${spec%%:*} ${spec#*:}café (NFC) finds the sweep labelled in NFD" bash -c '
+        out=$("$0" $1 "$2$3" --db unicode.sqlite) && ! grep -q "No sweeps match" <<<"$out" && test "$(wc -l <<<"$out")" -ge 2' \
+        "$pb" "${spec%%:*}" "${spec#*:}" "$nfc"
+done
+check "compare café (NFC) other compares the sweep labelled in NFD" "$pb" compare --db unicode.sqlite "$nfc" other
+for arguments in "--latency -1s" "--latency=-1s"; do
+    check "serve $arguments says the latency is negative, exit 64" bash -c '
+        "$0" serve $1 2>err; test $? -eq 64 && grep -q "is negative" err && test "$(wc -l < err)" -eq 1' "$pb" "$arguments"
+done
+for flag in --since --until; do
+    check "history $flag …T23:59:60 (a leap second) is accepted" "$pb" history --db misc.sqlite $flag 2016-12-31T23:59:60
+    check "history $flag …T12:59:60 is refused as not a time" bash -c '
+        "$0" history --db misc.sqlite $1 2026-11-21T12:59:60 2>err; test $? -eq 64 && grep -q "is not a time" err' "$pb" "$flag"
+done
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -25,7 +25,8 @@ import Testing
         (["--repeat", "3", "--max-runs", "50"], "--max-runs and --time-budget bound --repeat auto; with --repeat 3 every point gets exactly that many runs."),
         (["--warmup", "-1"], "--warmup must be 0 or more; got -1."),
         (["--capacity", "-2"], "--capacity must be at least 1; got -2."),
-        (["--duration", "-5ms"], "--duration '-5ms' is not a duration"),
+        (["--duration", "-5ms"], "--duration '-5ms' is negative; give a duration of 0 or more, like 10ms or 1.5s."),
+        (["--duration=-5ms"], "--duration '-5ms' is negative"),
         (["--duration", "1e30s"], "--duration '1e30s' is longer than a day; use at most 24h."),
         (["--duration", "25h"], "--duration '25h' is longer than a day; use at most 24h."),
     ])

@@ -40,4 +40,20 @@ import Testing
     func nonsenseIsRejected(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
+
+    /// A leap second is the last second of a UTC day; read as that day's
+    /// last millisecond, it bounds a period within its own day either way.
+    @Test(arguments: ["2016-12-31T23:59:60", "2016-12-31T23:59:60Z", "2016-12-31 23:59:60.5", "2016-12-31T23:59:60.123Z"])
+    func aLeapSecondIsTheLastMillisecondOfItsDay(text: String) throws {
+        #expect(Timestamp.format(try #require(Timestamp.parse(text))) == "2016-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(try #require(Timestamp.parseEnd(text))) == "2016-12-31T23:59:59.999Z")
+    }
+
+    /// Second 60 exists only at the end of a day; anywhere else it was
+    /// read as the next minute's first second.
+    @Test(arguments: ["2026-11-21T12:59:60", "2026-11-21T23:58:60", "2026-11-21T22:59:60", "2026-11-21T00:00:60", "2016-12-31T23:59:61"])
+    func secondSixtyAnywhereButTheEndOfADayIsRejected(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+        #expect(Timestamp.parseEnd(text) == nil)
+    }
 }

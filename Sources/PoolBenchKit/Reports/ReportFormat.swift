@@ -26,21 +26,24 @@ public protocol ReportFormatter {
 
 /// Aligned columns for a terminal. Every piece of text goes through
 /// `VisibleText`, here and nowhere else, so no report can send a control
-/// character from a history or a child program to the terminal.
+/// character from a history or a child program to the terminal; and every
+/// cell is cut to `Table.widestCell` columns, so one long label cannot
+/// widen every row.
 public struct TextTableFormatter: ReportFormatter {
     public init() {}
 
     public func format(_ report: some Report) throws -> String {
-        report.tables.map { render($0.mapText(VisibleText.escaped)) }.joined(separator: "\n")
+        report.tables.map { render($0.mapText(VisibleText.escaped).cuttingCells(to: Table.widestCell)) }
+            .joined(separator: "\n")
     }
 
     func render(_ table: Table) -> String {
         let widths = table.columns.indices.map { index in
-            ([table.columns[index].title] + table.rows.map { $0[index] }).map(\.count).max() ?? 0
+            ([table.columns[index].title] + table.rows.map { $0[index] }).map { Table.displayWidth(of: $0) }.max() ?? 0
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                let padding = String(repeating: " ", count: max(0, widths[index] - Table.displayWidth(of: cell)))
                 return table.columns[index].alignment == .right ? padding + cell : cell + padding
             }
             .joined(separator: "  ")

@@ -143,7 +143,8 @@ extension TrendOutput {
             title: "Series over time: median per sweep, oldest → newest (each series' newest \(newestSweeps) sweeps at most)",
             columns: [
                 .init("workload"), .init("executor"), .init("workers", .right), .init("host"), .init("sweeps", .right),
-                .init("tasks/s", .right), .init("tasks/s trend"), .init("p99", .right), .init("p99 trend"), .init("status"),
+                .init("tasks/s", .right), .init("tasks/s trend", keepsWholeCells: true), .init("p99", .right),
+                .init("p99 trend", keepsWholeCells: true), .init("status"),
             ]
         )
         table.rows = series.map { series in
@@ -215,7 +216,7 @@ extension TrendOutput {
         guard !drifts.isEmpty else { return nil }
         var table = Table(title: "Recommended workers per sweep", columns: [
             .init("workload"), .init("executor"), .init("host"), .init("sweeps", .right), .init("newest", .right),
-            .init("band"), .init("recommended, oldest → newest"), .init("moved"),
+            .init("band"), .init("recommended, oldest → newest", keepsWholeCells: true), .init("moved", keepsWholeCells: true),
         ])
         table.rows = drifts.map { drift in
             let newest = drift.recommendations.last

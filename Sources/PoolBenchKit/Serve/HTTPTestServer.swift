@@ -106,6 +106,11 @@ public final class HTTPTestServer: Sendable {
 
     public var statistics: Statistics { gate.statistics }
 
+    /// Requests waiting for a slot now, and those withdrawn because their
+    /// connection closed while they waited: for tests to count.
+    var waitingRequests: Int { gate.waitingCount }
+    var withdrawnRequests: Int { gate.withdrawnCount }
+
     /// Stops listening, closes every connection and its threads.
     public func stop() {
         try? channel.close().wait()
@@ -136,7 +141,12 @@ public final class HTTPTestServer: Sendable {
 }
 
 /// Answers one connection's requests in order, each after its turn at the
-/// gate and the configured latency.
+/// gate and the configured latency. A request still waiting for its turn
+/// when the connection closes is withdrawn from the gate: its client gave
+/// up, and serving it would only delay the clients still waiting. One
+/// already in service keeps its slot until its latency ends, as a real
+/// server's work in progress would, so a client's timeout delays those
+/// after it by one latency at most.
 private final class RequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -145,6 +155,8 @@ private final class RequestHandler: ChannelInboundHandler {
     private let latency: LatencySource
     private let body: ByteBuffer
     private var head: HTTPRequestHead?
+    /// The request waiting at the gate, if one is.
+    private var waiting: ServiceGate.Ticket?
 
     init(gate: ServiceGate, latency: LatencySource, body: ByteBuffer) {
         self.gate = gate
@@ -166,7 +178,7 @@ private final class RequestHandler: ChannelInboundHandler {
             let eventLoop = context.eventLoop
             let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
             let latency = latency
-            gate.enter { [gate] in
+            waiting = gate.enter { [gate] in
                 // Drawn as the request enters service, so draws follow the order of service.
                 let hold = TimeAmount.nanoseconds(Int64((latency.next() * 1e9).rounded()))
                 eventLoop.execute {
@@ -178,6 +190,12 @@ private final class RequestHandler: ChannelInboundHandler {
                 }
             }
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let waiting { gate.cancel(waiting) }
+        waiting = nil
+        context.fireChannelInactive()
     }
 
     private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, keepAlive: Bool) {

@@ -3,6 +3,13 @@ import GRDB
 
 /// Which runs or sweeps a question is about. Every field narrows; nil means
 /// any. Shared by `history`, `best`, `trend` and `export`.
+///
+/// Label, host and testbed are text people type, and the same text can
+/// reach the history in more than one Unicode form: `café` typed on one
+/// machine as é (U+00E9), on another as e and a combining accent (U+0301).
+/// They match under canonical equivalence, as Swift's `==` compares
+/// strings: each store compares the normalised (NFC) forms, and keeps the
+/// text as it was given.
 public struct HistoryFilter: Sendable, Equatable {
     public var workload: String?
     public var executor: String?
@@ -61,9 +68,9 @@ public struct HistoryFilter: Sendable, Equatable {
     /// unless a caller names another column holding it), the ID.
     func sweepConditionList(startedAt: String = "sweep.startedAt", id: String = "sweep.id") -> [FilterCondition] {
         var conditions: [FilterCondition] = []
-        if let label { conditions.append(FilterCondition("sweep.label", "=", .text(label))) }
-        if let host { conditions.append(FilterCondition("host.name", "=", .text(host))) }
-        if let testbed { conditions.append(FilterCondition("sweep.testbed", "=", .text(testbed))) }
+        if let label { conditions.append(.canonicallyEquivalent("sweep.label", label)) }
+        if let host { conditions.append(.canonicallyEquivalent("host.name", host)) }
+        if let testbed { conditions.append(.canonicallyEquivalent("sweep.testbed", testbed)) }
         if let since { conditions.append(FilterCondition(startedAt, ">=", .text(Timestamp.format(since)))) }
         if let until { conditions.append(FilterCondition(startedAt, "<=", .text(Timestamp.format(until)))) }
         if let sweepID { conditions.append(FilterCondition(id, "=", .integer(sweepID))) }
@@ -91,6 +98,9 @@ public struct HistoryFilter: Sendable, Equatable {
     static func sqlite(_ conditions: [FilterCondition]) -> SQL {
         guard !conditions.isEmpty else { return "1" }
         return conditions.map { condition in
+            if condition.comparison == FilterCondition.canonicallyEquivalent {
+                return SQLiteCanonicalText.sql(condition)
+            }
             let value: any DatabaseValueConvertible = switch condition.value {
             case let .text(text): text
             case let .integer(number): number
@@ -118,7 +128,8 @@ struct FilterCondition: Equatable {
     }
 
     var expression: String
-    /// `=`, `>=` or `<=`.
+    /// `=`, `>=` or `<=`; or `canonicallyEquivalent`, which each store
+    /// writes in its own SQL.
     var comparison: String
     var value: Value
 
@@ -126,5 +137,20 @@ struct FilterCondition: Equatable {
         self.expression = expression
         self.comparison = comparison
         self.value = value
+    }
+
+    /// The comparison of text under Unicode canonical equivalence.
+    static let canonicallyEquivalent = "≡"
+
+    /// `expression`, a `table.column` of text, canonically equivalent to
+    /// `text`.
+    static func canonicallyEquivalent(_ expression: String, _ text: String) -> FilterCondition {
+        FilterCondition(expression, canonicallyEquivalent, .text(text))
+    }
+
+    /// The table and column of a `table.column` expression.
+    var tableAndColumn: (table: String, column: String) {
+        let parts = expression.split(separator: ".", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? (parts[0], parts[1]) : ("", expression)
     }
 }

@@ -19,6 +19,13 @@ public enum Timestamp {
     /// Reads the stored format, and the shorter forms people type:
     /// `2026-11-21`, `2026-11-21T23:29`, `2026-11-21 23:29:21`, with an
     /// optional `Z`; all are UTC. Nil when the text is none of these.
+    ///
+    /// A leap second, `23:59:60` (with or without a fraction), is the last
+    /// second of its day in UTC, and this clock (like POSIX time) has no
+    /// room for it: it is read as that day's last stored millisecond,
+    /// `23:59:59.999`, so it stays within its day whether it starts or ends
+    /// a period. Second 60 of any other minute is refused like any other
+    /// time that does not exist.
     public static func parse(_ text: String) -> Date? {
         parsePeriod(text)?.start
     }
@@ -63,7 +70,9 @@ public enum Timestamp {
             else { return nil }
             (hour, minute, index, length) = (h, m, 16, 60)
             if scanner.count > 16 {
-                guard separator(16, ":"), let s = digits(17, 2), s < 61 else { return nil }
+                guard separator(16, ":"), let s = digits(17, 2), s < 60 || (s == 60 && h == 23 && m == 59) else {
+                    return nil
+                }
                 (second, index, length) = (s, 19, 1)
                 if scanner.count > 19 {
                     guard separator(19, "."), scanner.count > 20 else { return nil }
@@ -75,6 +84,7 @@ public enum Timestamp {
             }
         }
         guard index == scanner.count else { return nil }
+        if second == 60 { (second, millis, length) = (59, 999, 0) }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month - 1)

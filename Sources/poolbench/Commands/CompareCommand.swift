@@ -7,7 +7,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare two sweeps or labels, statistically, at every executor × worker count both measured.",
         discussion: """
             A and B are sweep ids or labels: a number that is the id of a sweep means that
-            sweep; anything else means every sweep with that label.
+            sweep; anything else means every sweep with that label, in any Unicode form.
 
             Examples:
               poolbench compare 3 4

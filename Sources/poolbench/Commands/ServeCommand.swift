@@ -14,6 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
             --capacity requests are in service at once, the rest wait in arrival order.
             /status/NNN answers status NNN instead, to try error handling.
 
+            A waiting request whose client closes its connection (e.g. an http sweep's
+            --timeout) is dropped, so it delays nobody after it; one already in service
+            keeps its slot until its latency ends, as a real server's work would.
+
             --latency-cv X makes the server noisy: each response is held for a lognormal
             draw with mean --latency and coefficient of variation X (standard deviation ÷
             mean); --seed makes the draws reproducible.
@@ -25,7 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("How long each response is held once in service (0, 20ms, 1.5s).", valueName: "duration"))
+    /// Unconditional, so `-1s` is told it is negative rather than taken for a flag.
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("How long each response is held once in service (0, 20ms, 1.5s).", valueName: "duration")
+    )
     var latency = "0s"
 
     @Option(help: ArgumentHelp("At most this many requests in service at once; the rest queue (default: unlimited).", valueName: "k"))
@@ -55,9 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private var configuration: HTTPTestServer.Configuration {
         get throws(ValidationError) {
-            guard let seconds = latency == "0" ? 0 : Units.parseDuration(latency), seconds >= 0 else {
-                throw ValidationError("--latency '\(latency)' is not a duration; use a number with a unit, like 20ms or 1.5s.")
-            }
+            let seconds = latency == "0" ? 0 : try Parsers.seconds(latency, flag: "--latency", examples: "20ms or 1.5s")
             if let capacity, capacity < 1 {
                 throw ValidationError("--capacity must be at least 1; got \(capacity). Leave it out for no limit.")
             }

@@ -10,13 +10,13 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "Only runs of this executor (\(Self.executorNames)).")
     var executor: String?
 
-    @Option(help: "Only sweeps recorded with this label.")
+    @Option(help: "Only sweeps recorded with this label (in any Unicode form: é typed as one character or as e and an accent matches both).")
     var label: String?
 
-    @Option(help: "Only sweeps recorded on this host name.")
+    @Option(help: "Only sweeps recorded on this host name (in any Unicode form, as --label).")
     var host: String?
 
-    @Option(help: "Only sweeps recorded with this testbed (run --testbed).")
+    @Option(help: "Only sweeps recorded with this testbed (run --testbed; in any Unicode form, as --label).")
     var testbed: String?
 
     @Option(help: ArgumentHelp("Only runs at or after this UTC time (2026-11-21 or 2026-11-21T08:00).", valueName: "time"))

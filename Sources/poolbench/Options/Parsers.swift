@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PoolBenchKit
 
 /// Parsers for option values whose failures ArgumentParser would otherwise
@@ -27,11 +28,20 @@ enum Parsers {
 
     /// A duration with a unit (`90s`, `2m`), in seconds.
     static func duration(flag: String) -> @Sendable (String) throws -> Double {
-        { text in
-            guard let seconds = Units.parseDuration(text) else {
-                throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 90s or 2m.")
-            }
-            return seconds
+        { text in try seconds(text, flag: flag, examples: "90s or 2m") }
+    }
+
+    /// The seconds in `text`, a duration with a unit. A negative duration
+    /// is told apart from text that is no duration at all, so `-1s` is not
+    /// answered with "use a number with a unit". (Options taking one use
+    /// `parsing: .unconditional`, or ArgumentParser would take `-1s` for
+    /// a flag and report a missing value.)
+    static func seconds(_ text: String, flag: String, examples: String) throws(ValidationError) -> Double {
+        if let seconds = Units.parseDuration(text) { return seconds }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("-"), Units.parseDuration(String(trimmed.dropFirst())) != nil {
+            throw ValidationError("\(flag) '\(text)' is negative; give a duration of 0 or more, like \(examples).")
         }
+        throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like \(examples).")
     }
 }

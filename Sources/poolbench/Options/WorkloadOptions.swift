@@ -272,9 +272,7 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     private static func duration(_ text: String, flag: String) throws(ValidationError) -> Double {
-        guard let seconds = Units.parseDuration(text) else {
-            throw ValidationError("\(flag) '\(text)' is not a duration; use a number with a unit, like 10ms or 1.5s.")
-        }
+        let seconds = try Parsers.seconds(text, flag: flag, examples: "10ms or 1.5s")
         guard seconds <= Units.longestDuration else {
             throw ValidationError("\(flag) '\(text)' is longer than a day; use at most 24h.")
         }

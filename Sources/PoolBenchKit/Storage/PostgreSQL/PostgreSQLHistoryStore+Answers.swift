@@ -83,7 +83,7 @@ extension PostgreSQLHistoryStore {
                 let byID = try stamps("sweep.id = $1", String(id))
                 if !byID.isEmpty { return byID }
             }
-            return try stamps("sweep.label = $1", text)
+            return try stamps(HistoryFilter.postgreSQL(.canonicallyEquivalent("sweep.label", text), value: "$1"), text)
         }
     }
 

@@ -468,7 +468,21 @@ extension HistoryFilter {
     /// are none.
     static func postgreSQL(_ conditions: [FilterCondition], _ parameters: inout PostgreSQLParameters) -> String {
         guard !conditions.isEmpty else { return "TRUE" }
-        return conditions.map { "\($0.expression) \($0.comparison) \(parameters.bind($0.value.text))" }
-            .joined(separator: " AND ")
+        return conditions.map { postgreSQL($0, value: parameters.bind($0.value.text)) }.joined(separator: " AND ")
+    }
+
+    /// `condition` with `value`, an SQL expression of its value (a bound
+    /// parameter or a setting read).
+    ///
+    /// Text compared under canonical equivalence compares NFC forms. As in
+    /// SQLite it is written as membership in the stored spellings of that
+    /// form, so the column's index still finds the rows.
+    static func postgreSQL(_ condition: FilterCondition, value: String) -> String {
+        guard condition.comparison == FilterCondition.canonicallyEquivalent else {
+            return "\(condition.expression) \(condition.comparison) \(value)"
+        }
+        let (table, column) = condition.tableAndColumn
+        return "\(condition.expression) IN (SELECT DISTINCT \(column) FROM \(table) "
+            + "WHERE normalize(\(column), NFC) = normalize(\(value)::text, NFC))"
     }
 }

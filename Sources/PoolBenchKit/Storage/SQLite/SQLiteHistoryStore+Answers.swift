@@ -42,7 +42,7 @@ extension SQLiteHistoryStore {
                 let byID = try stamps(db, where: "sweep.id = \(id)")
                 if !byID.isEmpty { return byID }
             }
-            return try stamps(db, where: "sweep.label = \(text)")
+            return try stamps(db, where: SQLiteCanonicalText.sql(.canonicallyEquivalent("sweep.label", text)))
         }
     }
 
@@ -144,10 +144,11 @@ extension SQLiteHistoryStore {
     /// on the workload only and read every row of it.
     private func seriesMachines(_ db: Database, _ filter: HistoryFilter) throws -> [(SeriesKey, [String])] {
         let columns: [SQL] = ["workload", "parameters", "executor", "machine"]
-        // A sweep with a testbed is kept by it, so `--testbed` names the machine.
-        let fixed: [String?] = [
-            filter.workload, nil, filter.executor, filter.testbed.map { SeriesRuns.machine(host: "", testbed: $0) },
-        ]
+        let fixed: [String?] = [filter.workload, nil, filter.executor, nil]
+        // A sweep with a testbed is kept by it, so `--testbed` names the
+        // machine: in any Unicode form, so it is chosen by Swift's `==`
+        // (canonical equivalence) rather than sought as bytes.
+        let testbedMachine = filter.testbed.map { SeriesRuns.machine(host: "", testbed: $0) }
         /// The least value of `columns[prefix.count]` after `after` (or
         /// equal to `exactly`) among the rows that start with `prefix`.
         func next(_ prefix: [String], after: String? = nil, exactly: String? = nil) throws -> String? {
@@ -177,7 +178,7 @@ extension SQLiteHistoryStore {
         }
         try walk([])
         var result: [(SeriesKey, [String])] = []
-        for row in found {
+        for row in found where testbedMachine.map({ row[3] == $0 }) ?? true {
             let key = SeriesKey(workload: row[0], parameters: row[1], executor: row[2])
             if let last = result.last, last.0 == key {
                 result[result.count - 1].1.append(row[3])

@@ -31,7 +31,10 @@ extension SQLiteHistoryStore {
         // its b-trees are a level shallower and a run inserted or read walks
         // fewer pages. SQLite takes the size only while the file is empty;
         // an existing history keeps its own.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA page_size = 16384")
+            try SQLiteCanonicalText.register(on: db)
+        }
         return configuration
     }
 
