@@ -165,7 +165,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("h.sqlite"))) == before)
     }
 
-    @Test func aSweepWhoseProcessWasKilledIsMarkedAbandonedByTheNextWriterAndALiveOneIsNot() async throws {
+    @Test func aSweepWhoseProcessWasKilledIsShownAbandonedOnReadAndMarkedByTheNextWriterAndALiveOneIsNot() async throws {
         defer { cli.remove() }
         let arguments = ["run", "sleep", "--duration", "600s", "--tasks", "1", "--workers", "1", "--repeat", "1", "--warmup", "0", "--db", "h.sqlite"]
         let killed = try cli.start(arguments)
@@ -177,7 +177,15 @@ import Testing
 
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
-        #expect(try sweepStatuses() == ["running", "running"], "reading marks nothing")
+        func stored() -> Data {
+            ["h.sqlite", "h.sqlite-wal"].reduce(into: Data()) { bytes, name in
+                bytes += (try? Data(contentsOf: URL(fileURLWithPath: cli.path(name)))) ?? Data()
+            }
+        }
+        let before = stored()
+        #expect(try sweepStatuses() == ["abandoned", "running"], "a reader shows the killed sweep abandoned")
+        #expect(try cli.run(["history", "--db", "h.sqlite"]).stdout.contains("abandoned"))
+        #expect(stored() == before, "reading writes nothing")
 
         let next = try cli.run(["run", "sleep", "--duration", "1ms", "--tasks", "1", "--workers", "1", "--repeat", "1", "--warmup", "0", "--db", "h.sqlite"])
         #expect(next.status == 0, "\(next.stderr)")

@@ -162,6 +162,20 @@ extension PostgreSQLHistoryStore {
     /// `host`, has died is marked `abandoned`.
     @discardableResult
     func markAbandonedSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
+        let dead = try deadSweeps(from: host)
+        guard !dead.isEmpty else { return [] }
+        return try withConnection { connection in
+            try dead.filter { id in
+                try connection.execute(
+                    "UPDATE sweep SET status = 'abandoned' WHERE id = $1 AND status = 'running'", [String(id)]
+                ).affected > 0
+            }
+        }
+    }
+
+    /// The `running` sweeps whose process, judged from `host`, has died,
+    /// read without writing (see SQLite's).
+    func deadSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
         let candidates = try withConnection { connection in
             let rows = try connection.execute("""
                 SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.processId, sweepProcess.processStartTime,
@@ -184,14 +198,7 @@ extension PostgreSQLHistoryStore {
             let startedAt = Timestamp.parse(candidate.startedAt) ?? .distantFuture
             return candidate.owner.liveness(hostName: candidate.host, startedAt: startedAt, from: host) == .dead
         }.map(\.id)
-        guard !dead.isEmpty else { return [] }
-        return try withConnection { connection in
-            try dead.filter { id in
-                try connection.execute(
-                    "UPDATE sweep SET status = 'abandoned' WHERE id = $1 AND status = 'running'", [String(id)]
-                ).affected > 0
-            }
-        }
+        return dead
     }
 
     /// One statement stores the run and notes that its sweep ran its series
@@ -273,19 +280,20 @@ extension PostgreSQLHistoryStore {
 
 extension PostgreSQLHistoryStore {
     public func sweep(id: Int64) throws -> SweepRecord? {
-        try withConnection { connection in
+        let sweep = try withConnection { connection -> SweepRecord? in
             let rows = try connection.execute(
                 "SELECT \(Self.sweepColumns) FROM sweep WHERE id = $1", [String(id)]
             )
             return rows.count == 0 ? nil : Self.sweepRecord(rows, 0, from: 0)
         }
+        return try sweep.map { try SweepOwner.showingAbandoned([$0]) { try deadSweeps() }[0] }
     }
 
     public func sweeps(matching filter: HistoryFilter, newest: Int?) throws -> [SweepListing] {
         var parameters = PostgreSQLParameters()
         let conditions = filter.postgreSQLSweepConditions(&parameters)
         let limit = newest.map { "LIMIT \(parameters.bind(String($0)))" } ?? ""
-        return try withConnection { connection in
+        let listings = try withConnection { connection -> [SweepListing] in
             // The sweeps to show are picked first, through the startedAt
             // index; only those few pay for adding up their runs.
             let rows = try connection.execute("""
@@ -326,6 +334,7 @@ extension PostgreSQLHistoryStore {
                 )
             }
         }
+        return try SweepOwner.showingAbandoned(listings) { try deadSweeps() }
     }
 
     public func sweepCount(matching filter: HistoryFilter) throws -> Int {
