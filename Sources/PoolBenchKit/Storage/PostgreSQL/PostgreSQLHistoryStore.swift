@@ -216,6 +216,7 @@ extension PostgreSQLHistoryStore {
             run.involuntaryContextSwitches.map { String($0) }, String(run.errorCount), run.firstError,
             run.bytesReceived.map { String($0) }, run.machineCpuSeconds.map(PostgreSQLText.real),
             run.otherCpuSeconds.map(PostgreSQLText.real), run.stealSeconds.map(PostgreSQLText.real),
+            run.failures, run.failedLatencyP50.map(PostgreSQLText.real),
         ]
         let id = try withConnection { connection -> Int64 in
             let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
@@ -268,7 +269,8 @@ extension PostgreSQLHistoryStore {
         "uuid", "sweepId", "workload", "parameters", "executor", "workers", "tasks", "repetition", "startedAt",
         "wallSeconds", "throughput", "latencyP50", "latencyP90", "latencyP99", "latencyMax", "cpuUserSeconds",
         "cpuSystemSeconds", "peakRssBytes", "voluntaryContextSwitches", "involuntaryContextSwitches", "errorCount",
-        "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds",
+        "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "failures",
+        "failedLatencyP50",
     ]
 
     /// `seriesSweep.machine` of a sweep joined with its host: what
@@ -396,7 +398,8 @@ extension PostgreSQLHistoryStore {
             voluntaryContextSwitches: rows.int64(row, 19), involuntaryContextSwitches: rows.int64(row, 20),
             errorCount: Int(rows.int64(row, 21) ?? 0), firstError: rows.text(row, 22),
             bytesReceived: rows.int64(row, 23), machineCpuSeconds: rows.double(row, 24),
-            otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26)
+            otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26), failures: rows.text(row, 27),
+            failedLatencyP50: rows.double(row, 28)
         )
     }
 }
