@@ -103,9 +103,6 @@ public enum Knee {
         answer.maxErrorRate = maxErrorRate
         answer.errorOnsetWorkers = onset
         answer.errorOnset = errors.summary(usable)
-        if let summary = answer.errorOnset, answer.method != .errorsAtEveryCount {
-            answer.reason += "; \(summary.sentence): past what the server accepts, so never recommended"
-        }
         // The counts left out still belong on the curve, drawn as failing.
         let rejected = Dictionary(grouping: usable.filter { !errors.accepts($0.workers) }, by: \.workers)
         for (workers, runs) in rejected {

@@ -49,6 +49,8 @@ struct HTMLReportTests {
         let rates = curve.all("text", class: "error-rate")
         #expect(rates.map { $0.attributes["data-workers"] } == (9...12).map(String.init))
         #expect(rates.first?.text == "✗20%")
+        #expect(rates.first?.attributes["data-error-rate"] == "0.2")
+        #expect(rates.last?.attributes["data-error-rate"] == "0.5")
         #expect(page.all("li").contains { $0.text.hasPrefix("Errors: From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests") })
     }
 

@@ -136,7 +136,7 @@ extension HTMLReport {
             guard let rate = point.errorRate else { continue }
             let px = chart.x.position(Double(point.workers))
             svg.element("text", [
-                "class": "error-rate", "data-workers": String(point.workers), "data-error-rate": SVGChart.number(rate),
+                "class": "error-rate", "data-workers": String(point.workers), "data-error-rate": String(format: "%.4g", rate),
                 "x": SVGChart.number(px), "y": SVGChart.number(SVGChart.top + 12), "text-anchor": "middle",
             ], text: "✗\(TuneReport.percent(rate))")
         }
@@ -268,7 +268,7 @@ extension HTMLReport {
                 switch kind {
                 case "run", "knee", "p50-point", "p99-point":
                     svg.empty("circle", ["class": kind, "style": style, "cx": "11", "cy": "6", "r": kind == "knee" ? "5" : "3"])
-                case "band", "drift-band":
+                case "band", "drift-band", "errors":
                     svg.element("rect", ["class": kind, "x": "2", "y": "1", "width": "18", "height": "10"], text: "")
                 case "peak":
                     svg.empty("path", ["class": kind, "d": "M11 0 l6 6 l-6 6 l-6 -6 z"])
