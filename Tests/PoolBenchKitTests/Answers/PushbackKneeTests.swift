@@ -76,12 +76,13 @@ extension AnalysisTests {
         /// 0.5, whose knee the same budgets do not settle either (see
         /// `NoisyKneeTests.tuneFloors`), and its plateau ends at K, so the
         /// level the knee is judged against pools two or three counts instead
-        /// of K. Every miss is a count below K (13 to 15 for K = 16, 9 for
-        /// K = 10), never one with errors. First 100 sweeps: run + best
-        /// K = 16 86.0% (previous rule 46.0%); tune K = 10 89.0% (0.0%, and
-        /// 1% past the limit), K = 16 92.0% (92.0%).
+        /// of K. Every miss is a count below K (7 to 9 for K = 10, 12 to 15
+        /// for K = 16), never one with errors. Measured over 500 sweeps
+        /// (first 100), previous rule beside: run + best K = 16 87.6% (86.0%),
+        /// was 49.8%; tune K = 10 85.2% (89.0%), was 0.0%; tune K = 16 89.6%
+        /// (92.0%), was 89.8%. The floors hold at both sizes.
         static let runFloors = ["503 load shedding K=16": 0.85]
-        static let tuneFloors = ["503 load shedding K=10": 0.88, "503 load shedding K=16": 0.91]
+        static let tuneFloors = ["503 load shedding K=10": 0.84, "503 load shedding K=16": 0.88]
 
         /// `run --repeat auto` against `server` over 1…2K: the first round of
         /// three runs per count, then the sampler's rounds within its budget;
