@@ -175,8 +175,8 @@ check "history shows a sweep killed with SIGKILL as abandoned, without writing" 
     sweep=$!
     for _ in $(seq 200); do "$0" history --db killed.sqlite 2>/dev/null | grep -q running && break; sleep 0.05; done
     kill -9 $sweep; wait $sweep 2>/dev/null
-    before=$(cat killed.sqlite* | md5sum)
-    "$0" history --db killed.sqlite | grep -q abandoned && test "$(cat killed.sqlite* | md5sum)" = "$before"' "$pb"
+    before=$(cat killed.sqlite killed.sqlite-wal | md5sum)
+    "$0" history --db killed.sqlite | grep -q abandoned && test "$(cat killed.sqlite killed.sqlite-wal | md5sum)" = "$before"' "$pb"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
