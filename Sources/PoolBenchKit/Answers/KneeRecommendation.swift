@@ -108,6 +108,14 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// The share of failed tasks accepted (`--max-error-rate`).
     public var maxErrorRate: Double = 0
 
+    /// The runs of the counts below the error onset: what any answer drawn
+    /// from these runs (the knee's, or one under a latency limit) may
+    /// recommend. All of them when no count has significant errors.
+    public func belowErrorOnset(_ samples: [Sample]) -> [Sample] {
+        guard let onset = errorOnsetWorkers else { return samples }
+        return samples.filter { $0.workers < onset }
+    }
+
     /// What the knee costs against the peak, e.g.
     /// "16 workers: 97% of peak throughput with 67% fewer workers than 48";
     /// `nil` without a recommendation.

@@ -85,7 +85,9 @@ public struct Tuner: Sendable {
         )
         return Result(
             outcome: outcome, runs: records, sampling: sampling, recommendation: recommendation(), limitProbes: limitProbes,
-            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples(), limit: $0, tolerance: search.tolerance) }
+            latencyLimited: latencyLimit.map {
+                LatencyLimit.answer(recommendation().belowErrorOnset(samples()), limit: $0, tolerance: search.tolerance)
+            }
         )
     }
 }

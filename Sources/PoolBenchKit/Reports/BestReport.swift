@@ -101,7 +101,9 @@ public struct BestReport: Report {
             level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation,
             busySweeps: BusyMachine.busySweeps(samples, cores: series.logicalCores),
             othersShare: BusyMachine.othersShare(samples, cores: series.logicalCores),
-            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) },
+            latencyLimited: latencyLimit.map {
+                LatencyLimit.answer(recommendation.belowErrorOnset(samples), limit: $0, tolerance: tolerance, seed: seed)
+            },
             mixedHardware: series.mixedHardwareWarning
         )
     }

@@ -127,6 +127,30 @@ extension AnalysisTests {
             #expect(points.first { $0["workers"] as? Int == 1 }?["errorRate"] as? Double == 0)
         }
 
+        @Test("The answer under --max-p99 never names a count past the error onset either")
+        func latencyLimitedAnswerStaysBelowTheOnset() throws {
+            // 8 workers ask for 90% of the API's rate: past them the
+            // succeeded tasks reach the rate itself, 11% more. The refused
+            // tasks are fast and kept apart, so every count's p99 is within the limit.
+            let samples = rateLimited(limit: 8, upTo: 16) { n in n > 8 ? min(12 * (n - 8), 55) : 0 }.map { sample in
+                var sample = sample
+                if sample.workers > 8 { sample.throughput *= 1.11 }
+                return sample
+            }
+            let series = SeriesRuns(
+                key: SeriesKey(workload: "http", parameters: "url=http://api/", executor: "pool"), host: "bench",
+                testbed: nil, logicalCores: 2,
+                sweeps: [SweepStamp(id: 1, startedAt: Date(timeIntervalSince1970: 0), label: nil, host: "bench", logicalCores: 2)],
+                samples: samples
+            )
+            let answer = try #require(BestReport(series: [series], newestSweeps: 10, latencyLimit: 0.05).answers.first)
+            let limited = try #require(answer.latencyLimited?.limitedWorkers)
+            #expect(limited <= 8)
+            // Judged on every count, the limit alone would answer past the onset.
+            let unfiltered = LatencyLimit.answer(samples, limit: 0.05, tolerance: 0.05, seed: 0).limitedWorkers
+            #expect(unfiltered.map { $0 > 8 } == true, "\(String(describing: unfiltered))")
+        }
+
         @Test("A task's error is counted by its kind")
         func failureKinds() {
             #expect(FailureKind(of: PoolBenchError.requestFailed(url: "u", reason: "status 429")) == .http(429))
