@@ -393,6 +393,55 @@ for flag in --since --until; do
     check "history $flag …T12:59:60 is refused as not a time" bash -c '
         "$0" history --db misc.sqlite $1 2026-11-21T12:59:60 2>err; test $? -eq 64 && grep -q "is not a time" err' "$pb" "$flag"
 done
+# Errors in the answer: failures counted by kind, the error onset in best,
+# and a killed sweep shown abandoned by a read-only command.
+check "a failing command's tasks are counted by exit status" bash -c '
+    "$0" run command --db errors.sqlite --tasks 4 --repeat 1 --warmup 0 --workers 1 -- sh -c "exit 3" >/dev/null 2>&1
+    "$0" export --db errors.sqlite --raw | tail -n 1 | grep -q "exit 3"' "$pb"
+if command -v python3 >/dev/null; then
+    cat > bucket.py <<'PY'
+import sys, time, threading
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+rate, hold = 45.0, 0.1  # 4.5 requests in flight: 4 workers are served, 5 are refused
+burst = rate * hold     # a bucket as deep as that, so no run is served from its burst alone
+lock = threading.Lock(); state = {"tokens": burst, "at": time.monotonic()}
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def do_GET(self):
+        with lock:
+            now = time.monotonic()
+            state["tokens"] = min(burst, state["tokens"] + (now - state["at"]) * rate); state["at"] = now
+            admitted = state["tokens"] >= 1
+            if admitted: state["tokens"] -= 1
+        if admitted: time.sleep(hold)
+        body = b"ok" if admitted else b"slow down"
+        self.send_response(200 if admitted else 429)
+        if not admitted: self.send_header("Retry-After", "1")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler); server.daemon_threads = True
+print(server.server_address[1], flush=True); server.serve_forever()
+PY
+    python3 bucket.py > bucket-port.txt &
+    bucket=$!
+    for _ in $(seq 50); do [[ -s bucket-port.txt ]] && break; sleep 0.05; done
+    check "best never recommends a count a rate-limited API refuses, and names the onset" bash -c '
+        "$0" run http --db bucket.sqlite --url "http://127.0.0.1:$(cat bucket-port.txt)/" --workers 1,2,3,4,6,8 --tasks 40 \
+            --repeat 3 --warmup 0 >/dev/null 2>&1
+        "$0" best --db bucket.sqlite > best.txt && grep -q "HTTP 429 Too Many Requests" best.txt &&
+        "$0" best --db bucket.sqlite --format json | python3 -c "
+import json, sys
+answer = json.load(sys.stdin)[\"answers\"][0]
+assert answer[\"errorOnsetWorkers\"] is not None and answer[\"recommendedWorkers\"] < answer[\"errorOnsetWorkers\"], answer"' "$pb"
+    kill "$bucket" 2>/dev/null
+fi
+check "history shows a sweep killed with SIGKILL as abandoned, without writing" bash -c '
+    "$0" run sleep --db killed.sqlite --duration 600s --tasks 1 --workers 1 --repeat 1 --warmup 0 >/dev/null 2>&1 &
+    sweep=$!
+    for _ in $(seq 200); do "$0" history --db killed.sqlite 2>/dev/null | grep -q running && break; sleep 0.05; done
+    kill -9 $sweep; wait $sweep 2>/dev/null
+    before=$(cat killed.sqlite killed.sqlite-wal | md5sum)
+    "$0" history --db killed.sqlite | grep -q abandoned && test "$(cat killed.sqlite killed.sqlite-wal | md5sum)" = "$before"' "$pb"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -39,7 +39,7 @@ import Testing
     /// A CSV export of `count` runs of one sweep, in the form export writes.
     func exportOf(runs count: Int) -> String {
         let sweep = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T09:00:00.000Z,"
-            + "nightly,poolbench run sleep,,,bench-1,Debian 12,6.1.0,AMD EPYC,2,25769803776,0.1.0,,,,,"
+            + "nightly,poolbench run sleep,,,bench-1,Debian 12,6.1.0,AMD EPYC,2,25769803776,0.1.0,,,,,,,"
         let rows = (0..<count).map { index in
             String(format: "%08x-1111-4111-8111-111111111111", index)
                 + ",2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,\(index),0.25,400.0,"
@@ -165,7 +165,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("h.sqlite"))) == before)
     }
 
-    @Test func aSweepWhoseProcessWasKilledIsMarkedAbandonedByTheNextWriterAndALiveOneIsNot() async throws {
+    @Test func aSweepWhoseProcessWasKilledIsShownAbandonedOnReadAndMarkedByTheNextWriterAndALiveOneIsNot() async throws {
         defer { cli.remove() }
         let arguments = ["run", "sleep", "--duration", "600s", "--tasks", "1", "--workers", "1", "--repeat", "1", "--warmup", "0", "--db", "h.sqlite"]
         let killed = try cli.start(arguments)
@@ -177,7 +177,15 @@ import Testing
 
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
-        #expect(try sweepStatuses() == ["running", "running"], "reading marks nothing")
+        func stored() -> Data {
+            ["h.sqlite", "h.sqlite-wal"].reduce(into: Data()) { bytes, name in
+                bytes += (try? Data(contentsOf: URL(fileURLWithPath: cli.path(name)))) ?? Data()
+            }
+        }
+        let before = stored()
+        #expect(try sweepStatuses() == ["abandoned", "running"], "a reader shows the killed sweep abandoned")
+        #expect(try cli.run(["history", "--db", "h.sqlite"]).stdout.contains("abandoned"))
+        #expect(stored() == before, "reading writes nothing")
 
         let next = try cli.run(["run", "sleep", "--duration", "1ms", "--tasks", "1", "--workers", "1", "--repeat", "1", "--warmup", "0", "--db", "h.sqlite"])
         #expect(next.status == 0, "\(next.stderr)")

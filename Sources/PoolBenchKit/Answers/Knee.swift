@@ -51,11 +51,88 @@ public enum Knee {
     ///   - tolerance: how far below the plateau the knee may be, as a fraction.
     ///   - confidence: the one-sided confidence of every verdict.
     ///   - cores: logical cores of the host, for the wait/compute prior.
+    ///   - maxErrorRate: the share of failed tasks a user accepts
+    ///     (`--max-error-rate`); counts significantly above it, or above the
+    ///     error-free counts, are past what the server accepts (`ErrorOnset`).
+    ///
+    /// 0. Errors first: the smallest count with significant errors is the
+    ///    onset, and it and every larger count are left out of steps 1–4,
+    ///    whatever their throughput. The knee is the knee of the counts
+    ///    below it, by the same settled rule, and the server's limit is the
+    ///    plateau's end, so no larger range is suggested. The answer keeps
+    ///    every count's error rate and says where errors start and what
+    ///    they were.
     public static func recommend(
         _ samples: [Sample], tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence,
-        seed: UInt64 = 0, resamples: Int = 1_000, cores: Int? = nil
+        seed: UInt64 = 0, resamples: Int = 1_000, cores: Int? = nil, maxErrorRate: Double = 0
     ) -> KneeRecommendation {
         let usable = samples.filter { $0.throughput.isFinite && $0.workers >= 1 }
+        let errors = ErrorOnset.decide(usable, maxErrorRate: maxErrorRate, confidence: confidence)
+        guard let onset = errors.onsetWorkers, !usable.allSatisfy(\.failedEntirely) else {
+            var answer = curve(usable, tolerance: tolerance, confidence: confidence, seed: seed, resamples: resamples, cores: cores)
+            answer.maxErrorRate = maxErrorRate
+            return withErrorRates(answer, errors, usable)
+        }
+        let accepted = usable.filter { errors.accepts($0.workers) }
+        let tested = Set(accepted.map(\.workers))
+        var answer: KneeRecommendation
+        if tested.count == 1, let only = tested.first {
+            answer = curve(accepted, tolerance: tolerance, confidence: confidence, seed: seed, resamples: resamples, cores: cores)
+            answer.method = .measured
+            answer.recommendedWorkers = only
+            answer.band = only...only
+            answer.kneeThroughput = answer.peakThroughput
+            answer.fractionOfPeak = 1
+            answer.fewerWorkersFraction = 0
+            answer.reason = "the only count below the errors"
+        } else if tested.isEmpty {
+            answer = curve([], tolerance: tolerance, confidence: confidence, seed: seed, resamples: resamples, cores: cores)
+            answer.method = .errorsAtEveryCount
+            answer.priors = SanityPriors()
+            answer.reason = "every tested count has significant errors, from the fewest workers tested (\(onset)): "
+                + "the server refuses even that; fix what the errors say, or accept some with --max-error-rate"
+        } else {
+            answer = curve(
+                accepted, tolerance: tolerance, confidence: confidence, seed: seed, resamples: resamples, cores: cores,
+                errorOnset: onset
+            )
+        }
+        answer.runs = usable.count
+        answer.plateauReached = answer.recommendedWorkers != nil
+        answer.nextRange = nil
+        answer.maxErrorRate = maxErrorRate
+        answer.errorOnsetWorkers = onset
+        answer.errorOnset = errors.summary(usable)
+        // The counts left out still belong on the curve, drawn as failing.
+        let rejected = Dictionary(grouping: usable.filter { !errors.accepts($0.workers) }, by: \.workers)
+        for (workers, runs) in rejected {
+            let throughput = runs.map(\.throughput)
+            answer.points.append(WorkerPoint(
+                workers: workers, runs: runs.count, medianThroughput: Descriptive.median(throughput) ?? .nan
+            ))
+        }
+        answer.points.sort { $0.workers < $1.workers }
+        return withErrorRates(answer, errors, usable)
+    }
+
+    /// Every point's error rate and whether it is significant.
+    private static func withErrorRates(_ answer: KneeRecommendation, _ errors: ErrorOnset, _ usable: [Sample]) -> KneeRecommendation {
+        var answer = answer
+        let byWorkers = Dictionary(uniqueKeysWithValues: errors.counts.map { ($0.workers, $0) })
+        for i in answer.points.indices {
+            guard let count = byWorkers[answer.points[i].workers] else { continue }
+            answer.points[i].errorRate = count.tally.rate
+            answer.points[i].significantErrors = !errors.accepts(count.workers)
+        }
+        return answer
+    }
+
+    /// Steps 1–4 on the counts the errors leave; `errorOnset`, when errors
+    /// ended the tested range, stands for the plateau's end.
+    private static func curve(
+        _ usable: [Sample], tolerance: Double, confidence: Double, seed: UInt64, resamples: Int, cores: Int?,
+        errorOnset: Int? = nil
+    ) -> KneeRecommendation {
         let byWorkers = Dictionary(grouping: usable, by: \.workers)
         let workers = byWorkers.keys.sorted()
         let groups = workers.map { byWorkers[$0, default: []].map(\.throughput) }
@@ -112,7 +189,7 @@ public enum Knee {
             answer.points[i].verdict = count.verdict
         }
         let last = workers.count - 1
-        answer.plateauReached = knee < last
+        answer.plateauReached = errorOnset != nil || knee < last
             && (peak < last
                 || scaledLittle(fromKnee: knee, workers: workers, medians: medians)
                 || choice.consistent.contains { peaksInside($0, largest: largest, tolerance: tolerance) })

@@ -10,6 +10,9 @@ public enum KneeMethod: String, Sendable, Hashable, Codable {
     case insufficientData
     /// Every run failed: nothing to recommend; `reason` gives the first error.
     case allRunsFailed
+    /// Every tested count, the fewest workers included, has significant
+    /// errors (`ErrorOnset`): nothing the server accepts to recommend.
+    case errorsAtEveryCount
 }
 
 /// One tested worker count as `best` saw it.
@@ -23,6 +26,10 @@ public struct WorkerPoint: Sendable, Hashable, Codable {
     /// Whether its throughput is within the tolerance of the plateau, at
     /// the recommendation's confidence (see `KneeDecision`).
     public var verdict: KneeDecision.Verdict?
+    /// failed ÷ tasks over its runs; nil when its runs recorded no tasks.
+    public var errorRate: Double?
+    /// At or past the error onset: never recommended.
+    public var significantErrors = false
 }
 
 /// The answer to "how many workers?" for one series.
@@ -38,7 +45,8 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// if needed to contain `recommendedWorkers`. Both ends are tested counts.
     public var band: ClosedRange<Int>?
     /// The tested worker count with the highest median throughput — always
-    /// measured, whichever method answered, so it agrees with the runs.
+    /// measured, whichever method answered, so it agrees with the runs —
+    /// among the counts below the error onset.
     public var peakWorkers: Int?
     /// The median throughput at `peakWorkers`, tasks/s.
     public var peakThroughput: Double?
@@ -91,6 +99,22 @@ public struct KneeRecommendation: Sendable, Hashable, Codable {
     /// Every tested worker count, ascending.
     public var points: [WorkerPoint]
     public var priors: SanityPriors
+    /// The smallest count whose error rate is significantly above the
+    /// error-free counts' and `maxErrorRate` (see `ErrorOnset`); it and every
+    /// larger count are never recommended. nil when no count has.
+    public var errorOnsetWorkers: Int?
+    /// The onset's error rate and what failed there.
+    public var errorOnset: ErrorOnsetSummary?
+    /// The share of failed tasks accepted (`--max-error-rate`).
+    public var maxErrorRate: Double = 0
+
+    /// The runs of the counts below the error onset: what any answer drawn
+    /// from these runs (the knee's, or one under a latency limit) may
+    /// recommend. All of them when no count has significant errors.
+    public func belowErrorOnset(_ samples: [Sample]) -> [Sample] {
+        guard let onset = errorOnsetWorkers else { return samples }
+        return samples.filter { $0.workers < onset }
+    }
 
     /// What the knee costs against the peak, e.g.
     /// "16 workers: 97% of peak throughput with 67% fewer workers than 48";

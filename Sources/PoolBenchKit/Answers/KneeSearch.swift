@@ -23,6 +23,14 @@
 ///    the knee moves away from its neighbour, until the knee is settled at
 ///    `confidence` or `budget` ends. Elsewhere the first `repeats` runs are
 ///    enough, which is where the savings come from.
+///
+/// Errors bound the search from above (`ErrorOnset`): a probe with
+/// significant errors is past what the server accepts, so doubling stops
+/// there, and the counts from the onset up are out of the decision. When the
+/// knee is then the largest count probed below the onset, the largest count
+/// the server accepts may lie between them, and the search bisects that gap
+/// too — on a token bucket past 10 workers, 1, 2, 4, 8, 16 (erroring), then
+/// 12 (erroring), 10, 11 (erroring) find 10.
 public struct KneeSearch: Sendable {
     public var maxWorkers: Int
     public var tolerance: Double
@@ -37,6 +45,8 @@ public struct KneeSearch: Sendable {
     /// workers (not a job whose work the program divides itself): it bounds
     /// which counts can reach the cut (`reachable`). nil: no bound.
     public var tasks: Int?
+    /// The share of failed tasks accepted (`--max-error-rate`).
+    public var maxErrorRate: Double
 
     /// Runs `tune --repeat auto` may take by default, so that a search stays
     /// under 40 runs: on a simulated 8-slot server with latency CV 0.5 and
@@ -47,8 +57,9 @@ public struct KneeSearch: Sendable {
     public init(
         maxWorkers: Int, tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence,
         repeats: Int = 2, settles: Bool = true, budget: SamplingBudget = SamplingBudget(maxRuns: defaultMaxRuns),
-        tasks: Int? = nil
+        tasks: Int? = nil, maxErrorRate: Double = 0
     ) {
+        self.maxErrorRate = maxErrorRate
         precondition(maxWorkers >= 1 && repeats >= 1 && tolerance >= 0 && budget.maxRuns >= 1 && (tasks ?? 1) >= 1)
         self.tasks = tasks
         self.maxWorkers = maxWorkers
@@ -71,6 +82,10 @@ public struct KneeSearch: Sendable {
         public var stop: SamplingOutcome.Stop
         /// Counts still undecided when it stopped.
         public var undecided: [Int]
+        /// Every count's tasks and failed tasks, over its runs.
+        public var errors: [Int: TaskTally] = [:]
+        /// The smallest count with significant errors; nil when none had.
+        public var errorOnset: Int?
         /// Runs measured in all.
         public var runs: Int { throughput.values.map(\.count).reduce(0, +) }
     }
@@ -81,35 +96,47 @@ public struct KneeSearch: Sendable {
     public func run(
         elapsed: () -> Double = { 0 }, measure: (Int) async throws -> Double
     ) async throws -> Outcome {
+        try await run(elapsed: elapsed, measureRun: { MeasuredRun(throughput: try await measure($0)) })
+    }
+
+    /// `run` with each run's tasks and failures, so errors bound the search.
+    public func run(
+        elapsed: () -> Double = { 0 }, measureRun: (Int) async throws -> MeasuredRun
+    ) async throws -> Outcome {
         var state = Outcome(throughput: [:], order: [], knee: 1, stop: .settled, undecided: [])
-        let sampler = SettlingSampler(tolerance: tolerance, confidence: confidence)
+        let sampler = SettlingSampler(tolerance: tolerance, confidence: confidence, maxErrorRate: maxErrorRate)
         var exhausted: SamplingOutcome.Stop? {
             if state.runs >= budget.maxRuns { return .runBudget }
             if let limit = budget.maxSeconds, elapsed() >= limit { return .timeBudget }
             return nil
         }
         func once(_ workers: Int) async throws {
-            state.throughput[workers, default: []].append(try await measure(workers))
+            let run = try await measureRun(workers)
+            state.throughput[workers, default: []].append(run.throughput)
+            if let tally = run.tally { state.errors[workers, default: TaskTally()] = state.errors[workers, default: TaskTally()] + tally }
         }
         func probe(_ workers: Int) async throws {
             state.order.append(workers)
             for _ in 0..<repeats where exhausted == nil || state.throughput[workers] == nil { try await once(workers) }
         }
         func median(_ workers: Int) -> Double { Descriptive.median(state.throughput[workers] ?? []) ?? 0 }
+        func onset() -> Int? { state.errors.isEmpty ? nil : sampler.errors(state.errors).onsetWorkers }
 
         try await probe(1)
         var current = 1
-        while current < maxWorkers, exhausted == nil {
+        while current < maxWorkers, exhausted == nil, onset() == nil {
             let next = min(2 * current, maxWorkers)
             try await probe(next)
             defer { current = next }
-            if median(next) <= 0 || median(next) < (1 + tolerance) * median(current) { break }
+            if onset() != nil || median(next) <= 0 || median(next) < (1 + tolerance) * median(current) { break }
         }
 
         while exhausted == nil {
-            let counts = state.throughput.keys.sorted()
-            let decision = sampler.decision(state.throughput)
-            let knee = decision?.knee ?? counts.last ?? 1
+            let limit = onset()
+            let counts = state.throughput.keys.sorted().filter { limit == nil || $0 < limit! }
+            guard let largest = counts.last else { break }
+            let decision = sampler.decision(state.throughput, errors: state.errors)
+            let knee = decision?.knee ?? largest
             if let probed = counts.last(where: { $0 < knee }) {
                 let below = max(probed, decision.map { reachable($0, below: knee) - 1 } ?? probed)
                 if knee - below > 1 {
@@ -117,14 +144,21 @@ public struct KneeSearch: Sendable {
                     continue
                 }
             }
-            let open = settles ? sampler.openCounts(state.throughput) : []
+            if let limit, knee == largest, limit - knee > 1 {
+                try await probe((knee + limit) / 2)
+                continue
+            }
+            let open = settles ? sampler.openCounts(state.throughput, errors: state.errors) : []
             guard !open.isEmpty else { break }
             for workers in open where exhausted == nil { try await once(workers) }
         }
-        let decision = sampler.decision(state.throughput)
-        state.knee = decision?.knee ?? state.throughput.keys.max() ?? 1
-        state.undecided = decision?.undecided ?? []
-        state.stop = decision?.settled == true ? .settled : (exhausted ?? .exact)
+        let decision = sampler.decision(state.throughput, errors: state.errors)
+        state.errorOnset = onset()
+        let accepted = state.throughput.keys.sorted().filter { state.errorOnset == nil || $0 < state.errorOnset! }
+        state.knee = decision?.knee ?? accepted.last ?? state.throughput.keys.min() ?? 1
+        let open = sampler.openCounts(state.throughput, errors: state.errors)
+        state.undecided = decision?.settled == true ? open : (decision?.undecided ?? [])
+        state.stop = decision?.settled == true && open.isEmpty ? .settled : (exhausted ?? .exact)
         return state
     }
 

@@ -27,6 +27,9 @@ public struct Sample: Sendable, Hashable {
     /// CPU-seconds the rest of the machine used during the run (all cores
     /// summed; see `MachineLoad`), nil when it was not measured.
     public var otherCpuSeconds: Double?
+    /// The failed tasks by kind; empty when none failed or the run was
+    /// recorded before kinds were kept.
+    public var failures: FailureCounts
 
     public init(
         sweepID: Int64,
@@ -40,7 +43,8 @@ public struct Sample: Sendable, Hashable {
         tasks: Int,
         errorCount: Int = 0,
         firstError: String? = nil,
-        otherCpuSeconds: Double? = nil
+        otherCpuSeconds: Double? = nil,
+        failures: FailureCounts = FailureCounts()
     ) {
         self.sweepID = sweepID
         self.sweepStartedAt = sweepStartedAt
@@ -54,6 +58,7 @@ public struct Sample: Sendable, Hashable {
         self.errorCount = errorCount
         self.firstError = firstError
         self.otherCpuSeconds = otherCpuSeconds
+        self.failures = failures
     }
 
     /// Whether nothing the run did succeeded: it has errors and either no
@@ -61,5 +66,12 @@ public struct Sample: Sendable, Hashable {
     /// recorded when throughput still counted failed tasks.
     public var failedEntirely: Bool {
         errorCount > 0 && (throughput <= 0 || errorCount >= tasks)
+    }
+
+    /// Tasks that did not succeed: every task of a run that failed
+    /// entirely (a job whose program failed counts one error for all its
+    /// items), else the errors, at most the tasks.
+    public var failedTasks: Int {
+        failedEntirely ? tasks : min(max(errorCount, 0), tasks)
     }
 }

@@ -36,8 +36,12 @@ public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
 /// completion, and per task its latency (seconds its body took) and error.
 public struct ExecutionResult: Sendable {
     public var wallSeconds: Double
-    /// Seconds each task's body took, indexed by task; failed tasks included.
+    /// Seconds each succeeded task's body took, in task order.
     public var latencies: [Double]
+    /// Seconds each failed task took, apart: a refusal's latency is not the job's.
+    public var failedLatencies: [Double] = []
+    /// The failed tasks by kind (see `FailureKind`).
+    public var failures = FailureCounts()
     public var errorCount: Int
     /// Tasks that did not succeed, for throughput: `errorCount` where each
     /// task fails on its own; every item of a job whose program failed.

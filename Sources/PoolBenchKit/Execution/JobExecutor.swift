@@ -18,16 +18,20 @@ struct JobExecutor: Executor {
         return try await BlockingCall.run {
             let start = MonotonicClock.now()
             var failure: String?
+            var failures = FailureCounts()
             do {
                 try job.run(workers: workers)
             } catch {
                 failure = String(describing: error)
+                failures.add(FailureKind(of: error))
             }
             let wall = MonotonicClock.seconds(since: start)
-            return ExecutionResult(
+            var result = ExecutionResult(
                 wallSeconds: wall, latencies: [], errorCount: failure == nil ? 0 : 1, firstError: failure,
                 failedTasks: failure == nil ? 0 : tasks
             )
+            result.failures = failures
+            return result
         }
     }
 }

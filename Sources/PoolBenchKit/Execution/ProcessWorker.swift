@@ -102,14 +102,16 @@ public enum ProcessWorker {
             let bytesBefore = workload.bytesReceived ?? 0
             let start = MonotonicClock.now()
             var failure: String?
+            var kind: FailureKind?
             do {
                 try workload.runBlocking(task: task)
             } catch {
                 failure = String(describing: error)
+                kind = FailureKind(of: error)
             }
             let reply = WorkerReply(
                 task: task, latency: MonotonicClock.seconds(since: start),
-                bytesReceived: (workload.bytesReceived ?? 0) - bytesBefore, failure: failure
+                bytesReceived: (workload.bytesReceived ?? 0) - bytesBefore, failure: failure, kind: kind
             )
             guard WorkerChannel.send(reply.line, to: output) else { return }
         }

@@ -132,7 +132,9 @@ private struct WorkerDispatcher {
             retire(index, because: "sent an unreadable reply '\(line)'", grace: 0)
             return
         }
-        ledger.record(task: reply.task, latency: reply.latency, bytesReceived: reply.bytesReceived, failure: reply.failure)
+        ledger.record(
+            task: reply.task, latency: reply.latency, bytesReceived: reply.bytesReceived, failure: reply.failure, kind: reply.kind
+        )
         workers[index].task = nil
         sendNextTask(to: index)
     }

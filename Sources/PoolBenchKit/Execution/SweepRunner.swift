@@ -68,14 +68,14 @@ public struct SweepRunner: Sendable {
         let sampling: SamplingOutcome
         do {
             sampling = try await sampler.sample(
-                firstRound: schedule, budget: budget, elapsed: elapsed, shuffle: { $0.shuffled(using: &generator) }
-            ) { entry in
+                firstRound: schedule, budget: budget, elapsed: elapsed, shuffle: { $0.shuffled(using: &generator) },
+                measureRun: { entry -> MeasuredRun? in
                 let record = try await runOnce(entry.point, workload: workload, plan: plan, sweepId: sweepID, repetition: entry.repetition)
                 guard let record else { return nil }
                 stored.append(record)
                 progress?.runFinished(done: stored.count, total: max(budget.maxRuns, stored.count), point: entry.point, elapsed: elapsed())
-                return record.throughput
-            }.outcome
+                return record.measuredRun
+            }).outcome
         } catch {
             _ = try? store.finishSweep(id: sweepID, status: .failed)
             throw error
@@ -122,6 +122,14 @@ public struct SweepRunner: Sendable {
     }
 }
 
+extension RunRecord {
+    /// The run as sampling sees it: its throughput, tasks and failed tasks.
+    public var measuredRun: MeasuredRun {
+        let failed = Sample(self, sweepStartedAt: startedAt).failedTasks
+        return MeasuredRun(throughput: throughput, tally: TaskTally(tasks: tasks, failed: failed))
+    }
+}
+
 /// What one execution measured, before it becomes a stored run.
 struct Measurement {
     var point: SweepPoint
@@ -136,7 +144,8 @@ struct Measurement {
 
     /// Throughput counts tasks that succeeded: a run against an unreachable
     /// URL fails every task fast, and tasks ÷ wall would make it the
-    /// fastest point of the sweep.
+    /// fastest point of the sweep. The latency percentiles are of succeeded
+    /// tasks too; the failed ones' median is kept apart.
     func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
         let latency = LatencySummary(result.latencies)
         let succeeded = max(tasks - result.failedTasks, 0)
@@ -151,7 +160,8 @@ struct Measurement {
             involuntaryContextSwitches: usage.involuntaryContextSwitches,
             errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init),
             machineCpuSeconds: machineLoad?.machineCpuSeconds, otherCpuSeconds: machineLoad?.otherCpuSeconds,
-            stealSeconds: machineLoad?.stealSeconds
+            stealSeconds: machineLoad?.stealSeconds, failures: result.failures.json,
+            failedLatencyP50: Descriptive.median(result.failedLatencies)
         )
     }
 }

@@ -2,24 +2,35 @@ import Synchronization
 
 /// Per-task bookkeeping shared by an execution's workers, cheap enough for
 /// empty tasks: a latency goes into preallocated storage at its task's index,
-/// so recording it takes no lock; a failure bumps an atomic, and only the
-/// first one takes a lock, to keep its message.
+/// so recording it takes no lock; a failure bumps an atomic, counts its
+/// kind under a lock, and the first one keeps its message.
+///
+/// A failed task's latency is kept apart from the succeeded tasks': a
+/// refusal (`429` in a millisecond) is not the job getting faster, and mixed
+/// into the percentiles it drew a rate-limited API's p50 falling from 21 ms
+/// to 0.6 ms past the limit.
 final class TaskLedger: @unchecked Sendable {
-    // @unchecked: each index of `latencies` is written by the one worker that
-    // claimed that task, and read only by `result` after every worker has
-    // finished (a thread join, a group's end or a continuation orders them).
+    // @unchecked: each index of `latencies` and `failed` is written by the
+    // one worker that claimed that task, and read only by `result` after
+    // every worker has finished (a thread join, a group's end or a
+    // continuation orders them).
     private let latencies: UnsafeMutableBufferPointer<Double>
+    private let failed: UnsafeMutableBufferPointer<Bool>
     private let errorCount = Atomic<Int>(0)
     private let firstError = Mutex<String?>(nil)
+    private let failures = Mutex(FailureCounts())
     private let workerBytesReceived = Atomic<Int>(0)
 
     init(tasks: Int) {
         latencies = .allocate(capacity: tasks)
         latencies.initialize(repeating: 0)
+        failed = .allocate(capacity: tasks)
+        failed.initialize(repeating: false)
     }
 
     deinit {
         latencies.deallocate()
+        failed.deallocate()
     }
 
     func runBlocking(_ workload: any Workload, task: Int) {
@@ -27,7 +38,7 @@ final class TaskLedger: @unchecked Sendable {
         do {
             try workload.runBlocking(task: task)
         } catch {
-            recordFailure(String(describing: error))
+            recordFailure(String(describing: error), kind: FailureKind(of: error), task: task)
         }
         latencies[task] = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
     }
@@ -37,33 +48,44 @@ final class TaskLedger: @unchecked Sendable {
         do {
             try await workload.run(task: task)
         } catch {
-            recordFailure(String(describing: error))
+            recordFailure(String(describing: error), kind: FailureKind(of: error), task: task)
         }
         latencies[task] = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
     }
 
     /// Records a task that ran elsewhere (in a worker process), with the
-    /// bytes it received there.
-    func record(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?) {
-        if let failure { recordFailure(failure) }
+    /// bytes it received there; a failure of unknown kind is `other`.
+    func record(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?, kind: FailureKind? = nil) {
+        if let failure { recordFailure(failure, kind: kind ?? .other, task: task) }
         latencies[task] = latency
         workerBytesReceived.wrappingAdd(bytesReceived, ordering: .relaxed)
     }
 
-    private func recordFailure(_ message: String) {
+    private func recordFailure(_ message: String, kind: FailureKind, task: Int) {
+        failed[task] = true
+        failures.withLock { $0.add(kind) }
         if errorCount.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
             firstError.withLock { $0 = message }
         }
     }
 
     func result(wallSeconds: Double) -> ExecutionResult {
-        ExecutionResult(
+        var succeeded: [Double] = []
+        var failedLatencies: [Double] = []
+        succeeded.reserveCapacity(latencies.count)
+        for task in latencies.indices {
+            if failed[task] { failedLatencies.append(latencies[task]) } else { succeeded.append(latencies[task]) }
+        }
+        var result = ExecutionResult(
             wallSeconds: wallSeconds,
-            latencies: Array(latencies),
+            latencies: succeeded,
             errorCount: errorCount.load(ordering: .relaxed),
             firstError: firstError.withLock { $0 },
             workerBytesReceived: workerBytesReceived.load(ordering: .relaxed)
         )
+        result.failedLatencies = failedLatencies
+        result.failures = failures.withLock { $0 }
+        return result
     }
 }
 

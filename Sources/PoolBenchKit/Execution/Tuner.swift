@@ -43,7 +43,7 @@ public struct Tuner: Sendable {
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
         var records: [RunRecord] = []
-        func probe(_ workers: Int) async throws -> Double {
+        func probe(_ workers: Int) async throws -> MeasuredRun {
             let point = SweepPoint(executor: executor, workers: workers)
             let repetition = records.filter { $0.workers == workers }.count
             if repetition == 0 {
@@ -55,18 +55,20 @@ public struct Tuner: Sendable {
                 point, workload: workload, plan: plan, sweepId: sweepID, repetition: repetition
             )
             records.append(record)
-            return record.throughput
+            return record.measuredRun
         }
         let samples = { records.map { Sample($0, sweepStartedAt: sweep.startedAt) } }
         func recommendation() -> KneeRecommendation {
-            let answer = Knee.recommend(samples(), tolerance: search.tolerance, confidence: search.confidence, cores: cores)
+            let answer = Knee.recommend(
+                samples(), tolerance: search.tolerance, confidence: search.confidence, cores: cores, maxErrorRate: search.maxErrorRate
+            )
             guard let cores else { return answer }
             return CPUBoundCap.apply(answer, samples: samples(), cores: cores)
         }
         let outcome: KneeSearch.Outcome
         var limitProbes: [Int] = []
         do {
-            outcome = try await search.run(elapsed: elapsed, measure: probe)
+            outcome = try await search.run(elapsed: elapsed, measureRun: probe)
             if let latencyLimit, let knee = recommendation().recommendedWorkers {
                 limitProbes = try await LatencyLimit.probeBelowKnee(
                     knee, limit: latencyLimit, repeats: max(plan.repeats, 2), runs: samples, measure: { _ = try await probe($0) }
@@ -83,7 +85,9 @@ public struct Tuner: Sendable {
         )
         return Result(
             outcome: outcome, runs: records, sampling: sampling, recommendation: recommendation(), limitProbes: limitProbes,
-            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples(), limit: $0, tolerance: search.tolerance) }
+            latencyLimited: latencyLimit.map {
+                LatencyLimit.answer(recommendation().belowErrorOnset(samples()), limit: $0, tolerance: search.tolerance)
+            }
         )
     }
 }

@@ -5,32 +5,49 @@ import Glibc
 ///     parent → worker   <task>\n
 ///     worker → parent   ok <task> <latency> <bytes>\n
 ///                       error <task> <latency> <bytes> <message>\n
+///                       failed <task> <latency> <bytes> <kind> <message>\n
 ///
 /// `latency` is the seconds the task's body took, measured by the worker;
 /// `bytes` what the task received (0 for a workload that counts none);
-/// `message` is the error's description on one line. The parent closing its
-/// end means there are no more tasks.
+/// `kind` is the failure's `FailureKind` with `_` for its spaces (`http_429`),
+/// so the parent counts it as a task run in-process would be; `error`, with
+/// no kind, counts as `other`. `message` is the error's description on one
+/// line. The parent closing its end means there are no more tasks.
 struct WorkerReply: Equatable {
     var task: Int
     var latency: Double
     var bytesReceived: Int
     /// Why the task failed; nil when it succeeded.
     var failure: String?
+    /// What kind of failure it was, when the worker knew.
+    var kind: FailureKind?
 
     var line: String {
         guard let failure else { return "ok \(task) \(latency) \(bytesReceived)\n" }
-        let oneLine = failure.map { $0.isNewline ? " " : $0 }
-        return "error \(task) \(latency) \(bytesReceived) \(String(oneLine))\n"
+        let oneLine = String(failure.map { $0.isNewline ? " " : $0 })
+        guard let kind else { return "error \(task) \(latency) \(bytesReceived) \(oneLine)\n" }
+        let token = String(kind.rawValue.map { $0 == " " || $0.isNewline ? "_" : $0 })
+        return "failed \(task) \(latency) \(bytesReceived) \(token) \(oneLine)\n"
     }
 
-    init(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?) {
+    init(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?, kind: FailureKind? = nil) {
         self.task = task
         self.latency = latency
         self.bytesReceived = bytesReceived
         self.failure = failure
+        self.kind = failure == nil ? nil : kind
     }
 
     init?(line: String) {
+        if line.hasPrefix("failed ") {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: false)
+            guard fields.count == 6, let task = Int(fields[1]), let latency = Double(fields[2]),
+                  let bytes = Int(fields[3]), bytes >= 0, !fields[4].isEmpty
+            else { return nil }
+            let kind = FailureKind(rawValue: String(fields[4].map { $0 == "_" ? " " : $0 }))
+            self.init(task: task, latency: latency, bytesReceived: bytes, failure: String(fields[5]), kind: kind)
+            return
+        }
         let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
         guard fields.count >= 4, let task = Int(fields[1]), let latency = Double(fields[2]),
               let bytes = Int(fields[3]), bytes >= 0

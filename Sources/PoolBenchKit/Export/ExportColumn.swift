@@ -14,6 +14,7 @@
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
 /// 39 otherCpuSeconds  40 stealSeconds
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 testbed
+/// 42 failures  43 failedLatencyP50
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -27,6 +28,10 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case bytesReceived
     case machineCpuSeconds, otherCpuSeconds, stealSeconds
     case testbed
+    /// The run's failed tasks by kind, as JSON (see `FailureCounts`).
+    case failures
+    /// The median latency of the run's failed tasks alone.
+    case failedLatencyP50
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -56,6 +61,8 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case executor
         /// One of `SweepStatus`'s names.
         case status
+        /// A `FailureCounts` JSON object, or unknown.
+        case failureCounts
     }
 
     public var kind: Kind {
@@ -74,8 +81,9 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)
         case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds, .machineCpuSeconds,
-             .otherCpuSeconds, .stealSeconds:
+             .otherCpuSeconds, .stealSeconds, .failedLatencyP50:
             .optionalReal
+        case .failures: .failureCounts
         case .executor: .executor
         case .sweepStatus: .status
         }

@@ -154,6 +154,13 @@ struct ExportRowDecoder {
                 throw DecodingProblem("'\(Self.shown(value))' is not an executor (\(Self.executors.joined(separator: ", ")))")
             }
             return .text(value)
+        case .failureCounts:
+            guard !isUnknown else { return .null }
+            let value = try text(field)
+            guard let counts = FailureCounts(json: value) else {
+                throw DecodingProblem("'\(Self.shown(value))' is not an object of failure kinds to counts, e.g. {\"http 429\":3}")
+            }
+            return counts.json.map(ExportValues.Value.text) ?? .null
         case .status:
             let value = try text(field)
             guard Self.statuses.contains(value) else {

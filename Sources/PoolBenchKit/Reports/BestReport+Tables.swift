@@ -49,6 +49,10 @@ extension BestReport {
             marks.append("┆ band")
         }
         if workers == recommendation.peakWorkers && recommendation.method != .insufficientData { marks.append("★ peak") }
+        if let point = recommendation.points.first(where: { $0.workers == workers }), point.significantErrors,
+           let rate = point.errorRate {
+            marks.append("✗ \(TuneReport.percent(rate)) failed")
+        }
         return marks.joined(separator: " ")
     }
 
@@ -74,6 +78,9 @@ extension BestReport {
         } else {
             notes.append("No recommendation yet.")
         }
+        if let onset = recommendation.errorOnset {
+            notes.append(errorLine(onset, recommendation))
+        }
         if let limited = answer.latencyLimited { notes.append(limited.sentence) }
         notes.append("Method: \(methodName(recommendation.method)) — \(recommendation.reason).")
         if let range = recommendation.nextRange {
@@ -84,6 +91,18 @@ extension BestReport {
         if let mixed = answer.mixedHardware { notes.append(mixed) }
         notes.append(sourceLine(answer))
         return notes
+    }
+
+    /// "Errors: from 9 workers, 31% of tasks failed: HTTP 429 Too Many
+    /// Requests — past what the server accepts; …".
+    static func errorLine(_ onset: ErrorOnsetSummary, _ recommendation: KneeRecommendation) -> String {
+        let sentence = onset.sentence
+        var line = "Errors: " + sentence.prefix(1).uppercased() + sentence.dropFirst()
+            + " — past what the server accepts, so no count from \(onset.workers) is recommended"
+        if recommendation.maxErrorRate > 0 {
+            line += " (--max-error-rate \(String(format: "%g", recommendation.maxErrorRate * 100))%)"
+        }
+        return line + "."
     }
 
     /// `the USL model peaks at 96.5 workers, 1,870 tasks/s`: the model's
@@ -102,6 +121,7 @@ extension BestReport {
         case .measured: "measured medians"
         case .insufficientData: "not enough data"
         case .allRunsFailed: "every run failed"
+        case .errorsAtEveryCount: "errors at every count"
         }
     }
 
@@ -199,6 +219,7 @@ extension BestReport {
             case changedWorkers, tolerance, priors, fit, points
             case latencyLimit, limitedWorkers, limitedBand, othersCpuShare, busySweeps
             case plateauThroughput, confidence, settled, undecidedWorkers
+            case errorOnsetWorkers, errorOnsetRate, errorKinds, maxErrorRate
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -245,6 +266,10 @@ extension BestReport {
             try c.encode(r.confidence, forKey: .confidence)
             try c.encode(r.settled, forKey: .settled)
             try c.encode(r.undecidedWorkers, forKey: .undecidedWorkers)
+            try c.encode(r.errorOnsetWorkers, forKey: .errorOnsetWorkers)
+            try c.encode(r.errorOnset?.errorRate, forKey: .errorOnsetRate)
+            try c.encode(r.errorOnset?.kinds ?? [], forKey: .errorKinds)
+            try c.encode(r.maxErrorRate, forKey: .maxErrorRate)
         }
     }
 
@@ -256,6 +281,8 @@ extension BestReport {
         var medianThroughput: Double?
         var modelThroughput: Double?
         var verdict: KneeDecision.Verdict?
+        var errorRate: Double?
+        var significantErrors: Bool
 
         init(_ point: WorkerPoint) {
             workers = point.workers
@@ -263,6 +290,8 @@ extension BestReport {
             medianThroughput = point.medianThroughput.isFinite ? point.medianThroughput : nil
             modelThroughput = point.modelThroughput
             verdict = point.verdict
+            errorRate = point.errorRate
+            significantErrors = point.significantErrors
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -272,10 +301,12 @@ extension BestReport {
             try c.encode(medianThroughput, forKey: .medianThroughput)
             try c.encode(modelThroughput, forKey: .modelThroughput)
             try c.encode(verdict, forKey: .verdict)
+            try c.encode(errorRate, forKey: .errorRate)
+            try c.encode(significantErrors, forKey: .significantErrors)
         }
 
         enum CodingKeys: String, CodingKey {
-            case workers, runs, medianThroughput, modelThroughput, verdict
+            case workers, runs, medianThroughput, modelThroughput, verdict, errorRate, significantErrors
         }
     }
 

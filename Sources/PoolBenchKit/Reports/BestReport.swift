@@ -72,23 +72,29 @@ public struct BestReport: Report {
     /// - Parameter seed: seeds every bootstrap, so the same history always
     ///   gives the same bands.
     /// - Parameter latencyLimit: also answer under this p99 limit, seconds.
+    /// - Parameter maxErrorRate: the share of failed tasks accepted (`--max-error-rate`).
     public init(
-        series: [SeriesRuns], tolerance: Double = 0.05, newestSweeps: Int, seed: UInt64 = 0, latencyLimit: Double? = nil
+        series: [SeriesRuns], tolerance: Double = 0.05, newestSweeps: Int, seed: UInt64 = 0, latencyLimit: Double? = nil,
+        maxErrorRate: Double = 0
     ) {
         self.tolerance = tolerance
         self.latencyLimit = latencyLimit
         self.newestSweeps = newestSweeps
         let tunable = series.filter { $0.key.executor != "sequential" }
         skippedSequential = series.count - tunable.count
-        answers = Parallel.map(tunable) { Self.answer($0, tolerance: tolerance, seed: seed, latencyLimit: latencyLimit) }
+        answers = Parallel.map(tunable) {
+            Self.answer($0, tolerance: tolerance, seed: seed, latencyLimit: latencyLimit, maxErrorRate: maxErrorRate)
+        }
         executorVerdicts = Self.verdicts(answers, tolerance: tolerance)
     }
 
-    static func answer(_ series: SeriesRuns, tolerance: Double, seed: UInt64, latencyLimit: Double? = nil) -> Answer {
+    static func answer(
+        _ series: SeriesRuns, tolerance: Double, seed: UInt64, latencyLimit: Double? = nil, maxErrorRate: Double = 0
+    ) -> Answer {
         let level = Trend.currentLevel(of: series.samples)
         let samples = level?.samples ?? []
         let recommendation = CPUBoundCap.apply(
-            Knee.recommend(samples, tolerance: tolerance, seed: seed, cores: series.logicalCores),
+            Knee.recommend(samples, tolerance: tolerance, seed: seed, cores: series.logicalCores, maxErrorRate: maxErrorRate),
             samples: samples, cores: series.logicalCores
         )
         return Answer(
@@ -97,7 +103,9 @@ public struct BestReport: Report {
             level: level.map(CurrentLevel.Summary.init) ?? CurrentLevel.Summary(), recommendation: recommendation,
             busySweeps: BusyMachine.busySweeps(samples, cores: series.logicalCores),
             othersShare: BusyMachine.othersShare(samples, cores: series.logicalCores),
-            latencyLimited: latencyLimit.map { LatencyLimit.answer(samples, limit: $0, tolerance: tolerance, seed: seed) },
+            latencyLimited: latencyLimit.map {
+                LatencyLimit.answer(recommendation.belowErrorOnset(samples), limit: $0, tolerance: tolerance, seed: seed)
+            },
             mixedHardware: series.mixedHardwareWarning, samples: samples
         )
     }

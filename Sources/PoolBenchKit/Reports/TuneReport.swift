@@ -69,7 +69,10 @@ public struct TuneReport: Report, Sendable {
         table.rows = recommendation.points.map { point in
             [
                 String(point.workers), String(point.runs), Formatting.rate(point.medianThroughput),
-                point.workers == recommendation.recommendedWorkers ? "◆ knee" : "",
+                [
+                    point.workers == recommendation.recommendedWorkers ? "◆ knee" : nil,
+                    point.significantErrors ? point.errorRate.map { "✗ \(Self.percent($0)) failed" } : nil,
+                ].compactMap { $0 }.joined(separator: " "),
             ]
         }
         var notes = ["Sweep \(sweepId): tune \(workload) \(parameters) with \(executor); medians over runs."]
@@ -83,6 +86,7 @@ public struct TuneReport: Report, Sendable {
         } else {
             notes.append("No recommendation: \(recommendation.reason).")
         }
+        if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, recommendation)) }
         if let limited = latencyLimited { notes.append(limited.sentence) }
         if let share = othersCpuShare, share > BusyMachine.threshold, let cores = logicalCores,
            let warning = BusyMachine.warning([SweepLoad(sweepID: sweepId, othersShare: share)], cores: cores) {
@@ -99,5 +103,10 @@ public struct TuneReport: Report, Sendable {
         }
         table.notes = notes
         return [table]
+    }
+
+    /// `31%`, or `0.4%` below one percent.
+    static func percent(_ rate: Double) -> String {
+        rate >= 0.01 || rate == 0 ? "\(Int((rate * 100).rounded()))%" : String(format: "%.1f%%", rate * 100)
     }
 }

@@ -136,6 +136,12 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     public var otherCpuSeconds: Double?
     /// CPU-seconds the hypervisor gave to other guests during the run.
     public var stealSeconds: Double?
+    /// The failed tasks by kind, as `FailureCounts.json` (`{"http 429":31}`);
+    /// nil when none failed, or for runs recorded before kinds were kept.
+    public var failures: String?
+    /// The median latency of the failed tasks alone; the percentiles above
+    /// are of succeeded tasks (for runs recorded since failures were kept).
+    public var failedLatencyP50: Double?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), sweepId: Int64,
@@ -146,7 +152,7 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         peakRssBytes: Int64? = nil, voluntaryContextSwitches: Int64? = nil,
         involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil,
         bytesReceived: Int64? = nil, machineCpuSeconds: Double? = nil, otherCpuSeconds: Double? = nil,
-        stealSeconds: Double? = nil
+        stealSeconds: Double? = nil, failures: String? = nil, failedLatencyP50: Double? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -175,10 +181,17 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         self.machineCpuSeconds = machineCpuSeconds
         self.otherCpuSeconds = otherCpuSeconds
         self.stealSeconds = stealSeconds
+        self.failures = failures
+        self.failedLatencyP50 = failedLatencyP50
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    /// `failures` read back; empty when none were recorded.
+    public var failureCounts: FailureCounts {
+        failures.flatMap(FailureCounts.init(json:)) ?? FailureCounts()
     }
 
     /// User plus system CPU seconds, when both were measured.

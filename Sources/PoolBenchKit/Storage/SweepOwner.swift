@@ -102,3 +102,29 @@ public struct SweepOwner: Sendable, Equatable {
         return nil
     }
 }
+
+extension SweepOwner {
+    /// `sweeps` as a reader should see them: a `running` sweep whose process
+    /// is provably gone (`dead()`, the liveness check the next writing
+    /// command marks it by) shown as `abandoned`, computed on read and
+    /// written nowhere, so a read-only command never shows a killed sweep
+    /// as still running. `dead` is asked only when a sweep is running.
+    static func showingAbandoned(_ sweeps: [SweepRecord], dead: () throws -> [Int64]) rethrows -> [SweepRecord] {
+        guard sweeps.contains(where: { $0.status == .running }) else { return sweeps }
+        let gone = Set(try dead())
+        return sweeps.map { sweep in
+            var shown = sweep
+            if shown.status == .running, let id = shown.id, gone.contains(id) { shown.status = .abandoned }
+            return shown
+        }
+    }
+
+    static func showingAbandoned(_ listings: [SweepListing], dead: () throws -> [Int64]) rethrows -> [SweepListing] {
+        let sweeps = try showingAbandoned(listings.map(\.sweep), dead: dead)
+        return zip(listings, sweeps).map { listing, sweep in
+            var shown = listing
+            shown.sweep = sweep
+            return shown
+        }
+    }
+}

@@ -41,6 +41,7 @@ struct BestCommand: ParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOption
     @OptionGroup var latencyLimit: LatencyLimitOption
+    @OptionGroup var errorRate: ErrorRateOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -54,7 +55,8 @@ struct BestCommand: ParsableCommand {
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
         let report = BestReport(
-            series: series, tolerance: try tolerance.fraction, newestSweeps: last, latencyLimit: try latencyLimit.seconds
+            series: series, tolerance: try tolerance.fraction, newestSweeps: last, latencyLimit: try latencyLimit.seconds,
+            maxErrorRate: try errorRate.fraction
         )
         try Self.print(report, as: format)
     }

@@ -29,6 +29,7 @@ struct ReportCommand: ParsableCommand {
     var trendLast = 20
 
     @OptionGroup var tolerance: ToleranceOption
+    @OptionGroup var errorRate: ErrorRateOption
 
     @OptionGroup var latencyLimit: LatencyLimitOption
 
@@ -44,7 +45,8 @@ struct ReportCommand: ParsableCommand {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: max(last, trendLast))
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit.seconds)
+        var options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit.seconds)
+        options.maxErrorRate = try errorRate.fraction
         let report = HTMLReport(series: series, filter: filters.filter, options: options)
         if output == "-" {
             try report.writeToStandardOutput()

@@ -30,6 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @OptionGroup var tolerance: ToleranceOption
+    @OptionGroup var errorRate: ErrorRateOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -59,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
         let runs: [RunRecord]
         var sampling: SamplingOutcome?
         if sweep.repeatCount == .auto {
-            let sampler = SettlingSampler(tolerance: try tolerance.fraction)
+            let sampler = SettlingSampler(tolerance: try tolerance.fraction, maxErrorRate: try errorRate.fraction)
             (runs, sampling) = try await runner.runUntilSettled(
                 plan, workload: workload, schedule: schedule, sweep: session.sweep, sampler: sampler,
                 budget: sweep.budget(defaultRuns: SweepOptions.runsPerPoint * plan.points.count), generator: &generator,

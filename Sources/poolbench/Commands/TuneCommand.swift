@@ -32,6 +32,7 @@ struct TuneCommand: AsyncParsableCommand {
 
     @OptionGroup var tolerance: ToleranceOption
     @OptionGroup var latencyLimit: LatencyLimitOption
+    @OptionGroup var errorRate: ErrorRateOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
@@ -91,7 +92,8 @@ struct TuneCommand: AsyncParsableCommand {
         let isJob = if case .job = spec { true } else { false }
         return KneeSearch(
             maxWorkers: maxWorkers, tolerance: try tolerance.fraction, repeats: auto ? 2 : sweep.repeats, settles: auto,
-            budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max), tasks: isJob ? nil : sweep.tasks(for: spec)
+            budget: sweep.budget(defaultRuns: auto ? KneeSearch.defaultMaxRuns : Int.max), tasks: isJob ? nil : sweep.tasks(for: spec),
+            maxErrorRate: try errorRate.fraction
         )
     }
 }

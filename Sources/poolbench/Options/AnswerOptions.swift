@@ -50,3 +50,39 @@ struct ToleranceOption: ParsableArguments {
         }
     }
 }
+
+/// `--max-error-rate`: the share of failed tasks a user accepts, for `best`,
+/// `tune`, `run --repeat auto` and `report`.
+struct ErrorRateOption: ParsableArguments {
+    @Option(
+        name: .customLong("max-error-rate"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "The share of failed tasks to accept, e.g. 1% or 0.01; counts whose error rate is significantly above it "
+                + "(or above the error-free counts') are never recommended. Default: no significant errors.",
+            valueName: "fraction"
+        )
+    )
+    var maxErrorRate = "0"
+
+    func validate() throws {
+        _ = try fraction
+    }
+
+    /// `1%` or `0.01` as 0.01, refused outside [0%, 100%).
+    var fraction: Double {
+        get throws(ValidationError) {
+            let trimmed = maxErrorRate.trimmingCharacters(in: .whitespaces)
+            let isPercentage = trimmed.hasSuffix("%")
+            guard let number = Double(isPercentage ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
+                throw ValidationError(
+                    "--max-error-rate '\(maxErrorRate)' is not a number; use a percentage like 1% or a fraction like 0.01."
+                )
+            }
+            let fraction = isPercentage ? number / 100 : number
+            guard fraction >= 0, fraction < 1 else {
+                throw ValidationError("--max-error-rate '\(maxErrorRate)' must be from 0% to below 100%, e.g. 1% or 0.01.")
+            }
+            return fraction
+        }
+    }
+}

@@ -51,6 +51,13 @@ struct NoisyServer {
         return Double(tasks) / (makespan > 0 ? makespan : 1)
     }
 
+    /// One task's latency: lognormal of mean 1 and CV `latencyCV`.
+    mutating func latency() -> Double {
+        guard latencyCV > 0 else { return 1 }
+        let variance = log(1 + latencyCV * latencyCV)
+        return exp(-variance / 2 + variance.squareRoot() * gaussian())
+    }
+
     /// A standard normal deviate (Box–Muller, both of each pair used).
     mutating func gaussian() -> Double {
         if let spare {

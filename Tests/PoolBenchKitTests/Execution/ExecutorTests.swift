@@ -31,7 +31,9 @@ extension ExecutionTests {
             #expect(result.errorCount == 1)
             #expect(result.firstError == "task 5 failed")
             #expect(workload.runs == Array(repeating: 1, count: 12))
-            #expect(result.latencies.count == 12)
+            #expect(result.latencies.count == 11, "a failed task's latency is kept apart")
+            #expect(result.failedLatencies.count == 1)
+            #expect(result.failures == FailureCounts([.other: 1]))
         }
 
         @Test(arguments: ExecutorKind.forTasks)

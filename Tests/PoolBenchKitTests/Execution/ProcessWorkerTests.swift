@@ -26,6 +26,7 @@ extension ExecutionTests {
             WorkerReply(task: 0, latency: 1e-6, failure: "Cannot fsync /tmp/x: I/O error"),
             WorkerReply(task: 3, latency: 0.5, bytesReceived: 1_048_576, failure: nil),
             WorkerReply(task: 4, latency: 0.5, bytesReceived: 12, failure: "GET http://127.0.0.1/: status 503"),
+            WorkerReply(task: 5, latency: 0.25, bytesReceived: 3, failure: "GET http://127.0.0.1/: status 429", kind: .http(429)),
         ])
         func aReplySurvivesTheTripThroughItsLine(reply: WorkerReply) {
             #expect(reply.line.hasSuffix("\n"))

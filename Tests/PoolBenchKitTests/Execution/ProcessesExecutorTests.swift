@@ -59,14 +59,16 @@ extension ExecutionTests {
             #expect(result.errorCount == 1)
             let message = try #require(result.firstError)
             #expect(message.contains("task 5") && message.contains("exited with status 3"), "\(message)")
-            #expect(result.latencies.count == 20)
+            #expect(result.latencies.count == 19)
+            #expect(result.failedLatencies.count == 1)
         }
 
         @Test func whenEveryWorkerDiesTheRemainingTasksFailWithoutHanging() async throws {
             let executor = shellWorker("read task; exit 1")
             let result = try await executor.execute(CountingWorkload(tasks: 10), tasks: 10, workers: 2)
             #expect(result.errorCount == 10)
-            #expect(result.latencies.count == 10)
+            #expect(result.latencies.isEmpty)
+            #expect(result.failedLatencies.count == 10)
         }
 
         @Test func aFailureReportedByTheWorkerIsCountedWithItsMessage() async throws {
@@ -78,7 +80,9 @@ extension ExecutionTests {
             let result = try await executor.execute(CountingWorkload(tasks: 6), tasks: 6, workers: 2)
             #expect(result.errorCount == 1)
             #expect(result.firstError == "disk on fire")
-            #expect(result.latencies[2] == 0.5)
+            #expect(result.failedLatencies == [0.5])
+            #expect(result.latencies == Array(repeating: 0, count: 5))
+            #expect(result.failures == FailureCounts([.other: 1]))
         }
 
         @Test func theBytesWorkersReportAreSummedIntoTheResult() async throws {

@@ -22,6 +22,38 @@ struct HTMLReportTests {
         return (report, try ParsedPage(report.html()))
     }
 
+    @Test func countsPastTheErrorOnsetAreDrawnFailingWithTheirErrorRate() throws {
+        // A rate-limited API: 8 workers served, from 9 on a share of the
+        // tasks refused fast, so the succeeded tasks' throughput stays flat.
+        let store = try SQLiteHistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        for workers in 1...12 {
+            for repetition in 0..<3 {
+                let failed = workers > 8 ? 15 * (workers - 8) : 0
+                var run = RunRecord.fixture(
+                    sweepId: sweep.id!, workers: workers, repetition: repetition,
+                    throughput: 50 * Double(min(workers, 8)) * [0.99, 1, 1.01][repetition]
+                )
+                run.tasks = 60 + failed
+                run.errorCount = failed
+                run.failures = FailureCounts(failed > 0 ? [.http(429): failed] : [:]).json
+                try store.save(run)
+            }
+        }
+        let (report, page) = try Self.page(store)
+        let answer = try #require(report.best.answers.first?.recommendation)
+        #expect(answer.recommendedWorkers == 8)
+        let curve = try #require(page.charts("curve").first)
+        let shaded = try #require(curve.all("rect", class: "errors").first)
+        #expect(shaded.attributes["data-onset"] == "9")
+        let rates = curve.all("text", class: "error-rate")
+        #expect(rates.map { $0.attributes["data-workers"] } == (9...12).map(String.init))
+        #expect(rates.first?.text == "✗20%")
+        #expect(rates.first?.attributes["data-error-rate"] == "0.2")
+        #expect(rates.last?.attributes["data-error-rate"] == "0.5")
+        #expect(page.all("li").contains { $0.text.hasPrefix("Errors: From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests") })
+    }
+
     @Test func eachSeriesHasItsCurveWithEveryRunTheMediansTheKneeAndTheBand() throws {
         let (report, page) = try Self.page(try Self.twoExecutors())
         let curves = page.charts("curve")

@@ -74,6 +74,36 @@ import Testing
         #expect(try !store.finishSweep(id: dead, status: .completed))
     }
 
+    @Test func aReaderShowsASweepWhoseProcessIsGoneAsAbandonedWithoutWriting() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = scratch.path("h.sqlite")
+        let writer = try SQLiteHistoryStore.open(path: path, create: true)
+        // This process, but as it would be after its pid was reused: provably not the sweep's owner any more.
+        var gone = try #require(SweepOwner.current())
+        gone.processStartTime += 1
+        let host = try writer.host(HostRecord(
+            name: ProcessInfo.processInfo.hostName, os: "Linux", kernel: "6", cpuModel: "cpu", logicalCores: 2,
+            memoryBytes: 1 << 30, poolbenchVersion: "test"
+        ))
+        let dead = try writer.beginSweep(
+            SweepRecord(hostId: host.id!, startedAt: Date(), commandLine: "poolbench run sleep"), owner: gone
+        ).id!
+        let alive = try writer.beginSweep(
+            SweepRecord(hostId: host.id!, startedAt: Date(), commandLine: "poolbench run sleep"), owner: SweepOwner.current()
+        ).id!
+        try writer.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        let reader = try SQLiteHistoryStore.open(path: path, create: false)
+        #expect(!reader.isWritable)
+        let statuses = Dictionary(uniqueKeysWithValues: try reader.sweeps(matching: HistoryFilter()).map { ($0.sweep.id!, $0.sweep.status) })
+        #expect(statuses == [dead: .abandoned, alive: .running])
+        #expect(try reader.sweep(id: dead)?.status == .abandoned)
+        try reader.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "reading never writes")
+    }
+
     @Test func aHistoryFromBeforeAbandonedSweepsMigratesKeepingEveryRow() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }

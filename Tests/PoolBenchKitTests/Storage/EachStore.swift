@@ -84,7 +84,9 @@ enum DeterministicHistory {
                             firstError: workers == 16 ? awkwardLabels[(index + workers) % awkwardLabels.count] : nil,
                             bytesReceived: workload == "http" ? 1_048_576 : nil,
                             machineCpuSeconds: full ? 0.75 : nil, otherCpuSeconds: full ? 0.125 : nil,
-                            stealSeconds: full ? 0 : nil
+                            stealSeconds: full ? 0 : nil,
+                            failures: workers == 16 ? FailureCounts([.http(503): 2]).json : nil,
+                            failedLatencyP50: workers == 16 && full ? 0.001 : nil
                         ))
                     }
                 }

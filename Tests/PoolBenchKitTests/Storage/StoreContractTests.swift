@@ -21,15 +21,33 @@ import Testing
             run.firstError = "error: \"quoted\", comma\nnew line — ünïcode"
             run.bytesReceived = 12
             run.otherCpuSeconds = 1.0 / 3
+            run.failures = FailureCounts([.http(429): 31, .timeout: 2]).json
+            run.failedLatencyP50 = 0.000_6
             let saved = try store.save(run)
             #expect(saved.id != nil)
             #expect(try store.runs(matching: HistoryFilter()) == [saved])
+            #expect(try store.runs(matching: HistoryFilter()).first?.failureCounts == FailureCounts([.http(429): 31, .timeout: 2]))
             #expect(try store.sweep(id: sweep.id!) == sweep)
             // A run saved again (a retry after a lost reply) is kept once.
             if kind == .postgreSQL {
                 #expect(try store.save(run).id == saved.id)
                 #expect(try store.runs(matching: HistoryFilter()).count == 1)
             }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aRunsFailuresByKindReachTheAnswers(_ kind: StoreKind) throws {
+        try kind.withEmptyHistory { store in
+            let sweep = try store.makeSweep()
+            var run = RunRecord.fixture(sweepId: sweep.id!)
+            run.errorCount = 33
+            run.failures = FailureCounts([.http(429): 31, .refused: 2]).json
+            try store.save(run)
+            let samples = try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10).flatMap(\.samples)
+            #expect(samples.map(\.failures) == [FailureCounts([.http(429): 31, .refused: 2])])
+            let stamps = try store.sweeps(idOrLabel: String(sweep.id!))
+            #expect(try store.samplesBySeries(in: stamps).flatMap(\.samples).map(\.failures) == samples.map(\.failures))
         }
     }
 

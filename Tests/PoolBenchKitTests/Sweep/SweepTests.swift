@@ -234,3 +234,27 @@ struct NoWorkload: Workload {
         #expect(Formatting.byteRate(value) == text)
     }
 }
+
+/// What a stored run keeps of an execution whose tasks partly failed.
+@Suite struct FailedTaskRecordTests {
+    @Test func aRunsLatenciesAreOfSucceededTasksAndItsFailuresAreCountedByKind() throws {
+        // Eight tasks of 20 ms succeeded; four were refused in a millisecond.
+        var result = ExecutionResult(
+            wallSeconds: 0.1, latencies: Array(repeating: 0.020, count: 8), errorCount: 4, firstError: "GET u: status 429"
+        )
+        result.failedLatencies = [0.001, 0.001, 0.002, 0.001]
+        result.failures = FailureCounts([.http(429): 3, .timeout: 1])
+        let measured = Measurement(
+            point: SweepPoint(executor: .pool, workers: 4), tasks: 12, startedAt: Date(timeIntervalSince1970: 0), result: result,
+            usage: ResourceUsage(userSeconds: 0, systemSeconds: 0, peakRssBytes: 0, voluntaryContextSwitches: 0, involuntaryContextSwitches: 0),
+            bytesReceived: nil
+        )
+        let run = measured.record(sweepId: 1, workload: .sleep(duration: 0.02, capacity: nil), repetition: 0)
+        #expect(run.latencyP50 == 0.020 && run.latencyP99 == 0.020, "a refusal is not the job getting faster")
+        #expect(run.failedLatencyP50 == 0.001)
+        #expect(run.failureCounts == FailureCounts([.http(429): 3, .timeout: 1]))
+        #expect(run.failures == #"{"http 429":3,"timeout":1}"#)
+        #expect(run.throughput == 80)
+        #expect(run.measuredRun == MeasuredRun(throughput: 80, tally: TaskTally(tasks: 12, failed: 4)))
+    }
+}

@@ -88,6 +88,7 @@ extension HTMLReport {
                     group.element("title", text: text)
                 }
             }
+            errorMarkers(recommendation, chart, into: &svg)
             if let path = chart.path(model) { svg.empty("path", ["class": "model", "d": path]) }
             let medians = medianPoints.map { (x: Double($0.workers), y: $0.medianThroughput) }
             if let path = chart.path(medians) { svg.empty("path", ["class": "median", "d": path]) }
@@ -110,9 +111,34 @@ extension HTMLReport {
             if recommendation.recommendedWorkers != nil { swatch("knee", "recommended", into: &legend) }
             if recommendation.peakWorkers != nil { swatch("peak", "peak", into: &legend) }
             if !panel.failures.isEmpty { swatch("failed", "failed runs", into: &legend) }
+            if let onset = recommendation.errorOnset {
+                swatch("errors", "significant errors from \(onset.workers) workers: never recommended", into: &legend)
+            }
             if panel.successfulRuns > panel.dots.count {
                 legend.element("span", ["class": "sampled"], text: "\(Formatting.grouped(panel.dots.count)) of \(Formatting.grouped(panel.successfulRuns)) runs drawn")
             }
+        }
+    }
+
+    /// The counts past the error onset drawn as failing: the range from the
+    /// onset shaded, and each such count's error rate written above it.
+    static func errorMarkers(_ recommendation: KneeRecommendation, _ chart: SVGChart, into svg: inout HTMLWriter) {
+        guard let onset = recommendation.errorOnsetWorkers else { return }
+        let failing = recommendation.points.filter(\.significantErrors)
+        let low = chart.x.position(Double(onset)) - 6
+        svg.element("rect", [
+            "class": "errors", "data-onset": String(onset), "x": SVGChart.number(low), "y": SVGChart.number(SVGChart.top),
+            "width": SVGChart.number(max(SVGChart.right - low, 6)), "height": SVGChart.number(SVGChart.bottom - SVGChart.top),
+        ]) { rect in
+            rect.element("title", text: recommendation.errorOnset.map { $0.sentence } ?? "errors from \(onset) workers")
+        }
+        for point in failing {
+            guard let rate = point.errorRate else { continue }
+            let px = chart.x.position(Double(point.workers))
+            svg.element("text", [
+                "class": "error-rate", "data-workers": String(point.workers), "data-error-rate": String(format: "%.4g", rate),
+                "x": SVGChart.number(px), "y": SVGChart.number(SVGChart.top + 12), "text-anchor": "middle",
+            ], text: "✗\(TuneReport.percent(rate))")
         }
     }
 
@@ -242,7 +268,7 @@ extension HTMLReport {
                 switch kind {
                 case "run", "knee", "p50-point", "p99-point":
                     svg.empty("circle", ["class": kind, "style": style, "cx": "11", "cy": "6", "r": kind == "knee" ? "5" : "3"])
-                case "band", "drift-band":
+                case "band", "drift-band", "errors":
                     svg.element("rect", ["class": kind, "x": "2", "y": "1", "width": "18", "height": "10"], text: "")
                 case "peak":
                     svg.empty("path", ["class": kind, "d": "M11 0 l6 6 l-6 6 l-6 -6 z"])

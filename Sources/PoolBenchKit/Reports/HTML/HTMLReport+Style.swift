@@ -51,6 +51,8 @@ extension HTMLReport {
         .knee-guide { stroke: #2e7d32; stroke-dasharray: 3 3; stroke-width: 1; }
         .peak { fill: #d4a017; stroke: #fff; stroke-width: 1.5; }
         .failed { stroke: #d62728; stroke-width: 2.2; fill: none; }
+        .errors { fill: #d62728; fill-opacity: 0.08; stroke: none; }
+        .error-rate { fill: #d62728; font-size: 10px; }
         .p50 { stroke: #4c78a8; stroke-width: 2; fill: none; }
         .p99 { stroke: #e45756; stroke-width: 2; fill: none; }
         .p50-point { fill: #4c78a8; }

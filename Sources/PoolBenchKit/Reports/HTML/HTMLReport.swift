@@ -30,6 +30,8 @@ public struct HTMLReport {
         public var maxP99: Double?
         /// Seeds every bootstrap, as `best` and `trend` do.
         public var seed: UInt64
+        /// The share of failed tasks accepted, like `best --max-error-rate`.
+        public var maxErrorRate: Double = 0
 
         public init(tolerance: Double = 0.05, newestSweeps: Int = 10, trendSweeps: Int = 20, maxP99: Double? = nil, seed: UInt64 = 0) {
             self.tolerance = tolerance
@@ -102,7 +104,7 @@ public struct HTMLReport {
         let overTime = series.map { $0.newest(options.trendSweeps) }
         best = BestReport(
             series: answered, tolerance: options.tolerance, newestSweeps: options.newestSweeps, seed: options.seed,
-            latencyLimit: options.maxP99
+            latencyLimit: options.maxP99, maxErrorRate: options.maxErrorRate
         )
         let trend = TrendOutput(
             series: overTime, newestSweeps: options.trendSweeps, tolerance: options.tolerance, seed: options.seed

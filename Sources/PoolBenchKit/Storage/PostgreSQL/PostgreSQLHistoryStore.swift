@@ -162,6 +162,20 @@ extension PostgreSQLHistoryStore {
     /// `host`, has died is marked `abandoned`.
     @discardableResult
     func markAbandonedSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
+        let dead = try deadSweeps(from: host)
+        guard !dead.isEmpty else { return [] }
+        return try withConnection { connection in
+            try dead.filter { id in
+                try connection.execute(
+                    "UPDATE sweep SET status = 'abandoned' WHERE id = $1 AND status = 'running'", [String(id)]
+                ).affected > 0
+            }
+        }
+    }
+
+    /// The `running` sweeps whose process, judged from `host`, has died,
+    /// read without writing (see SQLite's).
+    func deadSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
         let candidates = try withConnection { connection in
             let rows = try connection.execute("""
                 SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.processId, sweepProcess.processStartTime,
@@ -184,14 +198,7 @@ extension PostgreSQLHistoryStore {
             let startedAt = Timestamp.parse(candidate.startedAt) ?? .distantFuture
             return candidate.owner.liveness(hostName: candidate.host, startedAt: startedAt, from: host) == .dead
         }.map(\.id)
-        guard !dead.isEmpty else { return [] }
-        return try withConnection { connection in
-            try dead.filter { id in
-                try connection.execute(
-                    "UPDATE sweep SET status = 'abandoned' WHERE id = $1 AND status = 'running'", [String(id)]
-                ).affected > 0
-            }
-        }
+        return dead
     }
 
     /// One statement stores the run and notes that its sweep ran its series
@@ -209,6 +216,7 @@ extension PostgreSQLHistoryStore {
             run.involuntaryContextSwitches.map { String($0) }, String(run.errorCount), run.firstError,
             run.bytesReceived.map { String($0) }, run.machineCpuSeconds.map(PostgreSQLText.real),
             run.otherCpuSeconds.map(PostgreSQLText.real), run.stealSeconds.map(PostgreSQLText.real),
+            run.failures, run.failedLatencyP50.map(PostgreSQLText.real),
         ]
         let id = try withConnection { connection -> Int64 in
             let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
@@ -261,7 +269,8 @@ extension PostgreSQLHistoryStore {
         "uuid", "sweepId", "workload", "parameters", "executor", "workers", "tasks", "repetition", "startedAt",
         "wallSeconds", "throughput", "latencyP50", "latencyP90", "latencyP99", "latencyMax", "cpuUserSeconds",
         "cpuSystemSeconds", "peakRssBytes", "voluntaryContextSwitches", "involuntaryContextSwitches", "errorCount",
-        "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds",
+        "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "failures",
+        "failedLatencyP50",
     ]
 
     /// `seriesSweep.machine` of a sweep joined with its host: what
@@ -273,19 +282,20 @@ extension PostgreSQLHistoryStore {
 
 extension PostgreSQLHistoryStore {
     public func sweep(id: Int64) throws -> SweepRecord? {
-        try withConnection { connection in
+        let sweep = try withConnection { connection -> SweepRecord? in
             let rows = try connection.execute(
                 "SELECT \(Self.sweepColumns) FROM sweep WHERE id = $1", [String(id)]
             )
             return rows.count == 0 ? nil : Self.sweepRecord(rows, 0, from: 0)
         }
+        return try sweep.map { try SweepOwner.showingAbandoned([$0]) { try deadSweeps() }[0] }
     }
 
     public func sweeps(matching filter: HistoryFilter, newest: Int?) throws -> [SweepListing] {
         var parameters = PostgreSQLParameters()
         let conditions = filter.postgreSQLSweepConditions(&parameters)
         let limit = newest.map { "LIMIT \(parameters.bind(String($0)))" } ?? ""
-        return try withConnection { connection in
+        let listings = try withConnection { connection -> [SweepListing] in
             // The sweeps to show are picked first, through the startedAt
             // index; only those few pay for adding up their runs.
             let rows = try connection.execute("""
@@ -326,6 +336,7 @@ extension PostgreSQLHistoryStore {
                 )
             }
         }
+        return try SweepOwner.showingAbandoned(listings) { try deadSweeps() }
     }
 
     public func sweepCount(matching filter: HistoryFilter) throws -> Int {
@@ -387,7 +398,8 @@ extension PostgreSQLHistoryStore {
             voluntaryContextSwitches: rows.int64(row, 19), involuntaryContextSwitches: rows.int64(row, 20),
             errorCount: Int(rows.int64(row, 21) ?? 0), firstError: rows.text(row, 22),
             bytesReceived: rows.int64(row, 23), machineCpuSeconds: rows.double(row, 24),
-            otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26)
+            otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26), failures: rows.text(row, 27),
+            failedLatencyP50: rows.double(row, 28)
         )
     }
 }

@@ -114,6 +114,8 @@ extension ExportColumn {
         case .otherCpuSeconds: "run.otherCpuSeconds"
         case .stealSeconds: "run.stealSeconds"
         case .testbed: "sweep.testbed"
+        case .failures: "run.failures"
+        case .failedLatencyP50: "run.failedLatencyP50"
         }
     }
 }

@@ -102,6 +102,20 @@ extension SQLiteHistoryStore {
     @discardableResult
     func markAbandonedSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
         // Reading first: the common case, nothing running, never writes.
+        let dead = try deadSweeps(from: host)
+        guard !dead.isEmpty else { return [] }
+        return try writer.write { db in
+            try dead.filter { id in
+                try db.execute(sql: "UPDATE sweep SET status = 'abandoned' WHERE id = ? AND status = 'running'", arguments: [id])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    /// The `running` sweeps whose process, judged from `host`, has died:
+    /// what `markAbandonedSweeps` marks, read without writing, so that a
+    /// read-only command shows them `abandoned` too.
+    func deadSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
         let candidates = try writer.read { db in
             try Row.fetchAll(
                 db,
@@ -122,13 +136,7 @@ extension SQLiteHistoryStore {
             let startedAt = Timestamp.parse(text) ?? .distantFuture
             return owner.liveness(hostName: row["name"], startedAt: startedAt, from: host) == .dead ? id : nil
         }
-        guard !dead.isEmpty else { return [] }
-        return try writer.write { db in
-            try dead.filter { id in
-                try db.execute(sql: "UPDATE sweep SET status = 'abandoned' WHERE id = ? AND status = 'running'", arguments: [id])
-                return db.changesCount > 0
-            }
-        }
+        return dead
     }
 
     /// Stores one run in its own transaction, so a crash loses at most the
@@ -175,14 +183,15 @@ extension SQLiteHistoryStore {
 
 extension SQLiteHistoryStore {
     public func sweep(id: Int64) throws -> SweepRecord? {
-        try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
+        let sweep = try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
+        return try sweep.map { try SweepOwner.showingAbandoned([$0]) { try deadSweeps() }[0] }
     }
 
     /// Sweeps matching `filter`, oldest first: the newest `newest` of them
     /// when it is given, so the cost follows what is shown rather than the
     /// history's length.
     public func sweeps(matching filter: HistoryFilter, newest: Int?) throws -> [SweepListing] {
-        try writer.read { db in
+        let listings = try writer.read { db in
             // The sweeps to show are picked first, through the startedAt
             // index; only those few pay for adding up their runs.
             let limit: SQL = newest.map { "LIMIT \($0)" } ?? ""
@@ -222,6 +231,7 @@ extension SQLiteHistoryStore {
                 )
             }
         }
+        return try SweepOwner.showingAbandoned(listings) { try deadSweeps() }
     }
 
     /// How many sweeps match `filter`.
