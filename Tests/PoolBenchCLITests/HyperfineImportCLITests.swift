@@ -84,6 +84,7 @@ import Testing
             #expect(run["errorCount"] as? Int == (failed ? 1 : 0))
             #expect(((run["throughput"] as? Double ?? -1) > 0) == !failed)
             #expect((run["firstError"] as? String) == (failed ? "exited with status 1" : nil))
+            #expect((run["failures"] as? String) == (failed ? #"{"exit 1":1}"# : nil))
             #expect(run["parameters"] as? String == "job=sh -c 'sleep 0.01; test {workers} -lt 3'")
         }
     }

@@ -155,7 +155,7 @@ struct ExportRowDecoder {
             }
             return .text(value)
         case .failureCounts:
-            guard !isUnknown else { return .null }
+            guard !field.isEmpty else { return .null }
             let value = try text(field)
             guard let counts = FailureCounts(json: value) else {
                 throw DecodingProblem("'\(Self.shown(value))' is not an object of failure kinds to counts, e.g. {\"http 429\":3}")

@@ -150,6 +150,8 @@ struct HyperfineScan {
                     row[.errorCount] = .integer(exit == 0 ? 0 : 1)
                     if exit != 0 {
                         row[.firstError] = .text(exit.map { "exited with status \($0)" } ?? "was killed by a signal")
+                        // hyperfine records no signal's number.
+                        row[.failures] = FailureCounts([exit.map(FailureKind.exit) ?? .other: 1]).json.map { .text($0) }
                     }
                     if let memory = result.memoryUsageByte, run < memory.count, memory[run].isFinite, memory[run] >= 0 {
                         row[.peakRssBytes] = .integer(Int64(memory[run]))

@@ -69,7 +69,7 @@ public struct FailureKind: RawRepresentable, Hashable, Sendable, Comparable, Cod
             return
         }
         switch error {
-        case let .requestFailed(_, reason):
+        case let .requestFailed(_, _, reason):
             self = Self.request(reason)
         case let .commandFailed(_, status, _):
             self = Self.command(status)

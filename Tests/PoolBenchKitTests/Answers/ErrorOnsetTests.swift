@@ -153,10 +153,10 @@ extension AnalysisTests {
 
         @Test("A task's error is counted by its kind")
         func failureKinds() {
-            #expect(FailureKind(of: PoolBenchError.requestFailed(url: "u", reason: "status 429")) == .http(429))
-            #expect(FailureKind(of: PoolBenchError.requestFailed(url: "u", reason: "timed out after 30s")) == .timeout)
-            #expect(FailureKind(of: PoolBenchError.requestFailed(url: "u", reason: "connection refused")) == .refused)
-            #expect(FailureKind(of: PoolBenchError.requestFailed(url: "u", reason: "connection reset by peer")) == .reset)
+            #expect(FailureKind(of: PoolBenchError.requestFailed(method: "GET", url: "u", reason: "status 429")) == .http(429))
+            #expect(FailureKind(of: PoolBenchError.requestFailed(method: "GET", url: "u", reason: "timed out after 30s")) == .timeout)
+            #expect(FailureKind(of: PoolBenchError.requestFailed(method: "GET", url: "u", reason: "connection refused")) == .refused)
+            #expect(FailureKind(of: PoolBenchError.requestFailed(method: "GET", url: "u", reason: "connection reset by peer")) == .reset)
             #expect(FailureKind(of: PoolBenchError.commandFailed(program: "p", status: "exited with status 3", firstLine: nil)) == .exit(3))
             #expect(FailureKind(of: PoolBenchError.commandFailed(program: "p", status: "was killed by signal 9", firstLine: nil)) == .signal(9))
             #expect(FailureKind(of: PoolBenchError.wrongResult(workload: "cpu", expected: "1", actual: "2")) == .other)
