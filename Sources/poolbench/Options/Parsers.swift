@@ -7,6 +7,14 @@ import PoolBenchKit
 /// that `--tasks -3` reaches validation rather than reading `-3` as a flag
 /// and reporting a missing value.
 enum Parsers {
+    /// `5%` or `0.05` as 0.05; nil for anything that is not a finite number.
+    static func fraction(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let isPercentage = trimmed.hasSuffix("%")
+        guard let number = Double(isPercentage ? String(trimmed.dropLast()) : trimmed), number.isFinite else { return nil }
+        return isPercentage ? number / 100 : number
+    }
+
     /// A whole number; its range is checked by the command's `validate()`.
     static func wholeNumber<Number: FixedWidthInteger>(_ text: String) throws -> Number {
         guard let value = Number(text.trimmingCharacters(in: .whitespaces)) else {
