@@ -394,5 +394,11 @@ for flag in --since --until; do
         "$0" history --db misc.sqlite $1 2026-11-21T12:59:60 2>err; test $? -eq 64 && grep -q "is not a time" err' "$pb" "$flag"
 done
 
+# Distribution: libpq is loaded when a postgresql:// history is opened, never linked.
+check "the binary starts without libpq (the loader lists none)" bash -c '
+    needed=$(LD_TRACE_LOADED_OBJECTS=1 "$0") && grep -q libc.so <<<"$needed" && ! grep -q libpq <<<"$needed"' "$pb"
+check "history --db postgresql://… with no server there is one line on stderr, exit 1" bash -c '
+    "$0" history --db postgresql://u@127.0.0.1:1/x 2>err; test $? -eq 1 && test "$(wc -l < err)" -eq 1' "$pb"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
