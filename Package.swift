@@ -27,13 +27,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // PostgreSQL's client library, for a team's shared history. A system
-        // library adds nothing to the build: no package to compile.
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // PostgreSQL's client library, for a team's shared history: its
+        // header only (libpq-dev). No pkg-config, whose flags would link
+        // libpq into every binary; it is loaded at run time instead.
+        .systemLibrary(name: "CLibPQ"),
         // Starts command children marked to die with poolbench, which
         // posix_spawn cannot do.
         .target(name: "CPoolBenchSpawn"),

@@ -443,5 +443,11 @@ check "history shows a sweep killed with SIGKILL as abandoned, without writing" 
     before=$(cat killed.sqlite killed.sqlite-wal | md5sum)
     "$0" history --db killed.sqlite | grep -q abandoned && test "$(cat killed.sqlite killed.sqlite-wal | md5sum)" = "$before"' "$pb"
 
+# Distribution: libpq is loaded when a postgresql:// history is opened, never linked.
+check "the binary starts without libpq (the loader lists none)" bash -c '
+    needed=$(LD_TRACE_LOADED_OBJECTS=1 "$0") && grep -q libc.so <<<"$needed" && ! grep -q libpq <<<"$needed"' "$pb"
+check "history --db postgresql://… with no server there is one line on stderr, exit 1" bash -c '
+    "$0" history --db postgresql://u@127.0.0.1:1/x 2>err; test $? -eq 1 && test "$(wc -l < err)" -eq 1' "$pb"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

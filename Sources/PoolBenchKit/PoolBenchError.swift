@@ -117,6 +117,10 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     /// `--db` is a libpq keyword/value string (`host=… password=…`);
     /// `keywords` are its keywords, never their values.
     case postgreSQLKeywordString(keywords: [String])
+    /// PostgreSQL's client library is not installed; `library` is its soname.
+    case libPQMissing(library: String)
+    /// A library by libpq's name lacks one of the functions poolbench calls.
+    case libPQIncomplete(library: String, function: String)
 
     public var description: String {
         switch self {
@@ -266,6 +270,10 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "cannot use the PostgreSQL URL \(location): it holds an \"@\" that libpq would take for part of the host or database name, not for the end of the user name and password; nothing was changed. Write \"@\", \"/\" and \"%\" in a user name, password or parameter as %40, %2F and %25, or leave the password to PGPASSWORD or ~/.pgpass."
         case let .postgreSQLKeywordString(keywords):
             "--db takes a SQLite file or a postgresql:// URL, not a libpq keyword string (\(keywords.map { $0 + "=…" }.joined(separator: " "))). Pass --db postgresql://USER@HOST:PORT/DBNAME with the password in PGPASSWORD or ~/.pgpass, or ./NAME for a file of that name."
+        case let .libPQMissing(library):
+            "a postgresql:// history needs PostgreSQL's client library libpq (\(library)), which is not installed: install it (apt-get install libpq5, or dnf install libpq) and run again."
+        case let .libPQIncomplete(library, function):
+            "\(library) has no function \(function), so it is not the PostgreSQL client library poolbench needs: install PostgreSQL's libpq (apt-get install libpq5, or dnf install libpq) and run again."
         }
     }
 
