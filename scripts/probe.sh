@@ -262,30 +262,6 @@ fi
 # (plain, and https with its own CA) writes down what it received; the secret
 # must reach it and nothing else: no row, output, export, report or message.
 if command -v python3 >/dev/null && command -v openssl >/dev/null; then
-    cat > echo.py <<'PY'
-import http.server, json, ssl, sys, threading
-lock = threading.Lock()
-log = open(sys.argv[1], "a")
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def answer(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        with lock:
-            log.write(json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
-                                  "body": body.decode("utf-8", "replace")}) + "\n")
-            log.flush()
-        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = answer
-    def log_message(self, *arguments): pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-if len(sys.argv) > 3:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); context.load_cert_chain(sys.argv[2], sys.argv[3])
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-print(server.server_address[1], flush=True)
-server.serve_forever()
-PY
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 \
         -subj '/CN=probe CA' 2>/dev/null
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
@@ -293,9 +269,9 @@ PY
     printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > server.ext
     openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
         -extfile server.ext 2>/dev/null
-    python3 echo.py plain.jsonl > plain.port &
+    python3 "$root/Tests/PoolBenchCLITests/Fixtures/servers/echo_server.py" plain.jsonl > plain.port &
     plain_server=$!
-    python3 echo.py tls.jsonl server.pem server.key > tls.port &
+    python3 "$root/Tests/PoolBenchCLITests/Fixtures/servers/echo_server.py" tls.jsonl server.pem server.key > tls.port &
     tls_server=$!
     for _ in $(seq 100); do [[ -s plain.port && -s tls.port ]] && break; sleep 0.05; done
     export SECRET="probe-secret-$$" PLAIN="127.0.0.1:$(cat plain.port)" TLS="127.0.0.1:$(cat tls.port)"
@@ -399,30 +375,7 @@ check "a failing command's tasks are counted by exit status" bash -c '
     "$0" run command --db errors.sqlite --tasks 4 --repeat 1 --warmup 0 --workers 1 -- sh -c "exit 3" >/dev/null 2>&1
     "$0" export --db errors.sqlite --raw | tail -n 1 | grep -q "exit 3"' "$pb"
 if command -v python3 >/dev/null; then
-    cat > bucket.py <<'PY'
-import sys, time, threading
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
-rate, hold = 45.0, 0.1  # 4.5 requests in flight: 4 workers are served, 5 are refused
-burst = rate * hold     # a bucket as deep as that, so no run is served from its burst alone
-lock = threading.Lock(); state = {"tokens": burst, "at": time.monotonic()}
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args): pass
-    def do_GET(self):
-        with lock:
-            now = time.monotonic()
-            state["tokens"] = min(burst, state["tokens"] + (now - state["at"]) * rate); state["at"] = now
-            admitted = state["tokens"] >= 1
-            if admitted: state["tokens"] -= 1
-        if admitted: time.sleep(hold)
-        body = b"ok" if admitted else b"slow down"
-        self.send_response(200 if admitted else 429)
-        if not admitted: self.send_header("Retry-After", "1")
-        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler); server.daemon_threads = True
-print(server.server_address[1], flush=True); server.serve_forever()
-PY
-    python3 bucket.py > bucket-port.txt &
+    python3 "$root/Tests/PoolBenchCLITests/Fixtures/servers/token_bucket.py" 45 0.1 > bucket-port.txt &  # 4 workers served, 5 refused
     bucket=$!
     for _ in $(seq 50); do [[ -s bucket-port.txt ]] && break; sleep 0.05; done
     check "best never recommends a count a rate-limited API refuses, and names the onset" bash -c '

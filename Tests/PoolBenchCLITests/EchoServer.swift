@@ -18,36 +18,9 @@ struct EchoServer {
         }
     }
 
-    static let script = #"""
-        import http.server, json, ssl, sys, threading
-        lock = threading.Lock()
-        log = open(sys.argv[1], "a")
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            def answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                record = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
-                          "body": body.decode("utf-8", "replace")}
-                with lock:
-                    log.write(json.dumps(record) + "\n")
-                    log.flush()
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = answer
-            def log_message(self, *arguments):
-                pass
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        if len(sys.argv) > 3:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[2], sys.argv[3])
-            server.socket = context.wrap_socket(server.socket, server_side=True)
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
-        """#
+    /// The server's source, shared with `scripts/probe.sh`.
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appending(path: "Fixtures/servers/echo_server.py").path
 
     let process: Process
     let port: Int
@@ -61,7 +34,7 @@ struct EchoServer {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, log.path] + [certificate, key].compactMap { $0 }
+        process.arguments = ["python3", Self.script, log.path] + [certificate, key].compactMap { $0 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
