@@ -128,10 +128,16 @@ while True:
         test $(( $(date +%s) - start )) -lt 10' "$pb"
 fi
 
+# A first sweep ends in an answer; sleep without --capacity says how to get one.
+check "run sleep --capacity 4 ends in its recommendation" bash -c '
+    "$0" run sleep --db first.sqlite --capacity 4 --duration 5ms --workers 1,2,4,8,16 --tasks 40 2>/dev/null | grep -q "^Recommended: 4 workers"' "$pb"
+check "run sleep without --capacity suggests one" bash -c '
+    "$0" run sleep --db first.sqlite --duration 1ms --workers 1,2,4 --tasks 40 2>/dev/null | grep -q "add \`--capacity 8\`"' "$pb"
+
 # Docs: the README fits on one screen and leads to the reference in docs/
 check "README is at most 150 lines, the two set-up commands in its first 40" bash -c '
     test "$(wc -l < "$0/README.md")" -le 150 &&
-        head -40 "$0/README.md" | grep -q "^swift run -c release poolbench run sleep " &&
+        head -40 "$0/README.md" | grep -q "^swift run -c release poolbench run sleep --capacity 8 " &&
         head -40 "$0/README.md" | grep -q "^scripts/test "' "$root"
 check "README names the test command CI runs" bash -c '
     grep -q "^swift test --no-parallel" "$0/.ci/run" && grep -q "swift test --no-parallel" "$0/README.md"' "$root"

@@ -41,13 +41,21 @@ public struct SweepReport: Report {
     public var logicalCores: Int?
     /// Where `--repeat auto` stopped sampling; nil for a fixed --repeat.
     public var sampling: SamplingOutcome?
+    /// What these runs answer, per executor (`SweepAnswer.answers`).
+    public var answers: [SweepAnswer]
+    /// Whether the workload never levels off by design: `sleep` without
+    /// `--capacity`, whose tasks share nothing.
+    public var unbounded: Bool
 
     /// - Parameter logicalCores: the machine's cores, to judge whether it was busy; nil not to.
+    /// - Parameter answers: what the runs answer (`SweepAnswer.answers`), laid out under the table.
     public init(
         sweepId: Int64, workload: WorkloadSpec, tasks: Int, runs: [RunRecord], sampling: SamplingOutcome? = nil,
-        logicalCores: Int? = nil
+        logicalCores: Int? = nil, answers: [SweepAnswer] = []
     ) {
         self.sampling = sampling
+        self.answers = answers
+        if case .sleep(_, nil) = workload { unbounded = true } else { unbounded = false }
         self.sweepId = sweepId
         self.logicalCores = logicalCores
         othersCpuShare = logicalCores.flatMap { cores in
@@ -142,11 +150,43 @@ public struct SweepReport: Report {
         }
         if let sampling, rows.contains(where: \.fastest) { notes.append(sampling.sentence) }
         if rows.contains(where: \.fastest) {
-            notes.append("Ask `poolbench best --sweep \(sweepId)` for the recommended worker count.")
+            notes += answerNotes
         } else {
             notes.append("Nothing succeeded, so there is nothing to recommend from: fix what the error says and run again.")
         }
         return notes
     }
 
+    /// The slots of the simulated server suggested for an unbounded sweep:
+    /// a knee inside the default worker counts (1, 2, 4, 8, 16, 32).
+    static let demonstrationCapacity = 8
+
+    /// The answer per executor, as `best` words it, and where to look for more.
+    var answerNotes: [String] {
+        var notes: [String] = []
+        for answer in answers {
+            let recommendation = answer.recommendation
+            let which = answers.count > 1 ? " (\(answer.executor))" : ""
+            if let phrase = recommendation.tradeOffPhrase, recommendation.plateauReached {
+                var sentence = "Recommended\(which): \(phrase)"
+                if let band = recommendation.band { sentence += " (band \(band.lowerBound)…\(band.upperBound))" }
+                notes.append(sentence + (recommendation.settled ? "." : "; not settled yet: \(recommendation.reason)."))
+            } else if !recommendation.plateauReached, let largest = recommendation.points.last?.workers {
+                var sentence = "No plateau reached\(which): throughput still rising at \(largest) workers, so no count is recommended yet"
+                if let range = recommendation.nextRange { sentence += "; try up to \(range.upperBound)" }
+                notes.append(sentence + ".")
+            } else {
+                notes.append("No recommendation\(which): \(recommendation.reason).")
+            }
+            if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, recommendation)) }
+        }
+        if unbounded, answers.contains(where: { !$0.recommendation.plateauReached }) {
+            notes.append(
+                "sleep's tasks share nothing, so more workers always help: add `--capacity \(Self.demonstrationCapacity)` "
+                    + "to sweep a simulated server with \(Self.demonstrationCapacity) slots, which has an answer."
+            )
+        }
+        notes.append("`poolbench best --sweep \(sweepId)` explains the answer; `poolbench best` answers from every sweep of this workload.")
+        return notes
+    }
 }

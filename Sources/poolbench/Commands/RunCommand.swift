@@ -69,9 +69,14 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             runs = try await runner.run(plan, workload: workload, schedule: schedule, sweep: session.sweep, progress: progress)
         }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let answers = SweepAnswer.answers(
+            runs, sweepStartedAt: session.sweep.startedAt, tolerance: try tolerance.fraction,
+            maxErrorRate: try errorRate.fraction, cores: cores
+        )
         let report = SweepReport(
             sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs, sampling: sampling,
-            logicalCores: ProcessInfo.processInfo.activeProcessorCount
+            logicalCores: cores, answers: answers
         )
         try Self.print(report, as: format)
     }

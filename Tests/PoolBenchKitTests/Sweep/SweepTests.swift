@@ -203,6 +203,53 @@ struct NoWorkload: Workload {
         #expect(report.notes.last == "Nothing succeeded, so there is nothing to recommend from: fix what the error says and run again.")
     }
 
+    /// Runs of a server with 8 slots: throughput λ·min(N, 8) with seeded ±2% noise, 4 runs a count.
+    static func slotRuns(capacity: Int, workers: [Int]) -> [RunRecord] {
+        var generator = SeededGenerator(seed: 7)
+        return workers.flatMap { count in
+            (0..<4).map { repetition in
+                let noise = 1 + Double.random(in: -0.02...0.02, using: &generator)
+                return RunRecord.fixture(sweepId: 1, workers: count, repetition: repetition, throughput: 100 * Double(min(count, capacity)) * noise)
+            }
+        }
+    }
+
+    @Test func theSummaryEndsInTheAnswerTheRunsGive() {
+        let runs = Self.slotRuns(capacity: 8, workers: [1, 2, 4, 8, 16, 32])
+        let answers = SweepAnswer.answers(runs, sweepStartedAt: runs[0].startedAt)
+        #expect(answers.map(\.executor) == ["pool"])
+        #expect(answers.first?.recommendation.recommendedWorkers == 8)
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: 8), tasks: 100, runs: runs, answers: answers)
+        #expect(report.notes.contains { $0.hasPrefix("Recommended: 8 workers") }, "\(report.notes)")
+        #expect(!report.notes.contains { $0.contains("--capacity") }, "a bounded sweep needs no hint")
+        #expect(report.notes.last?.hasPrefix("`poolbench best --sweep 1` explains the answer") == true)
+    }
+
+    @Test func anUnboundedSleepSaysNoPlateauAndHowToGetAnAnswer() {
+        let runs = Self.slotRuns(capacity: 1_000, workers: [1, 2, 4, 8, 16, 32])
+        let answers = SweepAnswer.answers(runs, sweepStartedAt: runs[0].startedAt)
+        #expect(answers.first?.recommendation.plateauReached == false)
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: nil), tasks: 100, runs: runs, answers: answers)
+        #expect(report.notes.contains("No plateau reached: throughput still rising at 32 workers, so no count is recommended yet; try up to 128."), "\(report.notes)")
+        #expect(report.notes.contains { $0.contains("add `--capacity 8`") })
+        #expect(!report.notes.contains { $0.hasPrefix("Recommended") })
+    }
+
+    @Test func sequentialGetsNoAnswerOfItsOwnAndSeveralExecutorsAreNamed() {
+        let pool = Self.slotRuns(capacity: 8, workers: [1, 2, 4, 8, 16])
+        let threads = pool.map { run in
+            var run = run
+            run.executor = "threads"
+            return run
+        }
+        let sequential = [RunRecord.fixture(sweepId: 1, executor: "sequential", workers: 1)]
+        let answers = SweepAnswer.answers(sequential + threads + pool, sweepStartedAt: pool[0].startedAt)
+        #expect(answers.map(\.executor) == ["threads", "pool"])
+        let report = SweepReport(sweepId: 1, workload: .sleep(duration: 0.01, capacity: 8), tasks: 100, runs: sequential + threads + pool, answers: answers)
+        #expect(report.notes.contains { $0.hasPrefix("Recommended (threads): 8 workers") }, "\(report.notes)")
+        #expect(report.notes.contains { $0.hasPrefix("Recommended (pool): 8 workers") })
+    }
+
     @Test func rowsGoFromTheSimplestExecutorToTheMostElaborate() {
         let runs = [("tasks", 2), ("pool", 2), ("sequential", 1), ("dispatch", 2), ("threads", 2)].map { executor, workers in
             RunRecord.fixture(sweepId: 1, executor: executor, workers: workers, throughput: 100)
