@@ -54,6 +54,34 @@ struct HTMLReportTests {
         #expect(page.all("li").contains { $0.text.hasPrefix("Errors: From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests") })
     }
 
+    @Test func theToleranceLineIsDrawnFromTheCountsBelowTheErrorOnset() throws {
+        // Past 8 workers the refusals come back fast, so the succeeded tasks'
+        // throughput still climbs: the knee rule never compared with it, and
+        // the "5% below" line must not either.
+        let store = try SQLiteHistoryStore.inMemory()
+        let sweep = try store.makeSweep()
+        for workers in [1, 2, 4, 6, 8, 12, 16] {
+            for repetition in 0..<3 {
+                let failed = workers > 8 ? 40 : 0
+                var run = RunRecord.fixture(
+                    sweepId: sweep.id!, workers: workers, repetition: repetition,
+                    throughput: 50 * Double(workers) * [0.99, 1, 1.01][repetition]
+                )
+                run.tasks = 60 + failed
+                run.errorCount = failed
+                run.failures = FailureCounts(failed > 0 ? [.http(429): failed] : [:]).json
+                try store.save(run)
+            }
+        }
+        let (report, page) = try Self.page(store)
+        let answer = try #require(report.best.answers.first?.recommendation)
+        #expect(answer.errorOnsetWorkers == 12)
+        let curve = try #require(page.charts("curve").first)
+        let line = try #require(curve.all("line", class: "tolerance").first)
+        let threshold = try #require(line.number("data-throughput"))
+        #expect(threshold < 50 * 8 * 1.01, "the line stands on the error-free counts, not on 12's or 16's throughput")
+    }
+
     @Test func eachSeriesHasItsCurveWithEveryRunTheMediansTheKneeAndTheBand() throws {
         let (report, page) = try Self.page(try Self.twoExecutors())
         let curves = page.charts("curve")

@@ -22,10 +22,13 @@ extension HTMLReport {
 
     /// The level the knee rule compared with: the answering curve's
     /// highest value at the tested counts — the fitted model's when a fit
-    /// answered, else the medians' (`Knee.kneeIndex`).
+    /// answered, else the medians' (`Knee.kneeIndex`) — among the counts
+    /// below the error onset, since the rule never compared with a count
+    /// whose throughput came with refusals.
     static func kneeLevel(_ recommendation: KneeRecommendation) -> Double? {
         let fitted = recommendation.fit != nil
-        return recommendation.points.compactMap { fitted ? $0.modelThroughput : $0.medianThroughput }.filter(\.isFinite).max()
+        return recommendation.points.filter { !$0.significantErrors }
+            .compactMap { fitted ? $0.modelThroughput : $0.medianThroughput }.filter(\.isFinite).max()
     }
 
     // MARK: - Throughput against workers
