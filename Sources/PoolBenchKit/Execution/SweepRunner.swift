@@ -150,6 +150,7 @@ struct Measurement {
     /// tasks too; the failed ones' median is kept apart.
     func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
         let latency = LatencySummary(result.latencies)
+        let tasks = result.tasks ?? tasks
         let succeeded = max(tasks - result.failedTasks, 0)
         return RunRecord(
             sweepId: sweepId, workload: workload.name, parameters: workload.parameterText,

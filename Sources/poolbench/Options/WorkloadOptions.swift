@@ -19,7 +19,7 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Job mode: run this whole program once per run, {workers} replaced by the worker count (quote it as one argument).",
+            "Job mode: run this whole program once per run, {workers} replaced by the worker count (quote it as one argument). The program may report its own measurement as one JSON line on the descriptor POOLBENCH_REPORT_FD names: {\"seconds\": S, \"items\": N, \"failed\": F, \"latencies\": [seconds, …]}.",
             valueName: "command line"
         )
     )
