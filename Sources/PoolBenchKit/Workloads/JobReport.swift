@@ -50,24 +50,31 @@ public struct JobReport: Sendable, Hashable {
         } catch {
             throw JobReportProblem("it is not a JSON object")
         }
-        let failed = line.failed ?? 0
+        let items = try whole(line.items, "items")
+        let failed = try whole(line.failed ?? 0, "failed")
         let latencies = line.latencies ?? []
         guard line.seconds.isFinite, line.seconds > 0 else { throw JobReportProblem("\"seconds\" must be above 0") }
-        guard line.items >= 0, failed >= 0, failed <= line.items else {
-            throw JobReportProblem("\"items\" and \"failed\" must be 0 or more, and failed at most items")
-        }
+        guard failed <= items else { throw JobReportProblem("\"failed\" (\(failed)) is more than \"items\" (\(items))") }
         guard latencies.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw JobReportProblem(Line.expectation(of: "latencies")) }
-        guard latencies.count <= line.items - failed else {
-            throw JobReportProblem("\"latencies\" lists \(latencies.count) items, more than the \(line.items - failed) that succeeded")
+        guard latencies.count <= items - failed else {
+            throw JobReportProblem("\"latencies\" lists \(latencies.count) items, more than the \(items - failed) that succeeded")
         }
-        return JobReport(seconds: line.seconds, items: line.items, failed: failed, latencies: latencies)
+        return JobReport(seconds: line.seconds, items: items, failed: failed, latencies: latencies)
+    }
+
+    /// `value` as a count, or why it is not one.
+    private static func whole(_ value: Double, _ name: String) throws(JobReportProblem) -> Int {
+        guard value >= 0, value <= 1e15, value == value.rounded() else { throw JobReportProblem(Line.expectation(of: name)) }
+        return Int(value)
     }
 
     /// The line as JSON holds it.
+    /// Counts are read as numbers and checked whole here, so `2.5` and
+    /// `-1` get the same sentence as `"two"`.
     private struct Line: Decodable {
         var seconds: Double
-        var items: Int
-        var failed: Int?
+        var items: Double
+        var failed: Double?
         var latencies: [Double]?
 
         /// What the field `name` must hold, as a clause.
