@@ -7,7 +7,8 @@ import Foundation
 ///
 /// `seconds` is the run's wall time as the program measured it (from its
 /// pool's start to its end, without the interpreter's start-up and imports
-/// that timing from outside includes); `items` the items it processed;
+/// that timing from outside includes); `items` the items it processed (at
+/// least 1);
 /// `failed` how many of them failed (default 0); `latencies` each succeeded
 /// item's latency in seconds (may be empty or left out). A program that
 /// writes nothing is timed from outside as before.
@@ -51,6 +52,7 @@ public struct JobReport: Sendable, Hashable {
             throw JobReportProblem("it is not a JSON object")
         }
         let items = try whole(line.items, "items")
+        guard items >= 1 else { throw JobReportProblem("\"items\" must be at least 1: a run that processed nothing has no throughput") }
         let failed = try whole(line.failed ?? 0, "failed")
         let latencies = line.latencies ?? []
         guard line.seconds.isFinite, line.seconds > 0 else { throw JobReportProblem("\"seconds\" must be above 0") }

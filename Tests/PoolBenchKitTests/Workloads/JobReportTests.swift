@@ -29,6 +29,7 @@ import Testing
         (#"{"seconds": 1, "items": 2.5}"#, #""items" must be a whole number, 0 or more"#),
         (#"{"seconds": 1, "items": true}"#, #""items" must be a whole number, 0 or more"#),
         (#"{"seconds": 1, "items": -1}"#, #""items" must be a whole number, 0 or more"#),
+        (#"{"seconds": 1, "items": 0}"#, #""items" must be at least 1: a run that processed nothing has no throughput"#),
         (#"{"seconds": 1, "items": 2, "failed": 3}"#, #""failed" (3) is more than "items" (2)"#),
         (#"{"seconds": 1, "items": 2, "latencies": [-1]}"#, #""latencies" must be a list of seconds, each 0 or more"#),
         (#"{"seconds": 1, "items": 2, "latencies": "fast"}"#, #""latencies" must be a list of seconds, each 0 or more"#),
