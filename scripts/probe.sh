@@ -392,8 +392,20 @@ if command -v python3 >/dev/null; then
 import json, sys
 answer = json.load(sys.stdin)[\"answers\"][0]
 assert answer[\"errorOnsetWorkers\"] is not None and answer[\"recommendedWorkers\"] < answer[\"errorOnsetWorkers\"], answer"' "$pb"
+    check "with --retries the rate-limited API's refused tasks succeed, their re-sends recorded apart" bash -c '
+        "$0" run http --db retries.sqlite --url "http://127.0.0.1:$(cat bucket-port.txt)/" --workers 8 --tasks 16 \
+            --repeat 1 --warmup 0 --timeout 5s --retries 5 >/dev/null 2>&1
+        "$0" export --db retries.sqlite --format json | tail -n 1 | python3 -c "
+import json, sys
+run = json.load(sys.stdin)
+assert run[\"errorCount\"] == 0 and \"retried http 429\" in json.loads(run[\"failures\"]), run"' "$pb"
     kill "$bucket" 2>/dev/null
 fi
+echo '{"seconds": 0.5, "items": 8}' > report.json
+check "a job's line on POOLBENCH_REPORT_FD is its run's measurement" bash -c '
+    "$0" run --db report.sqlite --job "sh -c '\''cat report.json >&\$POOLBENCH_REPORT_FD; : {workers}'\''" \
+        --workers 1 --repeat 1 --warmup 0 >/dev/null 2>&1
+    "$0" export --db report.sqlite --format json | tail -n 1 | grep -q "\"tasks\":8,.*\"wallSeconds\":0.5,"' "$pb"
 check "history shows a sweep killed with SIGKILL as abandoned, without writing" bash -c '
     "$0" run sleep --db killed.sqlite --duration 600s --tasks 1 --workers 1 --repeat 1 --warmup 0 >/dev/null 2>&1 &
     sweep=$!

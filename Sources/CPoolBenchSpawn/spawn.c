@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 int poolbench_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[],
-                    int input, int output, int error) {
+                    int input, int output, int error, int report) {
     // No handler of the parent's may run in the child, which shares its
     // memory until exec: block everything across vfork.
     sigset_t all, previous;
@@ -49,6 +49,15 @@ int poolbench_spawn(pid_t *pid, const char *file, char *const argv[], char *cons
                 int flags = fcntl(target, F_GETFD);
                 if (flags < 0 || fcntl(target, F_SETFD, flags & ~FD_CLOEXEC) != 0) { failure = errno; _exit(127); }
             } else if (dup2(ends[target], target) < 0) {
+                failure = errno;
+                _exit(127);
+            }
+        }
+        if (report >= 0) {
+            if (report == POOLBENCH_REPORT_DESCRIPTOR) {
+                int flags = fcntl(report, F_GETFD);
+                if (flags < 0 || fcntl(report, F_SETFD, flags & ~FD_CLOEXEC) != 0) { failure = errno; _exit(127); }
+            } else if (dup2(report, POOLBENCH_REPORT_DESCRIPTOR) < 0) {
                 failure = errno;
                 _exit(127);
             }

@@ -67,6 +67,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case cannotStartCommand(program: String, errno: Int32)
     case commandFailed(program: String, status: String, firstLine: String?)
     case jobRunsWholeProgram
+    /// A job wrote something on its report descriptor that is not one report line.
+    case badJobReport(program: String, reason: String)
 
     // MARK: Export and import
     // Each leaves the history and any existing output file as they were.
@@ -210,6 +212,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "'\(program)' \(status)" + (firstLine.map { ": \($0)" } ?? "")
         case .jobRunsWholeProgram:
             "A job runs its whole program once per run, with the job executor; it has no tasks to schedule."
+        case let .badJobReport(program, reason):
+            "'\(program)' wrote a report on POOLBENCH_REPORT_FD that poolbench cannot use: \(reason). "
+                + "Write one line such as {\"seconds\": 1.5, \"items\": 64, \"failed\": 0, \"latencies\": [0.02, …]}, or nothing."
         // Export and import
         case let .outputDirectoryMissing(path):
             "cannot write \(path): its directory does not exist. Create it first, or pass --output with a path in an existing directory."

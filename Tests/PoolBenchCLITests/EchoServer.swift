@@ -32,19 +32,7 @@ struct EchoServer {
     init(in directory: URL, certificate: String? = nil, key: String? = nil) throws {
         log = directory.appending(path: "echo-\(UUID().uuidString).jsonl")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, log.path] + [certificate, key].compactMap { $0 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = output.fileHandleForReading.availableData
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        self.port = port
+        (process, port) = try FixtureServer.start(Self.script, [log.path] + [certificate, key].compactMap { $0 })
         scheme = certificate == nil ? "http" : "https"
     }
 
@@ -95,5 +83,42 @@ struct TestCertificates {
         try shell.run()
         shell.waitUntilExit()
         try #require(shell.terminationStatus == 0, "openssl could not make the test certificates")
+    }
+}
+
+/// A server of `Fixtures/servers/`, written apart from poolbench: started
+/// with python3, it prints the port it listens on.
+struct FixtureServer {
+    let process: Process
+    let port: Int
+
+    /// Starts `Fixtures/servers/NAME` with `arguments`.
+    init(_ name: String, _ arguments: [String]) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Fixtures/servers/\(name)").path
+        (process, port) = try Self.start(script, arguments)
+    }
+
+    /// Launches `script` and reads its port from its first line of output.
+    static func start(_ script: String, _ arguments: [String]) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = output.fileHandleForReading.availableData
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        return (process, port)
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/" }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

@@ -52,6 +52,44 @@ import Testing
         #expect((answer["errorKinds"] as? [[String: Any]])?.first?["kind"] as? String == "http 429")
     }
 
+    @Test func trendSaysWhereErrorsStartInTextMarkdownAndJSON() throws {
+        defer { cli.remove() }
+        try Data(Self.rateLimitedExport.utf8).write(to: URL(fileURLWithPath: cli.path("limited.csv")))
+        let imported = try cli.run(["import", "limited.csv"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let text = try cli.run(["trend"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Where errors start"), "\(text.stdout)")
+        #expect(text.stdout.contains("From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests"), "\(text.stdout)")
+
+        let markdown = try cli.run(["trend", "--format", "markdown"])
+        #expect(markdown.stdout.contains("From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests |"), "\(markdown.stdout)")
+
+        let json = try cli.run(["trend", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let group = try #require((object?["recommendations"] as? [[String: Any]])?.first)
+        #expect(group["errorOnsetWorkers"] as? Int == 9)
+        #expect(group["errorOnsetRate"] as? Double == 0.2)
+        #expect((group["errorKinds"] as? [[String: Any]])?.first?["kind"] as? String == "http 429")
+        let sweeps = try #require(group["errorsBySweep"] as? [[String: Any]])
+        #expect(sweeps.count == 1)
+        #expect(sweeps.first?["errorOnsetWorkers"] as? Int == 9)
+    }
+
+    @Test func trendOfAnErrorFreeSeriesHasNoOnsetAndSaysNothingOfErrors() throws {
+        defer { cli.remove() }
+        let run = try cli.run(["run", "sleep", "--duration", "1ms", "--workers", "1,2", "--tasks", "4", "--repeat", "1", "--warmup", "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try cli.run(["trend"])
+        #expect(!text.stdout.contains("Where errors start"), "\(text.stdout)")
+        let json = try cli.run(["trend", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let group = try #require((object?["recommendations"] as? [[String: Any]])?.first)
+        #expect(group["errorOnsetWorkers"] is NSNull)
+        #expect((group["errorKinds"] as? [Any])?.isEmpty == true)
+    }
+
     @Test func aMaxErrorRateOutsideZeroToOneIsAUsageError() throws {
         defer { cli.remove() }
         let result = try cli.run(["best", "--max-error-rate", "150%"])

@@ -181,7 +181,8 @@ extension ErrorOnset {
         guard let onset else { return nil }
         let runs = samples.filter { $0.workers == onset.workers }
         var failures = FailureCounts()
-        for run in runs { failures.add(run.failures) }
+        // Re-sent requests are not failed tasks (see `FailureKind.isRetry`).
+        for run in runs { failures.add(run.failures.failedTasks) }
         return ErrorOnsetSummary(
             workers: onset.workers, errorRate: onset.tally.rate,
             kinds: failures.byFrequency.map { ErrorKindCount(kind: $0.kind, count: $0.count) },

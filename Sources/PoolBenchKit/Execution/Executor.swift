@@ -48,6 +48,9 @@ public struct ExecutionResult: Sendable {
     public var failedTasks: Int
     /// The first failure's message, like `future.result()` raising.
     public var firstError: String?
+    /// Tasks the execution itself counted, in place of those it was asked
+    /// for: a job that reports its own items (`JobReport`).
+    public var tasks: Int?
     /// Bytes received by tasks that ran in worker processes, which the
     /// workload in this process never saw (see `Workload.bytesReceived`).
     public var workerBytesReceived: Int

@@ -100,6 +100,7 @@ public enum ProcessWorker {
                 throw .workerProtocolViolation("expected a task number, got '\(line)'")
             }
             let bytesBefore = workload.bytesReceived ?? 0
+            let retriesBefore = workload.retries
             let start = MonotonicClock.now()
             var failure: String?
             var kind: FailureKind?
@@ -113,7 +114,8 @@ public enum ProcessWorker {
                 task: task, latency: MonotonicClock.seconds(since: start),
                 bytesReceived: (workload.bytesReceived ?? 0) - bytesBefore, failure: failure, kind: kind
             )
-            guard WorkerChannel.send(reply.line, to: output) else { return }
+            let retries = WorkerRetries(task: task, counts: workload.retries.since(retriesBefore))
+            guard WorkerChannel.send(retries.lines + reply.line, to: output) else { return }
         }
     }
 }

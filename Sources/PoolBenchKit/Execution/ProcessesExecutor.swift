@@ -128,6 +128,10 @@ private struct WorkerDispatcher {
     }
 
     private mutating func handle(_ line: String, from index: Int) {
+        if let retries = WorkerRetries(line: line), retries.task == workers[index].task {
+            ledger.recordRetries(retries.counts)
+            return
+        }
         guard let reply = WorkerReply(line: line), reply.task == workers[index].task else {
             retire(index, because: "sent an unreadable reply '\(line)'", grace: 0)
             return

@@ -106,9 +106,11 @@ public struct SweepRunner: Sendable {
         let executor = makeExecutor(point.executor)
         let startedAt = Date()
         let bytesBefore = workload.bytesReceived
+        let retriesBefore = workload.retries
         let before = ResourceUsage.startingNewPeak()
         let machineBefore = ProcessorTimes.now()
-        let result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
+        var result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
+        result.failures.add(workload.retries.since(retriesBefore))
         let machineAfter = ProcessorTimes.now()
         let usage = ResourceUsage.now().since(before)
         let load = MachineLoad(
@@ -148,6 +150,7 @@ struct Measurement {
     /// tasks too; the failed ones' median is kept apart.
     func record(sweepId: Int64, workload: WorkloadSpec, repetition: Int) -> RunRecord {
         let latency = LatencySummary(result.latencies)
+        let tasks = result.tasks ?? tasks
         let succeeded = max(tasks - result.failedTasks, 0)
         return RunRecord(
             sweepId: sweepId, workload: workload.name, parameters: workload.parameterText,

@@ -61,6 +61,12 @@ final class TaskLedger: @unchecked Sendable {
         workerBytesReceived.wrappingAdd(bytesReceived, ordering: .relaxed)
     }
 
+    /// Counts requests a worker process re-sent for one task (see
+    /// `FailureKind.retried`): kept with the failures, never as one.
+    func recordRetries(_ retries: FailureCounts) {
+        failures.withLock { $0.add(retries) }
+    }
+
     private func recordFailure(_ message: String, kind: FailureKind, task: Int) {
         failed[task] = true
         failures.withLock { $0.add(kind) }

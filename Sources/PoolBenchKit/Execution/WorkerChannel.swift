@@ -12,7 +12,12 @@ import Glibc
 /// `kind` is the failure's `FailureKind` with `_` for its spaces (`http_429`),
 /// so the parent counts it as a task run in-process would be; `error`, with
 /// no kind, counts as `other`. `message` is the error's description on one
-/// line. The parent closing its end means there are no more tasks.
+/// line. Before its reply, a task that re-sent requests (`http --retries`)
+/// sends one line per kind (see `WorkerRetries`):
+///
+///     worker → parent   retried <task> <kind> <count>\n
+///
+/// The parent closing its end means there are no more tasks.
 struct WorkerReply: Equatable {
     var task: Int
     var latency: Double
@@ -26,8 +31,7 @@ struct WorkerReply: Equatable {
         guard let failure else { return "ok \(task) \(latency) \(bytesReceived)\n" }
         let oneLine = String(failure.map { $0.isNewline ? " " : $0 })
         guard let kind else { return "error \(task) \(latency) \(bytesReceived) \(oneLine)\n" }
-        let token = String(kind.rawValue.map { $0 == " " || $0.isNewline ? "_" : $0 })
-        return "failed \(task) \(latency) \(bytesReceived) \(token) \(oneLine)\n"
+        return "failed \(task) \(latency) \(bytesReceived) \(kind.token) \(oneLine)\n"
     }
 
     init(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?, kind: FailureKind? = nil) {
@@ -44,7 +48,7 @@ struct WorkerReply: Equatable {
             guard fields.count == 6, let task = Int(fields[1]), let latency = Double(fields[2]),
                   let bytes = Int(fields[3]), bytes >= 0, !fields[4].isEmpty
             else { return nil }
-            let kind = FailureKind(rawValue: String(fields[4].map { $0 == "_" ? " " : $0 }))
+            let kind = FailureKind(token: fields[4])
             self.init(task: task, latency: latency, bytesReceived: bytes, failure: String(fields[5]), kind: kind)
             return
         }
@@ -57,6 +61,43 @@ struct WorkerReply: Equatable {
         case ("error", 5): self.init(task: task, latency: latency, bytesReceived: bytes, failure: String(fields[4]))
         default: return nil
         }
+    }
+}
+
+/// The requests one task re-sent, by kind (`retried_http_429`), as the
+/// `retried` lines of the worker protocol (see `WorkerReply`).
+struct WorkerRetries: Equatable {
+    var task: Int
+    var counts: FailureCounts
+
+    var lines: String {
+        counts.counts.keys.sorted().map { kind in
+            "retried \(task) \(kind.token) \(counts.counts[kind] ?? 0)\n"
+        }.joined()
+    }
+
+    init(task: Int, counts: FailureCounts) {
+        self.task = task
+        self.counts = counts
+    }
+
+    init?(line: String) {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[0] == "retried", let task = Int(fields[1]), let count = Int(fields[3]), count > 0 else {
+            return nil
+        }
+        let kind = FailureKind(token: fields[2])
+        guard kind.isRetry else { return nil }
+        self.init(task: task, counts: FailureCounts([kind: count]))
+    }
+}
+
+extension FailureKind {
+    /// The kind as one field of a protocol line: `http_429`.
+    var token: String { String(rawValue.map { $0 == " " || $0.isNewline ? "_" : $0 }) }
+
+    init(token: Substring) {
+        self.init(rawValue: String(token.map { $0 == "_" ? " " : $0 }))
     }
 }
 

@@ -23,6 +23,14 @@ public struct FailureKind: RawRepresentable, Hashable, Sendable, Comparable, Cod
     public static func exit(_ status: Int) -> FailureKind { FailureKind(rawValue: "exit \(status)") }
     public static func signal(_ number: Int) -> FailureKind { FailureKind(rawValue: "signal \(number)") }
 
+    /// A re-send after a response of `kind`: `retried http 429`.
+    public static func retried(_ kind: FailureKind) -> FailureKind { FailureKind(rawValue: retryPrefix + kind.rawValue) }
+
+    static let retryPrefix = "retried "
+
+    /// Whether this counts re-sent requests rather than failed tasks.
+    public var isRetry: Bool { rawValue.hasPrefix(Self.retryPrefix) }
+
     public static func < (a: FailureKind, b: FailureKind) -> Bool { a.rawValue < b.rawValue }
 
     public var description: String { rawValue }
@@ -38,6 +46,7 @@ public struct FailureKind: RawRepresentable, Hashable, Sendable, Comparable, Cod
         if let status = httpStatus {
             return "HTTP \(status)" + (Self.reasonPhrases[status].map { " \($0)" } ?? "")
         }
+        if isRetry { return "retried after " + FailureKind(rawValue: String(rawValue.dropFirst(Self.retryPrefix.count))).phrase }
         switch rawValue {
         case "timeout": return "timed out"
         case "refused": return "connection refused"
@@ -116,6 +125,21 @@ public struct FailureCounts: Sendable, Hashable, Codable {
 
     public mutating func add(_ other: FailureCounts) {
         for (kind, count) in other.counts { add(kind, count) }
+    }
+
+    /// The failed tasks' kinds alone, without the re-sends (see `FailureKind.isRetry`).
+    public var failedTasks: FailureCounts {
+        FailureCounts(counts.filter { !$0.key.isRetry })
+    }
+
+    /// The re-sent requests alone, by the response that made them wait.
+    public var retries: FailureCounts {
+        FailureCounts(counts.filter { $0.key.isRetry })
+    }
+
+    /// What was counted since `earlier`, a reading of the same growing counts.
+    public func since(_ earlier: FailureCounts) -> FailureCounts {
+        FailureCounts(counts.reduce(into: [:]) { $0[$1.key] = $1.value - (earlier.counts[$1.key] ?? 0) })
     }
 
     /// Kinds from the most frequent, ties by name.

@@ -64,7 +64,9 @@ public struct SweepReport: Report {
         busyMachine = othersCpuShare.map { $0 > BusyMachine.threshold } ?? false
         self.workload = workload.name
         self.parameters = workload.parameterText
-        self.tasks = tasks
+        // A job that reports its own items ran that many, whatever the plan said.
+        let ran = Set(runs.map(\.tasks))
+        self.tasks = ran.count == 1 ? ran.first ?? tasks : tasks
         firstError = runs.lazy.compactMap(\.firstError).first
 
         let groups = Dictionary(grouping: runs) { SweepPoint(executor: ExecutorKind(rawValue: $0.executor) ?? .pool, workers: $0.workers) }

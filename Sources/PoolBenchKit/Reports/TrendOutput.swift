@@ -48,6 +48,11 @@ public struct TrendOutput: Report {
         public var logicalCores: Int = 1
         /// `SeriesRuns.mixedHardwareWarning` of the series.
         public var mixedHardware: String?
+        /// Where each sweep's errors started, oldest first.
+        public var errorOnsets: [SweepErrorOnset] = []
+
+        /// Where the newest sweep's errors start; nil when it had none.
+        public var newestErrorOnset: ErrorOnsetSummary? { errorOnsets.last?.onset }
 
         /// `testbed ci-large` or `bench-1`.
         public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
@@ -123,7 +128,8 @@ public struct TrendOutput: Report {
         return Drift(
             key: runs.key, host: runs.host, testbed: runs.testbed, recommendations: points,
             shifts: WorkerDrift.shifts(in: points), busySweeps: BusyMachine.busySweeps(runs.samples, cores: runs.logicalCores),
-            logicalCores: runs.logicalCores, mixedHardware: runs.mixedHardwareWarning
+            logicalCores: runs.logicalCores, mixedHardware: runs.mixedHardwareWarning,
+            errorOnsets: SweepErrorOnset.bySweep(runs.samples, sweeps: runs.sweeps)
         )
     }
 }
@@ -135,6 +141,7 @@ extension TrendOutput {
         var tables = [seriesTable]
         if let changes = changesTable { tables.append(changes) }
         if let drift = driftTable { tables.append(drift) }
+        if let errors = errorsTable { tables.append(errors) }
         return tables
     }
 
@@ -233,6 +240,30 @@ extension TrendOutput {
             "Each sweep answered on its own by best's knee rule (\(Self.driftResamples) bootstrap resamples). A move is a "
                 + "recommendation outside the band of the last one whose band also excludes it; neighbours trading places "
                 + "within noise are not moves.",
+        ]
+        return table
+    }
+
+    /// Where errors start, for each series group any of whose sweeps had
+    /// significant errors: the newest sweep in words, and every sweep's onset.
+    var errorsTable: Table? {
+        let drifts = drifts.filter { $0.errorOnsets.contains { $0.onset != nil } }
+        guard !drifts.isEmpty else { return nil }
+        var table = Table(title: "Where errors start", columns: [
+            .init("workload"), .init("executor"), .init("host"), .init("newest sweep", keepsWholeCells: true),
+            .init("onset per sweep, oldest → newest", keepsWholeCells: true),
+        ])
+        table.rows = drifts.map { drift in
+            [
+                drift.key.workloadDescription, drift.key.executor, drift.machine,
+                drift.newestErrorOnset.map { $0.sentence.prefix(1).uppercased() + $0.sentence.dropFirst() } ?? "no significant errors",
+                drift.errorOnsets.map { $0.onset.map { String($0.workers) } ?? "–" }.joined(separator: " "),
+            ]
+        }
+        table.notes = [
+            "Each sweep judged on its own as best judges a series: a worker count whose error rate is significantly above "
+                + "the error-free counts' is past what the server accepts; the onset is the smallest such count (– for none). "
+                + "Requests re-sent by http --retries are not errors.",
         ]
         return table
     }
@@ -368,8 +399,21 @@ extension TrendOutput {
         var executor: String
         var host: String
         var testbed: String?
+        struct Errors: Encodable {
+            var sweepId: Int64
+            var startedAt: Date
+            var errorOnsetWorkers: Int?
+            var errorOnsetRate: Double?
+            var errorKinds: [ErrorKindCount]
+        }
+
         var points: [Point]
         var shifts: [Shift]
+        /// The newest sweep's: where its errors start, their rate and kinds.
+        var errorOnsetWorkers: Int?
+        var errorOnsetRate: Double?
+        var errorKinds: [ErrorKindCount]
+        var errorsBySweep: [Errors]
 
         init(_ drift: Drift) {
             (workload, parameters, executor, host) = (drift.key.workload, drift.key.parameters, drift.key.executor, drift.host)
@@ -379,6 +423,14 @@ extension TrendOutput {
             }
             shifts = drift.shifts.map {
                 Shift(sweepId: $0.sweepID, fromWorkers: $0.fromWorkers, toWorkers: $0.toWorkers, previousBand: $0.previousBand)
+            }
+            let newest = drift.newestErrorOnset
+            (errorOnsetWorkers, errorOnsetRate, errorKinds) = (newest?.workers, newest?.errorRate, newest?.kinds ?? [])
+            errorsBySweep = drift.errorOnsets.map {
+                Errors(
+                    sweepId: $0.sweepID, startedAt: $0.startedAt, errorOnsetWorkers: $0.onset?.workers,
+                    errorOnsetRate: $0.onset?.errorRate, errorKinds: $0.onset?.kinds ?? []
+                )
             }
         }
     }

@@ -14,7 +14,15 @@ enum ChildProcess {
         /// "exited with status 3" or "was killed by signal 9"; nil on success.
         var failure: String?
         var firstErrorLine: String?
+        /// What the child wrote on its report descriptor (at most
+        /// `reportLimit` bytes); nil when it was given none.
+        var report: [UInt8]? = nil
     }
+
+    /// The environment variable naming a job's report descriptor.
+    static let reportVariable = "POOLBENCH_REPORT_FD"
+    /// The most of a report kept: a line of a million latencies fits.
+    static let reportLimit = 32 << 20
 
     /// The path `posix_spawnp` would run for `program`, or nil when there is
     /// no executable file by that name (a path) or in `PATH` (a bare name).
@@ -39,14 +47,25 @@ enum ChildProcess {
     /// Runs `arguments` until the program itself exits. A background process
     /// it leaves behind does not stretch the task, even when it inherited
     /// stderr; what the program wrote before exiting is still read.
-    static func run(_ arguments: [String]) throws(PoolBenchError) -> Outcome {
+    ///
+    /// With `report`, the child also gets a pipe as its descriptor 3, named
+    /// by `POOLBENCH_REPORT_FD` in its environment alone, and what it writes
+    /// there comes back in the outcome. The pipe is made close-on-exec under
+    /// `LiveChildren`'s lock, so no other child — another job, a command, a
+    /// worker process — inherits it, and only this child's environment names it.
+    static func run(_ arguments: [String], report: Bool = false) throws(PoolBenchError) -> Outcome {
         let program = arguments[0]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let environment = report ? reportEnvironment() : []
+        defer { environment.forEach { free($0) } }
         let children = LiveChildren.shared
-        let (pid, pipes) = try children.start { () throws(PoolBenchError) in try spawn(program, argv) }
+        let (pid, pipes) = try children.start { () throws(PoolBenchError) in
+            try spawn(program, argv, environment: report ? environment : nil)
+        }
         defer { close(pipes.errorOutput) }
         defer { close(pipes.statusRead) }
+        defer { if pipes.report >= 0 { close(pipes.report) } }
 
         // A thread of its own waits for the exit, so this one can keep
         // reading stderr meanwhile; it passes the status through a pipe this
@@ -63,9 +82,21 @@ enum ChildProcess {
             _ = children.waitAndReap(pid)
             throw error
         }
-        let (status, firstLine) = collect(errorOutput: pipes.errorOutput, statusPipe: pipes.statusRead)
+        let collected = collect(errorOutput: pipes.errorOutput, report: pipes.report, statusPipe: pipes.statusRead)
         children.waitForExitIfStopping()
-        return Outcome(failure: describe(status: status), firstErrorLine: firstLine)
+        return Outcome(failure: describe(status: collected.status), firstErrorLine: collected.firstLine, report: collected.report)
+    }
+
+    /// This process's environment with `POOLBENCH_REPORT_FD=3` in place of
+    /// any it has, as C strings ending in nil, for one child.
+    private static func reportEnvironment() -> [UnsafeMutablePointer<CChar>?] {
+        var entries: [UnsafeMutablePointer<CChar>?] = []
+        var cursor: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = environ
+        while let entry = cursor.pointee {
+            if !String(cString: entry).hasPrefix(reportVariable + "=") { entries.append(strdup(entry)) }
+            cursor += 1
+        }
+        return entries + [strdup("\(reportVariable)=\(POOLBENCH_REPORT_DESCRIPTOR)"), nil]
     }
 
     /// The parent's ends of a running child's pipes.
@@ -75,74 +106,89 @@ enum ChildProcess {
         /// Where the waiting thread passes on the exit status.
         var statusRead: Int32
         var statusWrite: Int32
+        /// The read end of the child's report pipe, non-blocking; -1 without one.
+        var report: Int32 = -1
     }
 
     /// Starts the child with stdin and stdout on /dev/null and stderr on a
     /// pipe. Called under `LiveChildren`'s lock, so no other child is
     /// spawned between creating a pipe and marking it close-on-exec
     /// (`pipe2(O_CLOEXEC)` would do it atomically but is not imported).
-    private static func spawn(_ program: String, _ argv: [UnsafeMutablePointer<CChar>?]) throws(PoolBenchError) -> (pid: pid_t, value: Pipes) {
-        var errorEnds: [Int32] = [-1, -1]
-        var statusEnds: [Int32] = [-1, -1]
-        guard pipe(&errorEnds) == 0 else { throw .cannotStartCommand(program: program, errno: errno) }
-        guard pipe(&statusEnds) == 0 else {
-            let code = errno
-            errorEnds.forEach { close($0) }
-            throw .cannotStartCommand(program: program, errno: code)
+    private static func spawn(
+        _ program: String, _ argv: [UnsafeMutablePointer<CChar>?], environment: [UnsafeMutablePointer<CChar>?]?
+    ) throws(PoolBenchError) -> (pid: pid_t, value: Pipes) {
+        let errorPipe = try makePipe(program, nonBlockingRead: true)
+        let statusPipe: (read: Int32, write: Int32)
+        do {
+            statusPipe = try makePipe(program)
+        } catch {
+            [errorPipe.read, errorPipe.write].forEach { close($0) }
+            throw error
         }
-        for end in errorEnds + statusEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        _ = fcntl(errorEnds[0], F_SETFL, fcntl(errorEnds[0], F_GETFL) | O_NONBLOCK)
+        var reportPipe: (read: Int32, write: Int32)?
+        if environment != nil {
+            do {
+                reportPipe = try makePipe(program, nonBlockingRead: true)
+            } catch {
+                [errorPipe.read, errorPipe.write, statusPipe.read, statusPipe.write].forEach { close($0) }
+                throw error
+            }
+        }
 
         // Its own process group, so a Ctrl-C at the terminal reaches
         // poolbench alone and poolbench decides when the child stops.
         var pid: pid_t = 0
-        let spawned = poolbench_spawn(&pid, program, argv, environ, NullDevice.reading, NullDevice.writing, errorEnds[1])
-        close(errorEnds[1])
+        let spawned = if let environment, let reportPipe {
+            poolbench_spawn(&pid, program, argv, environment, NullDevice.reading, NullDevice.writing, errorPipe.write, reportPipe.write)
+        } else {
+            poolbench_spawn(&pid, program, argv, environ, NullDevice.reading, NullDevice.writing, errorPipe.write, -1)
+        }
+        close(errorPipe.write)
+        if let reportPipe { close(reportPipe.write) }
         guard spawned == 0 else {
-            [errorEnds[0], statusEnds[0], statusEnds[1]].forEach { close($0) }
+            [errorPipe.read, statusPipe.read, statusPipe.write, reportPipe?.read ?? -1].filter { $0 >= 0 }.forEach { close($0) }
             throw spawned == ENOENT || spawned == EACCES ? .commandNotFound(program: program) : .cannotStartCommand(program: program, errno: spawned)
         }
-        return (pid, Pipes(errorOutput: errorEnds[0], statusRead: statusEnds[0], statusWrite: statusEnds[1]))
+        return (pid, Pipes(errorOutput: errorPipe.read, statusRead: statusPipe.read, statusWrite: statusPipe.write, report: reportPipe?.read ?? -1))
     }
 
-    /// Reads the child's stderr while it runs, so a chatty child never
-    /// blocks on a full pipe, until its exit status arrives on `statusPipe`;
-    /// then reads what is left in the pipe without waiting for more, since a
-    /// process it left behind may hold stderr open for as long as it likes.
-    /// Keeps the first non-empty line (at most 4 KiB of it).
-    private static func collect(errorOutput: Int32, statusPipe: Int32) -> (status: Int32, firstLine: String?) {
-        var kept: [UInt8] = []
+    /// A pipe whose ends are close-on-exec, its read end non-blocking when asked.
+    private static func makePipe(_ program: String, nonBlockingRead: Bool = false) throws(PoolBenchError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw .cannotStartCommand(program: program, errno: errno) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        if nonBlockingRead { _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK) }
+        return (ends[0], ends[1])
+    }
+
+    /// Reads the child's stderr (and report, when it has one) while it runs,
+    /// so a chatty child never blocks on a full pipe, until its exit status
+    /// arrives on `statusPipe`; then reads what is left in the pipes without
+    /// waiting for more, since a process it left behind may hold them open
+    /// for as long as it likes. Keeps stderr's first non-empty line (at most
+    /// 4 KiB of it) and the report's first `reportLimit` bytes.
+    private static func collect(
+        errorOutput: Int32, report: Int32, statusPipe: Int32
+    ) -> (status: Int32, firstLine: String?, report: [UInt8]?) {
+        var readers = [PipeReader(descriptor: errorOutput, limit: 4096)]
+        if report >= 0 { readers.append(PipeReader(descriptor: report, limit: reportLimit)) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        /// Reads what is there now, about a MiB at most, so a writer that
-        /// never pauses cannot keep the exit status from being seen; false
-        /// once the pipe has ended.
-        func drain() -> Bool {
-            var total = 0
-            while total < 1 << 20 {
-                let count = buffer.withUnsafeMutableBytes { read(errorOutput, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) }
-                if kept.count < 4096 { kept += buffer[0..<min(count, 4096 - kept.count)] }
-                total += count
-            }
-            return true
-        }
-        var watched = [
-            pollfd(fd: errorOutput, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: statusPipe, events: Int16(POLLIN), revents: 0),
-        ]
-        while watched[1].revents == 0 {
+        var watched = readers.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            + [pollfd(fd: statusPipe, events: Int16(POLLIN), revents: 0)]
+        while watched[readers.count].revents == 0 {
             guard poll(&watched, nfds_t(watched.count), -1) >= 0 || errno == EINTR else { break }
-            // A negative descriptor is skipped by poll: stderr has ended.
-            if watched[0].revents != 0 && !drain() { watched[0].fd = -1 }
+            // A negative descriptor is skipped by poll: that pipe has ended.
+            for index in readers.indices where watched[index].revents != 0 {
+                if !readers[index].drain(&buffer) { watched[index].fd = -1 }
+            }
         }
-        if watched[0].fd >= 0 { _ = drain() }
+        for index in readers.indices where watched[index].fd >= 0 { _ = readers[index].drain(&buffer) }
 
         var status: Int32 = 0
         while read(statusPipe, &status, MemoryLayout<Int32>.size) == -1 && errno == EINTR {}
-        let text = String(decoding: kept, as: UTF8.self)
+        let text = String(decoding: readers[0].kept, as: UTF8.self)
         let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }.map(String.init)
-        return (status, firstLine)
+        return (status, firstLine, readers.count > 1 ? readers[1].kept : nil)
     }
 
     /// nil for exit status 0, otherwise how the child ended, from the
@@ -154,6 +200,29 @@ enum ChildProcess {
             return code == 0 ? nil : "exited with status \(code)"
         }
         return "was killed by signal \(signal)"
+    }
+}
+
+/// One non-blocking pipe from a child, read as it fills.
+private struct PipeReader {
+    let descriptor: Int32
+    /// The most bytes kept; the rest is read and dropped.
+    let limit: Int
+    var kept: [UInt8] = []
+
+    /// Reads what is there now, about a MiB at most, so a writer that
+    /// never pauses cannot keep the exit status from being seen; false
+    /// once the pipe has ended.
+    mutating func drain(_ buffer: inout [UInt8]) -> Bool {
+        var total = 0
+        while total < 1 << 20 {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) }
+            if kept.count < limit { kept += buffer[0..<min(count, limit - kept.count)] }
+            total += count
+        }
+        return true
     }
 }
 

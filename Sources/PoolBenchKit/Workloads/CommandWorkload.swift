@@ -64,11 +64,18 @@ public struct JobWorkload: Workload {
         arguments.map { $0.replacingOccurrences(of: Self.placeholder, with: String(workers)) }
     }
 
-    /// Runs the program once with `workers` substituted; throws when it fails.
-    public func run(workers: Int) throws(PoolBenchError) {
-        let outcome = try ChildProcess.run(arguments(workers: workers))
+    /// Runs the program once with `workers` substituted; throws when it
+    /// fails. Returns the measurement it reported on `POOLBENCH_REPORT_FD`
+    /// (see `JobReport`), or nil when it reported none.
+    public func run(workers: Int) throws(PoolBenchError) -> JobReport? {
+        let outcome = try ChildProcess.run(arguments(workers: workers), report: true)
         if let failure = outcome.failure {
             throw .commandFailed(program: arguments[0], status: failure, firstLine: outcome.firstErrorLine.map(Redaction.text))
+        }
+        do {
+            return try JobReport.parse(outcome.report ?? [], limit: ChildProcess.reportLimit)
+        } catch {
+            throw .badJobReport(program: arguments[0], reason: error.reason)
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Everything an `http` task sends: the URLs (round robin), the method,
-/// headers and body, how long a request may take, and which certificates it
-/// trusts. It holds credentials as given, since a worker process rebuilds
+/// headers and body, how long a request may take, how often a 429 or 503
+/// is sent again (see `HTTPRetryPolicy`), and which certificates it trusts. It holds credentials as given, since a worker process rebuilds
 /// the workload from it; what is stored and shown is `parameters`, redacted.
 public struct HTTPRequestSpec: Codable, Hashable, Sendable {
     public var urls: [String]
@@ -11,11 +11,13 @@ public struct HTTPRequestSpec: Codable, Hashable, Sendable {
     public var headers: [HTTPHeaderLine]
     public var body: Data?
     public var trust: HTTPTrust
+    /// How many times one task may re-send its request after a 429 or 503.
+    public var retries: Int
 
     /// With a body and no method, POST, as curl does with `--data`.
     public init(
         urls: [String], timeout: Double = 30, method: String? = nil, headers: [HTTPHeaderLine] = [], body: Data? = nil,
-        trust: HTTPTrust = .system
+        trust: HTTPTrust = .system, retries: Int = 0
     ) {
         self.urls = urls
         self.timeout = timeout
@@ -23,11 +25,16 @@ public struct HTTPRequestSpec: Codable, Hashable, Sendable {
         self.headers = headers
         self.body = body
         self.trust = trust
+        self.retries = retries
     }
 
+    /// When this spec's tasks re-send a request, and how long they wait.
+    public var retryPolicy: HTTPRetryPolicy { HTTPRetryPolicy(retries: retries, cap: timeout) }
+
     /// The parameters the history keeps, without credentials. A GET without
-    /// headers or body reads as it always has (`url=… timeout=30s`), so its
-    /// series continue. A header is kept shell-quoted, its value `***` when
+    /// headers, body or retries reads as it always has (`url=… timeout=30s`),
+    /// so its series continue; a retrying client is another series
+    /// (`retries=3`), since it measures goodput with waits. A header is kept shell-quoted, its value `***` when
     /// it is a credential; a body only as its size, since it may hold one
     /// too. Trust settings are not kept: they do not change what is measured.
     var parameters: [(name: String, value: String)] {
@@ -35,6 +42,7 @@ public struct HTTPRequestSpec: Codable, Hashable, Sendable {
         var parameters = shown.count == 1 ? [("url", shown[0])] : [("urls", String(shown.count)), ("first", shown[0])]
         parameters.append(("timeout", Units.formatDuration(timeout)))
         if method != "GET" { parameters.append(("method", method)) }
+        if retries > 0 { parameters.append(("retries", String(retries))) }
         for header in headers {
             let line = Redaction.text(Redaction.header(name: header.name, value: header.value))
             parameters.append(("header", CommandLineSplitter.shellQuoted([line])))
@@ -55,23 +63,27 @@ public struct HTTPRequestSpec: Codable, Hashable, Sendable {
               let pairs = try? CommandLineSplitter.split(String(rest[timeoutEnd...]))
         else { return nil }
         var method: String?
+        var retries = 0
         var headers: [HTTPHeaderLine] = []
         for pair in pairs {
             if pair.hasPrefix("method=") {
                 method = String(pair.dropFirst(7))
+            } else if pair.hasPrefix("retries="), let count = Int(pair.dropFirst(8)), count >= 0 {
+                retries = count
             } else if pair.hasPrefix("header="), let header = HTTPHeaderLine(line: String(pair.dropFirst(7))) {
                 headers.append(header)
             } else {
                 return nil
             }
         }
-        self.init(urls: [url], timeout: timeout, method: method, headers: headers)
+        self.init(urls: [url], timeout: timeout, method: method, headers: headers, retries: retries)
     }
 
-    /// `--url`, `--method`, `--header` and `--timeout` as a person types them.
+    /// `--url`, `--method`, `--header`, `--timeout` and `--retries` as a person types them.
     var arguments: [String] {
-        urls.flatMap { ["--url", $0] } + (method == (body == nil ? "GET" : "POST") ? [] : ["--method", method])
+        let sent: [String] = urls.flatMap { ["--url", $0] } + (method == (body == nil ? "GET" : "POST") ? [] : ["--method", method])
             + headers.flatMap { ["--header", "\($0.name): \($0.value)"] } + ["--timeout", Units.formatDuration(timeout)]
+        return sent + (retries > 0 ? ["--retries", String(retries)] : [])
     }
 }
 

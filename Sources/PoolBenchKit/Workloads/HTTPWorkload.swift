@@ -20,14 +20,25 @@ import Synchronization
 /// A URL's user info is sent as HTTP Basic authentication, as curl and
 /// Python's requests do, and never reaches a message: a task's error names
 /// the URL as `Redaction` shows it.
+///
+/// With `retries`, a 429 or 503 is sent again after the wait
+/// `HTTPRetryPolicy` gives, inside the same task: the task's latency runs from
+/// its first send to its final response, and it fails only when its last try
+/// does. Each re-send is counted (`retries`), apart from failed tasks.
 public final class HTTPWorkload: Workload {
     public let request: HTTPRequestSpec
     private let targets: [HTTPTarget]
     private let client: HTTPClient
     private let closed = Mutex(false)
     private let received = Atomic<Int>(0)
+    private let retried = Mutex(FailureCounts())
+    private let policy: HTTPRetryPolicy
+    /// Draws the backoff's jitter; seeded, so a test sees a known schedule.
+    private let jitter: Mutex<SeededGenerator>
 
-    public init(_ request: HTTPRequestSpec) throws(PoolBenchError) {
+    /// `jitterSeed` fixes the backoff's draws (tests); by default they differ
+    /// per process, as a real client's do.
+    public init(_ request: HTTPRequestSpec, jitterSeed: UInt64? = nil) throws(PoolBenchError) {
         guard !request.urls.isEmpty else {
             throw .invalidParameter(name: "url", value: "", expected: "at least one http:// or https:// URL")
         }
@@ -42,7 +53,12 @@ public final class HTTPWorkload: Workload {
         if let problem = Self.problem(withMethod: request.method) {
             throw .invalidParameter(name: "method", value: request.method, expected: problem)
         }
+        guard request.retries >= 0, request.retries <= HTTPRetryPolicy.mostRetries else {
+            throw .invalidParameter(name: "retries", value: "\(request.retries)", expected: "from 0 to \(HTTPRetryPolicy.mostRetries)")
+        }
         self.request = request
+        policy = request.retryPolicy
+        jitter = Mutex(SeededGenerator(seed: jitterSeed ?? UInt64.random(in: .min ... .max)))
         targets = request.urls.map { HTTPTarget(url: $0, headers: request.headers) }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 65_536)
@@ -90,39 +106,61 @@ public final class HTTPWorkload: Workload {
     private static func timeAmount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds * 1e9).rounded())) }
 
     public func runBlocking(task: Int) throws {
-        let (target, request) = try start(task: task)
-        let status: UInt
-        do {
-            status = try request.futureResult.wait()
-        } catch {
-            throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
+        for attempt in 0... {
+            let (target, request) = try start(task: task)
+            let response: HTTPResponseSummary
+            do {
+                response = try request.futureResult.wait()
+            } catch {
+                throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
+            }
+            guard let wait = retryDelay(after: response, attempt: attempt) else {
+                return try check(status: response.status, target: target)
+            }
+            Thread.sleep(forTimeInterval: wait)
         }
-        try check(status: status, target: target)
     }
 
     /// Awaits the same request as the blocking body: the future completes
     /// on the client's event loop, so no thread waits for it.
     public func run(task: Int) async throws {
-        let (target, request) = try start(task: task)
-        let status: UInt
-        do {
-            status = try await withTaskCancellationHandler {
-                try await request.futureResult.get()
-            } onCancel: {
-                request.cancel()
+        for attempt in 0... {
+            let (target, request) = try start(task: task)
+            let response: HTTPResponseSummary
+            do {
+                response = try await withTaskCancellationHandler {
+                    try await request.futureResult.get()
+                } onCancel: {
+                    request.cancel()
+                }
+            } catch {
+                throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
             }
-        } catch {
-            throw failure(target, reason: Self.reason(error, timeout: self.request.timeout))
+            guard let wait = retryDelay(after: response, attempt: attempt) else {
+                return try check(status: response.status, target: target)
+            }
+            try await Task.sleep(for: .seconds(wait))
         }
-        try check(status: status, target: target)
     }
+
+    /// How long to wait before sending again after `response` to try
+    /// `attempt` (0 the first), counting the re-send; nil when it is final.
+    private func retryDelay(after response: HTTPResponseSummary, attempt: Int) -> Double? {
+        guard policy.shouldRetry(status: response.status, attempt: attempt) else { return nil }
+        retried.withLock { $0.add(.retried(.http(response.status))) }
+        let unit = jitter.withLock { $0.nextUnit() }
+        return policy.delay(beforeRetry: attempt + 1, retryAfter: response.retryAfter, now: Date(), unit: unit)
+    }
+
+    /// Every re-send so far, by the status that made it wait.
+    public var retries: FailureCounts { retried.withLock { $0 } }
 
     /// Starts task `task`'s request. Its deadline covers the whole request,
     /// body included (the async `execute(_:timeout:)` stops timing once the
     /// head arrives, so a server that stalls mid-body would hang a task), and
     /// its body is counted and dropped as it arrives, so memory stays flat
     /// whatever the size of the body.
-    private func start(task: Int) throws(PoolBenchError) -> (target: HTTPTarget, request: HTTPClient.Task<UInt>) {
+    private func start(task: Int) throws(PoolBenchError) -> (target: HTTPTarget, request: HTTPClient.Task<HTTPResponseSummary>) {
         let target = targets[task % targets.count]
         let outgoing: HTTPClient.Request
         do {
@@ -200,29 +238,39 @@ private struct HTTPTarget: Sendable {
     }
 }
 
-/// Counts a response's body bytes as they arrive and keeps none of them;
-/// the response it yields is the status code.
-private final class BodyCounter: HTTPClientResponseDelegate {
-    typealias Response = UInt
+/// What a task keeps of a response: its status, and when it asks to be
+/// retried later, its `Retry-After`.
+struct HTTPResponseSummary: Sendable {
+    var status: UInt
+    var retryAfter: String?
+}
 
-    private let status = Atomic<UInt>(0)
+/// Counts a response's body bytes as they arrive and keeps none of them;
+/// the response it yields is the status code and `Retry-After`.
+private final class BodyCounter: HTTPClientResponseDelegate {
+    typealias Response = HTTPResponseSummary
+
+    // Written by `didReceiveHead` and read by `didFinishRequest`, both on
+    // the request's event loop.
+    private let head = Mutex(HTTPResponseSummary(status: 0))
     private let count: @Sendable (Int) -> Void
 
     init(count: @escaping @Sendable (Int) -> Void) {
         self.count = count
     }
 
-    func didReceiveHead(task: HTTPClient.Task<UInt>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        status.store(head.status.code, ordering: .relaxed)
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let summary = HTTPResponseSummary(status: head.status.code, retryAfter: head.headers.first(name: "Retry-After"))
+        self.head.withLock { $0 = summary }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<UInt>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         count(buffer.readableBytes)
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didFinishRequest(task: HTTPClient.Task<UInt>) throws -> UInt {
-        status.load(ordering: .relaxed)
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
+        head.withLock { $0 }
     }
 }

@@ -17,11 +17,16 @@ public protocol Workload: Sendable {
     /// `http` task's response bodies), or nil for a workload that receives
     /// none. A run's figure is the difference across it.
     var bytesReceived: Int? { get }
+    /// Requests this workload's tasks have re-sent in this process so far,
+    /// keyed `retried http 429` (see `FailureKind.retried`): an `http`
+    /// workload's `--retries`. A run's figure is the difference across it.
+    var retries: FailureCounts { get }
 }
 
 extension Workload {
     public func close() {}
     public var bytesReceived: Int? { nil }
+    public var retries: FailureCounts { FailureCounts() }
 }
 
 /// A workload by name and parameters: what the history stores and what a

@@ -14,6 +14,11 @@ struct TrendCommand: ParsableCommand {
             --last sweeps; --since and --until choose sweeps by their start. best reads
             10 by default and may place the last change elsewhere (see `best --help`).
 
+            Where a sweep's errors start is shown per workload × executor × machine: the
+            newest sweep's onset in words ("From 9 workers, 20% of tasks failed: HTTP 429
+            Too Many Requests") and each sweep's onset, judged as best judges errors; in
+            JSON as errorOnsetWorkers, errorOnsetRate, errorKinds and errorsBySweep.
+
             With --fail-on-regression the report is printed and the exit status is 3 when
             the newest sweep of any series revealed a regression, for CI.
 

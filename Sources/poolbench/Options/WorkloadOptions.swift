@@ -19,7 +19,7 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Job mode: run this whole program once per run, {workers} replaced by the worker count (quote it as one argument).",
+            "Job mode: run this whole program once per run, {workers} replaced by the worker count (quote it as one argument). The program may report its own measurement as one JSON line on the descriptor POOLBENCH_REPORT_FD names: {\"seconds\": S, \"items\": N, \"failed\": F, \"latencies\": [seconds, …]}.",
             valueName: "command line"
         )
     )
@@ -72,6 +72,16 @@ struct WorkloadOptions: ParsableArguments {
         help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration")
     )
     var timeout: String?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "http: re-send a request answered 429 or 503 up to this many times (default 0), after its Retry-After (capped at --timeout) or an exponential backoff with full jitter; a task that succeeds on a retry counts once, with its whole latency, and the re-sends are recorded as 'retried http 429'.",
+            valueName: "n"
+        ),
+        transform: Parsers.wholeNumber
+    )
+    var retries: Int?
 
     @Option(help: ArgumentHelp("http: the request method (default GET, or POST with --data).", valueName: "method"))
     var method: String?
@@ -160,7 +170,8 @@ struct WorkloadOptions: ParsableArguments {
             ("--duration", .sleep, duration != nil), ("--capacity", .sleep, capacity != nil),
             ("--size", .cpu, size != nil), ("--bytes", .file, bytes != nil),
             ("--url", .http, !urls.isEmpty), ("--urls-file", .http, urlsFile != nil), ("--timeout", .http, timeout != nil),
-            ("--method", .http, method != nil), ("--header", .http, !headers.isEmpty), ("--header-file", .http, headerFile != nil),
+            ("--method", .http, method != nil), ("--retries", .http, retries != nil), ("--header", .http, !headers.isEmpty),
+            ("--header-file", .http, headerFile != nil),
             ("--data", .http, data != nil), ("--cacert", .http, cacert != nil), ("--insecure", .http, insecure),
             ("-- COMMAND", .command, !commandLine.isEmpty),
         ]
@@ -197,6 +208,9 @@ struct WorkloadOptions: ParsableArguments {
         if let method, HTTPWorkload.problem(withMethod: method) != nil {
             throw ValidationError("--method '\(method)' is not an HTTP method; use e.g. GET, POST, PUT, PATCH or DELETE.")
         }
+        if let retries, !(0...HTTPRetryPolicy.mostRetries).contains(retries) {
+            throw ValidationError("--retries must be from 0 to \(HTTPRetryPolicy.mostRetries); got \(retries).")
+        }
         if cacert != nil && insecure {
             throw ValidationError("give --cacert FILE or --insecure, not both.")
         }
@@ -206,7 +220,7 @@ struct WorkloadOptions: ParsableArguments {
         return .http(
             HTTPRequestSpec(
                 urls: all, timeout: seconds, method: method?.uppercased(), headers: try httpHeaders(), body: try body(),
-                trust: insecure ? .insecure : cacert.map { .certificateFile($0) } ?? .system
+                trust: insecure ? .insecure : cacert.map { .certificateFile($0) } ?? .system, retries: retries ?? 0
             )
         )
     }
@@ -249,7 +263,7 @@ struct WorkloadOptions: ParsableArguments {
         let given = [
             ("--duration", duration != nil), ("--capacity", capacity != nil), ("--size", size != nil),
             ("--bytes", bytes != nil), ("--url", !urls.isEmpty), ("--urls-file", urlsFile != nil),
-            ("--timeout", timeout != nil), ("--method", method != nil), ("--header", !headers.isEmpty),
+            ("--timeout", timeout != nil), ("--method", method != nil), ("--retries", retries != nil), ("--header", !headers.isEmpty),
             ("--header-file", headerFile != nil), ("--data", data != nil), ("--cacert", cacert != nil), ("--insecure", insecure),
             ("-- COMMAND", !commandLine.isEmpty),
         ]

@@ -151,6 +151,28 @@ extension AnalysisTests {
             #expect(unfiltered.map { $0 > 8 } == true, "\(String(describing: unfiltered))")
         }
 
+        @Test("Re-sent requests (http --retries) are neither failed tasks nor an error kind")
+        func retriesAreNotErrors() throws {
+            // Past 4 workers every run re-sent requests, and from 8 on some tasks still failed.
+            let samples = rateLimited(limit: 4, upTo: 10) { n in n >= 8 ? 12 : 0 }.map { sample in
+                var sample = sample
+                if sample.workers > 4 { sample.failures.add(.retried(.http(429)), 40 * (sample.workers - 4)) }
+                return sample
+            }
+            let onset = ErrorOnset.decide(samples)
+            #expect(onset.onsetWorkers == 8)
+            let summary = try #require(onset.summary(samples))
+            #expect(summary.kinds.map(\.kind) == ["http 429"])
+            #expect(summary.sentence == "from 8 workers, 20% of tasks failed: HTTP 429 Too Many Requests")
+
+            let retriedOnly = rateLimited(limit: 4, upTo: 10) { _ in 0 }.map { sample in
+                var sample = sample
+                sample.failures.add(.retried(.http(429)), sample.workers * 10)
+                return sample
+            }
+            #expect(ErrorOnset.decide(retriedOnly).onsetWorkers == nil)
+        }
+
         @Test("A task's error is counted by its kind")
         func failureKinds() {
             #expect(FailureKind(of: PoolBenchError.requestFailed(method: "GET", url: "u", reason: "status 429")) == .http(429))
