@@ -67,6 +67,15 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case cannotStartCommand(program: String, errno: Int32)
     case commandFailed(program: String, status: String, firstLine: String?)
     case jobRunsWholeProgram
+    /// The `python` workload's interpreter is not there.
+    case pythonNotFound(interpreter: String)
+    /// The resident Python worker refused what it was asked to load (a
+    /// module that fails to import, a missing function), or ended before
+    /// answering.
+    case pythonRefused(reason: String)
+    /// A `python` function runs in its resident worker, under a `py-` executor.
+    case pythonRunsInItsWorker
+    case notPython(workload: String)
 
     // MARK: Export and import
     // Each leaves the history and any existing output file as they were.
@@ -210,6 +219,16 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "'\(program)' \(status)" + (firstLine.map { ": \($0)" } ?? "")
         case .jobRunsWholeProgram:
             "A job runs its whole program once per run, with the job executor; it has no tasks to schedule."
+        case let .pythonNotFound(interpreter):
+            interpreter.contains("/")
+                ? "Cannot run the Python interpreter '\(interpreter)': no executable file there. Check --python."
+                : "Cannot find '\(interpreter)' in PATH. Install Python 3.9 or newer, or pass --python PATH."
+        case let .pythonRefused(reason):
+            "Python: \(reason)."
+        case .pythonRunsInItsWorker:
+            "A Python function runs in its resident Python worker, under py-threads, py-processes or py-asyncio."
+        case let .notPython(workload):
+            "The py- executors run the python workload's function, not the \(workload) workload; use threads, pool, dispatch, tasks or processes."
         // Export and import
         case let .outputDirectoryMissing(path):
             "cannot write \(path): its directory does not exist. Create it first, or pass --output with a path in an existing directory."

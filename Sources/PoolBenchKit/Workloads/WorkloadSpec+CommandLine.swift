@@ -79,6 +79,8 @@ extension WorkloadSpec {
             // A job is its own executor and takes no --executor.
             return ["poolbench", "run", "--job", CommandLineSplitter.join(arguments)]
                 + (items.map { ["--items", String($0)] } ?? []) + ["--workers", workers]
+        case let .python(function):
+            return ["poolbench", "run", name] + function.arguments + sweep
         }
     }
 }
