@@ -3,15 +3,25 @@ import Foundation
 import PoolBenchKit
 
 /// The built-in workloads, by command-line name.
-enum WorkloadName: String, ExpressibleByArgument, CaseIterable {
+enum WorkloadName: String, CaseIterable {
     case sleep, cpu, file, http, command, python
+
+    /// The workload named `text`. Parsed here rather than by
+    /// ArgumentParser, which lists six or more choices on several lines.
+    static func parse(_ text: String) throws -> WorkloadName {
+        guard let name = WorkloadName(rawValue: text) else {
+            let names = allCases.map { "'\($0.rawValue)'" }
+            throw ValidationError("choose from \(names.dropLast().joined(separator: ", ")) or \(names.last!).")
+        }
+        return name
+    }
 }
 
 /// Which workload to run — a name, or a whole program with `--job` — and
 /// its own parameters. A parameter given to a workload that does not take
 /// it is an error rather than silently ignored.
 struct WorkloadOptions: ParsableArguments {
-    @Argument(help: "The workload: sleep, cpu, file, http, command or python (omit it with --job).")
+    @Argument(help: "The workload: sleep, cpu, file, http, command or python (omit it with --job).", transform: WorkloadName.parse)
     var workload: WorkloadName?
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("command: the program and its arguments, after --.", valueName: "command"))
