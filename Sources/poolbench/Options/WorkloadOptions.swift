@@ -55,7 +55,7 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "python: a function called once per Python process before any run (a session, a connection pool); "
+            "python: a function called once per Python process before any run (an HTTP client, a connection pool); "
                 + "its result is the function's second argument. Under py-processes it runs in each pool process, inside the run.",
             valueName: "file.py:name"
         )

@@ -20,15 +20,15 @@ import Testing
     }
 
     @Test func aReferenceSplitsAtItsLastColonAndTheParametersSayWhatRan() throws {
-        let reference = try #require(PythonFunctionSpec.Reference("C:/work/fetch.py:download"))
-        #expect(reference.file == "C:/work/fetch.py")
+        let reference = try #require(PythonFunctionSpec.Reference("D:/src/fetch.py:download"))
+        #expect(reference.file == "D:/src/fetch.py")
         #expect(reference.name == "download")
         #expect(PythonFunctionSpec.Reference("fetch.py") == nil)
         #expect(PythonFunctionSpec.Reference("fetch.py:") == nil)
         let spec = WorkloadSpec.python(
             PythonFunctionSpec(function: reference, setup: PythonFunctionSpec.Reference("s.py:open"), items: .lines(source: "urls.txt", ["a"]), timeout: 2)
         )
-        #expect(spec.parameterText == "function=C:/work/fetch.py:download setup=s.py:open items=urls.txt timeout=2s")
+        #expect(spec.parameterText == "function=D:/src/fetch.py:download setup=s.py:open items=urls.txt timeout=2s")
         #expect(spec.runArguments(executor: "py-threads", workers: "1,2").suffix(6) == ["--timeout", "2s", "--executor", "py-threads", "--workers", "1,2"])
     }
 
@@ -80,7 +80,7 @@ import Testing
         let module = try Module()
         defer { module.remove() }
         var spec = PythonFunctionSpec(
-            function: .init(file: module.path, name: "withSession"), setup: .init(file: module.path, name: "session"),
+            function: .init(file: module.path, name: "withClient"), setup: .init(file: module.path, name: "client"),
             items: .count(3), timeout: 0.05
         )
         spec.interpreter = "python3"
@@ -134,11 +134,11 @@ import Testing
                         open(marker, "w").close()
                         os.kill(os.getpid(), 9)
 
-                def session():
+                def client():
                     return {"slow": 1}
 
-                def withSession(item, session):
-                    if item == session["slow"]:
+                def withClient(item, client):
+                    if item == client["slow"]:
                         time.sleep(1)
 
                 """.write(toFile: path, atomically: true, encoding: .utf8)
