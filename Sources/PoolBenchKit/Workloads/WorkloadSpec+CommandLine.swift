@@ -52,6 +52,9 @@ extension WorkloadSpec {
             }
             guard let arguments = try? CommandLineSplitter.split(String(commandLine)), !arguments.isEmpty else { return nil }
             self = .job(arguments: arguments, items: items)
+        case "python":
+            guard let function = PythonFunctionSpec(pairs: pairs.map { (String($0.name), String($0.value)) }) else { return nil }
+            self = .python(function)
         default:
             return nil
         }

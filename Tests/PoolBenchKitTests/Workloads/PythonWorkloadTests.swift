@@ -30,6 +30,14 @@ import Testing
         )
         #expect(spec.parameterText == "function=D:/src/fetch.py:download setup=s.py:open items=urls.txt timeout=2s")
         #expect(spec.runArguments(executor: "py-threads", workers: "1,2").suffix(6) == ["--timeout", "2s", "--executor", "py-threads", "--workers", "1,2"])
+        let stored = try #require(WorkloadSpec(name: "python", parameterText: spec.parameterText))
+        #expect(stored.runArguments(executor: "py-processes", workers: "4") == [
+            "poolbench", "run", "python", "--function", "D:/src/fetch.py:download", "--setup", "s.py:open", "--items", "urls.txt",
+            "--timeout", "2s", "--executor", "py-processes", "--workers", "4",
+        ])
+        #expect(WorkloadSpec(name: "python", parameterText: "function=f.py:g items=12 python=/opt/py/bin/python3")?.runArguments(executor: "py-threads", workers: "2")
+            == ["poolbench", "run", "python", "--function", "f.py:g", "--items", "12", "--python", "/opt/py/bin/python3", "--executor", "py-threads", "--workers", "2"])
+        #expect(WorkloadSpec(name: "python", parameterText: "function=f.py:g") == nil)
     }
 
     @Test(arguments: [("plain", ExecutorKind.pyThreads), ("plain", .pyProcesses), ("coroutine", .pyAsyncio)])
