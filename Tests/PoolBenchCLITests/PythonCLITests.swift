@@ -26,6 +26,13 @@ import Testing
         def hangs(item):
             time.sleep(60)
 
+        def make_client():
+            return {"slow": "b"}
+
+        def with_client(item, client):
+            if item == client["slow"]:
+                time.sleep(2)
+
         not_a_function = 3
 
         """
@@ -111,6 +118,20 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr == message)
         #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")), "nothing is created for bad input")
+    }
+
+    @Test func theSetupResultIsTheSecondArgumentAndALateItemIsATimeout() throws {
+        let cli = try Self.scratch()
+        defer { cli.remove() }
+        try "a\nb\nc\n".write(toFile: cli.path("abc.txt"), atomically: true, encoding: .utf8)
+        let result = try cli.run(
+            ["run", "python", "--function", "work.py:with_client", "--setup", "work.py:make_client", "--items", "abc.txt",
+             "--timeout", "100ms", "--workers", "3"] + Self.quick
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(try Self.runs(cli).first)
+        #expect(run["failures"] as? String == #"{"timeout":1}"#)
+        #expect(run["parameters"] as? String == "function=work.py:with_client setup=work.py:make_client items=abc.txt timeout=100ms")
     }
 
     @Test func aPythonExecutorIsRefusedForAnotherWorkload() throws {
