@@ -11,6 +11,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("http", HttpBenchmarks.run),
     ("noise", NoiseBenchmarks.run),
     ("team", TeamBenchmarks.run),
+    ("python", PythonBenchmarks.run),
 ]
 
 let chosen = CommandLine.arguments.dropFirst()

@@ -1,14 +1,22 @@
 import Foundation
 
-// Usage: embed-migrations OUTPUT.swift MIGRATION.sql…
+// Usage: embed-migrations OUTPUT.swift MIGRATION.sql… SCRIPT.py…
 // Writes `EmbeddedMigrations.all` (SQLite's) and `EmbeddedMigrations.postgreSQL`
 // (files in a `postgresql` folder), each in file-name order. Each file is
-// named `NNNN_description.sql`; the number is its version.
+// named `NNNN_description.sql`; the number is its version. Each Python
+// script becomes `EmbeddedScripts.python[file name]`.
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let output = arguments.first else {
     FileHandle.standardError.write(Data("usage: embed-migrations OUTPUT MIGRATION.sql…\n".utf8))
     exit(64)
+}
+
+/// `text` as a raw string literal with enough hashes that it cannot end early.
+func literal(_ text: String) -> String {
+    var hashes = "#"
+    while text.contains("\"" + hashes) { hashes += "#" }
+    return "\(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)"
 }
 
 func entry(_ path: String) throws -> String {
@@ -19,13 +27,14 @@ func entry(_ path: String) throws -> String {
         exit(1)
     }
     let sql = try String(contentsOf: url, encoding: .utf8)
-    // A raw string with enough hashes that the SQL cannot end it early.
-    var hashes = "#"
-    while sql.contains("\"" + hashes) { hashes += "#" }
-    return "        EmbeddedMigration(version: \(version), name: \(String(reflecting: name)), sql: \(hashes)\"\"\"\n\(sql)\n\"\"\"\(hashes)),"
+    return "        EmbeddedMigration(version: \(version), name: \(String(reflecting: name)), sql: \(literal(sql))),"
 }
 
-let paths = arguments.dropFirst()
+let paths = arguments.dropFirst().filter { $0.hasSuffix(".sql") }
+let scripts = try arguments.dropFirst().filter { $0.hasSuffix(".py") }.map { path in
+    let url = URL(fileURLWithPath: path)
+    return "        \(String(reflecting: url.lastPathComponent)): \(literal(try String(contentsOf: url, encoding: .utf8))),"
+}
 func isPostgreSQL(_ path: String) -> Bool {
     URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent == "postgresql"
 }
@@ -44,6 +53,12 @@ let source = """
         ]
         static let postgreSQL: [EmbeddedMigration] = [
     \(postgreSQL.joined(separator: "\n"))
+        ]
+    }
+
+    enum EmbeddedScripts {
+        static let python: [String: String] = [
+    \(scripts.isEmpty ? ":" : scripts.joined(separator: "\n"))
         ]
     }
 

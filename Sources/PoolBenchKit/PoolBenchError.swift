@@ -69,6 +69,15 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case jobRunsWholeProgram
     /// A job wrote something on its report descriptor that is not one report line.
     case badJobReport(program: String, reason: String)
+    /// The `python` workload's interpreter is not there.
+    case pythonNotFound(interpreter: String)
+    /// The resident Python worker refused what it was asked to load (a
+    /// module that fails to import, a missing function), or ended before
+    /// answering.
+    case pythonRefused(reason: String)
+    /// A `python` function runs in its resident worker, under a `py-` executor.
+    case pythonRunsInItsWorker
+    case notPython(workload: String)
 
     // MARK: Export and import
     // Each leaves the history and any existing output file as they were.
@@ -215,6 +224,16 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
         case let .badJobReport(program, reason):
             "'\(program)' wrote a report on POOLBENCH_REPORT_FD that poolbench cannot use: \(reason). "
                 + "Write one line such as {\"seconds\": 1.5, \"items\": 64, \"failed\": 0, \"latencies\": [0.02, …]}, or nothing."
+        case let .pythonNotFound(interpreter):
+            interpreter.contains("/")
+                ? "Cannot run the Python interpreter '\(interpreter)': no executable file there. Check --python."
+                : "Cannot find '\(interpreter)' in PATH. Install Python 3.9 or newer, or pass --python PATH."
+        case let .pythonRefused(reason):
+            "Python: \(reason)."
+        case .pythonRunsInItsWorker:
+            "A Python function runs in its resident Python worker, under py-threads, py-processes or py-asyncio."
+        case let .notPython(workload):
+            "The py- executors run the python workload's function, not the \(workload) workload; use threads, pool, dispatch, tasks or processes."
         // Export and import
         case let .outputDirectoryMissing(path):
             "cannot write \(path): its directory does not exist. Create it first, or pass --output with a path in an existing directory."

@@ -13,7 +13,7 @@ import Testing
         (["--workers", "8...1"], "a range runs from low to high"),
         (["--workers", "10001"], "at most 10000 workers"),
         (["--workers", "1...20000"], "at most 10000 workers"),
-        (["--executor", "fibers"], "unknown executor 'fibers'; choose from sequential, threads, pool, dispatch, tasks, processes"),
+        (["--executor", "fibers"], "unknown executor 'fibers'; choose from sequential, threads, pool, dispatch, tasks, processes, py-threads, py-processes, py-asyncio"),
         (["--tasks", "0"], "--tasks must be at least 1"),
         (["--duration", "soon"], "--duration 'soon' is not a duration"),
         (["--size", "10"], "--size applies to the cpu workload, not sleep"),

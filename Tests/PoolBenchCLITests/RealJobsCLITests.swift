@@ -145,7 +145,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")))
         let none = try cli.run(["run"])
         #expect(none.status == 64)
-        #expect(none.stderr == "Error: missing the workload to run: one of sleep, cpu, file, http, command, or --job 'COMMAND {workers}'.\n")
+        #expect(none.stderr == "Error: missing the workload to run: one of sleep, cpu, file, http, command, python, or --job 'COMMAND {workers}'.\n")
     }
 
     @Test func aJobRunsOncePerRunWithItsWorkerCount() throws {

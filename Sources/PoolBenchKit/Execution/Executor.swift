@@ -15,6 +15,10 @@ public protocol Executor: Sendable {
 /// what the history stores.
 public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
     case sequential, threads, pool, dispatch, tasks, processes
+    /// The `python` workload's executors: Python's `ThreadPoolExecutor`,
+    /// `ProcessPoolExecutor` (made inside each run) and asyncio with a
+    /// `Semaphore(N)`, run by its resident worker (see `PythonWorker`).
+    case pyThreads = "py-threads", pyProcesses = "py-processes", pyAsyncio = "py-asyncio"
     /// Job mode: the program is its own executor, sized by `{workers}`;
     /// poolbench only runs it once per run. Not offered by `--executor`.
     case job
@@ -24,6 +28,9 @@ public enum ExecutorKind: String, CaseIterable, Codable, Sendable {
 
     /// `sequential` has one worker whatever the sweep asks for.
     public var isSingleWorker: Bool { self == .sequential }
+
+    /// Whether this executor runs the `python` workload's function, and only that.
+    public var isPython: Bool { PythonWorkload.executors.contains(self) }
 
     /// Where the executor named `name` goes in a listing: from the simplest
     /// (sequential) to the most elaborate, as declared; unknown names last.
@@ -54,6 +61,10 @@ public struct ExecutionResult: Sendable {
     /// Bytes received by tasks that ran in worker processes, which the
     /// workload in this process never saw (see `Workload.bytesReceived`).
     public var workerBytesReceived: Int
+    /// CPU seconds spent by a resident worker that outlives the run (the
+    /// `python` workload's), which `getrusage` of this process cannot see.
+    public var workerUserSeconds = 0.0
+    public var workerSystemSeconds = 0.0
 
     public init(
         wallSeconds: Double, latencies: [Double], errorCount: Int, firstError: String?, workerBytesReceived: Int = 0,
@@ -81,6 +92,7 @@ extension ExecutorKind {
         case .tasks: TasksExecutor()
         case .processes: ProcessesExecutor(workerCommand: workerCommand)
         case .job: JobExecutor()
+        case .pyThreads, .pyProcesses, .pyAsyncio: PythonExecutor(kind: self)
         }
     }
 }

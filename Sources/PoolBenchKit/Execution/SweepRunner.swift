@@ -112,7 +112,9 @@ public struct SweepRunner: Sendable {
         var result = try await executor.execute(workload, tasks: tasks, workers: point.workers)
         result.failures.add(workload.retries.since(retriesBefore))
         let machineAfter = ProcessorTimes.now()
-        let usage = ResourceUsage.now().since(before)
+        var usage = ResourceUsage.now().since(before)
+        usage.userSeconds += result.workerUserSeconds
+        usage.systemSeconds += result.workerSystemSeconds
         let load = MachineLoad(
             from: machineBefore, to: machineAfter, ownCpuSeconds: usage.userSeconds + usage.systemSeconds
         )

@@ -48,6 +48,8 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
     /// replaced by the run's worker count; `items` is what one run processes,
     /// for throughput in items per second.
     case job(arguments: [String], items: Int?)
+    /// Calls a Python function once per item in a resident Python worker.
+    case python(PythonFunctionSpec)
 
     /// The command-line and stored name.
     public var name: String {
@@ -58,6 +60,7 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
         case .http: "http"
         case .command: "command"
         case .job: "job"
+        case .python: "python"
         }
     }
 
@@ -77,6 +80,8 @@ public enum WorkloadSpec: Codable, Hashable, Sendable {
             [("command", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))]
         case let .job(arguments, items):
             [("job", Redaction.text(CommandLineSplitter.shellQuoted(arguments)))] + (items.map { [("items", String($0))] } ?? [])
+        case let .python(function):
+            function.parameters
         }
     }
 

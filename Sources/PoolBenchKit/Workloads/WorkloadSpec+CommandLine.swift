@@ -52,6 +52,9 @@ extension WorkloadSpec {
             }
             guard let arguments = try? CommandLineSplitter.split(String(commandLine)), !arguments.isEmpty else { return nil }
             self = .job(arguments: arguments, items: items)
+        case "python":
+            guard let function = PythonFunctionSpec(pairs: pairs.map { (String($0.name), String($0.value)) }) else { return nil }
+            self = .python(function)
         default:
             return nil
         }
@@ -79,6 +82,8 @@ extension WorkloadSpec {
             // A job is its own executor and takes no --executor.
             return ["poolbench", "run", "--job", CommandLineSplitter.join(arguments)]
                 + (items.map { ["--items", String($0)] } ?? []) + ["--workers", workers]
+        case let .python(function):
+            return ["poolbench", "run", name] + function.arguments + sweep
         }
     }
 }

@@ -9,6 +9,7 @@ extension WorkloadSpec {
         case let .http(request): try HTTPWorkload(request)
         case let .command(arguments): try CommandWorkload(arguments: arguments)
         case let .job(arguments, items): try JobWorkload(arguments: arguments, items: items)
+        case let .python(function): try PythonWorkload(function)
         }
     }
 }

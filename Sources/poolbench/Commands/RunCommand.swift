@@ -22,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
               poolbench run http --url https://api.internal/v1/items --header-file api.headers --cacert ca.pem
               poolbench run command --tasks 20 -- curl -s -o /dev/null https://example.org/
               poolbench run --job 'python3 fetch.py --workers {workers}' --items 15 --workers 1,2,4,8,16
+              poolbench run python --function fetch.py:download --items urls.txt --executor py-threads,py-processes
             """
     )
 
@@ -36,7 +37,8 @@ struct RunCommand: AsyncParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
-        _ = try sweep.executors(for: parameters.spec())
+        let spec = try parameters.spec()
+        try PythonCheck.check(spec, executors: sweep.executors(for: spec))
     }
 
     func run() async throws {

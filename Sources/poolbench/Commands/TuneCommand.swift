@@ -20,6 +20,7 @@ struct TuneCommand: AsyncParsableCommand {
               poolbench tune sleep --duration 20ms --capacity 8
               poolbench tune http --url http://127.0.0.1:8080/ --tasks 200
               poolbench tune --job 'python3 fetch.py --workers {workers}' --items 15
+              poolbench tune python --function fetch.py:download --items urls.txt
             """
     )
 
@@ -41,7 +42,8 @@ struct TuneCommand: AsyncParsableCommand {
         if sweep.workerSpec != nil {
             throw ValidationError("tune chooses its own worker counts; bound them with --max-workers instead of --workers.")
         }
-        _ = try executor(for: parameters.spec())
+        let spec = try parameters.spec()
+        try PythonCheck.check(spec, executors: [executor(for: spec)])
         guard (1...WorkerCounts.limit).contains(maxWorkers) else {
             throw ValidationError("--max-workers must be from 1 to \(WorkerCounts.limit); got \(maxWorkers).")
         }

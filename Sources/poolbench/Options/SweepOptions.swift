@@ -8,7 +8,9 @@ struct SweepOptions: ParsableArguments {
     @Option(
         name: .customLong("executor"),
         help: ArgumentHelp(
-            "Executors to compare, comma-separated: \(ExecutorKind.forTasks.map(\.rawValue).joined(separator: ", ")) (default pool).",
+            "Executors to compare, comma-separated: \(ExecutorKind.forTasks.map(\.rawValue).joined(separator: ", ")) (default pool); "
+                + "for the python workload \(PythonWorkload.executors.map(\.rawValue).joined(separator: ", ")) (default py-threads): "
+                + "ThreadPoolExecutor, ProcessPoolExecutor created inside each measured run (its start-up is part of the run), asyncio with a Semaphore.",
             valueName: "e[,e…]"
         )
     )
@@ -146,8 +148,9 @@ extension SweepOptions {
             var kinds: [ExecutorKind] = []
             for name in (executorList ?? "pool").split(separator: ",", omittingEmptySubsequences: false) {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let kind = ExecutorKind(rawValue: trimmed), ExecutorKind.forTasks.contains(kind) else {
-                    let valid = ExecutorKind.forTasks.map(\.rawValue).joined(separator: ", ")
+                let offered = ExecutorKind.forTasks + PythonWorkload.executors
+                guard let kind = ExecutorKind(rawValue: trimmed), offered.contains(kind) else {
+                    let valid = offered.map(\.rawValue).joined(separator: ", ")
                     throw ValidationError("unknown executor '\(trimmed)'; choose from \(valid).")
                 }
                 if !kinds.contains(kind) { kinds.append(kind) }
@@ -159,7 +162,21 @@ extension SweepOptions {
     /// The executors for `workload`: a job is its own executor, so it
     /// takes no --executor.
     func executors(for workload: WorkloadSpec) throws(ValidationError) -> [ExecutorKind] {
-        guard case .job = workload else { return try executors }
+        if case .python = workload {
+            guard executorList != nil else { return [.pyThreads] }
+            let kinds = try executors
+            if let other = kinds.first(where: { !$0.isPython }) {
+                throw ValidationError("the python workload runs under py-threads, py-processes or py-asyncio, not \(other.rawValue).")
+            }
+            return kinds
+        }
+        guard case .job = workload else {
+            let kinds = try executors
+            if let python = kinds.first(where: \.isPython) {
+                throw ValidationError("\(python.rawValue) runs the python workload's function only, not the \(workload.name) workload.")
+            }
+            return kinds
+        }
         guard executorList == nil else {
             throw ValidationError("--executor does not apply to --job: the program schedules its own work; poolbench runs it whole.")
         }
@@ -168,8 +185,11 @@ extension SweepOptions {
 
     /// The tasks per run for `workload`: a job's items (one run when none).
     func tasks(for workload: WorkloadSpec) -> Int {
-        guard case let .job(_, items) = workload else { return tasks }
-        return items ?? 1
+        switch workload {
+        case let .job(_, items): items ?? 1
+        case let .python(function): function.items.count
+        default: tasks
+        }
     }
 
     var workerCounts: [Int] {

@@ -3,15 +3,25 @@ import Foundation
 import PoolBenchKit
 
 /// The built-in workloads, by command-line name.
-enum WorkloadName: String, ExpressibleByArgument, CaseIterable {
-    case sleep, cpu, file, http, command
+enum WorkloadName: String, CaseIterable {
+    case sleep, cpu, file, http, command, python
+
+    /// The workload named `text`. Parsed here rather than by
+    /// ArgumentParser, which lists six or more choices on several lines.
+    static func parse(_ text: String) throws -> WorkloadName {
+        guard let name = WorkloadName(rawValue: text) else {
+            let names = allCases.map { "'\($0.rawValue)'" }
+            throw ValidationError("choose from \(names.dropLast().joined(separator: ", ")) or \(names.last!).")
+        }
+        return name
+    }
 }
 
 /// Which workload to run — a name, or a whole program with `--job` — and
 /// its own parameters. A parameter given to a workload that does not take
 /// it is an error rather than silently ignored.
 struct WorkloadOptions: ParsableArguments {
-    @Argument(help: "The workload: sleep, cpu, file, http or command (omit it with --job).")
+    @Argument(help: "The workload: sleep, cpu, file, http, command or python (omit it with --job).", transform: WorkloadName.parse)
     var workload: WorkloadName?
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("command: the program and its arguments, after --.", valueName: "command"))
@@ -27,10 +37,33 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("job: items one run of the job processes, for throughput in items/s (default: runs/s).", valueName: "n"),
-        transform: Parsers.wholeNumber
+        help: ArgumentHelp(
+            "job: items one run of the job processes, for throughput in items/s (default: runs/s). "
+                + "python: a number N (items 0…N-1, as int), or a file of items, one per line, as str (- reads standard input).",
+            valueName: "n|file"
+        )
     )
-    var items: Int?
+    var items: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "python: the function to call once per item, FILE.py:NAME; a plain def for py-threads and py-processes, an async def for py-asyncio.",
+            valueName: "file.py:name"
+        )
+    )
+    var function: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "python: a function called once per Python process before any run (an HTTP client, a connection pool); "
+                + "its result is the function's second argument. Under py-processes it runs in each pool process, inside the run.",
+            valueName: "file.py:name"
+        )
+    )
+    var setup: String?
+
+    @Option(name: .customLong("python"), help: ArgumentHelp("python: the interpreter, 3.9 or newer (default: python3 in PATH).", valueName: "path"))
+    var interpreter: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("sleep: how long each task waits (10ms, 1.5s).", valueName: "duration"))
     var duration: String?
@@ -69,7 +102,10 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("http: how long one request may take before it counts as failed (default 30s).", valueName: "duration")
+        help: ArgumentHelp(
+            "http: how long one request may take before it counts as failed (default 30s). python: the same for one item (default: none).",
+            valueName: "duration"
+        )
     )
     var timeout: String?
 
@@ -156,6 +192,8 @@ struct WorkloadOptions: ParsableArguments {
             return .file(bytes: count)
         case .http:
             return try httpSpec()
+        case .python:
+            return try pythonSpec()
         case .command:
             guard let program = commandLine.first else {
                 throw ValidationError("the command workload needs the command after --, e.g. run command -- curl -s URL.")
@@ -169,7 +207,10 @@ struct WorkloadOptions: ParsableArguments {
         let given: [(flag: String, workload: WorkloadName, isSet: Bool)] = [
             ("--duration", .sleep, duration != nil), ("--capacity", .sleep, capacity != nil),
             ("--size", .cpu, size != nil), ("--bytes", .file, bytes != nil),
-            ("--url", .http, !urls.isEmpty), ("--urls-file", .http, urlsFile != nil), ("--timeout", .http, timeout != nil),
+            ("--url", .http, !urls.isEmpty), ("--urls-file", .http, urlsFile != nil),
+            ("--timeout", name == .python ? .python : .http, timeout != nil),
+            ("--function", .python, function != nil), ("--setup", .python, setup != nil), ("--python", .python, interpreter != nil),
+            ("--items", .python, items != nil),
             ("--method", .http, method != nil), ("--retries", .http, retries != nil), ("--header", .http, !headers.isEmpty),
             ("--header-file", .http, headerFile != nil),
             ("--data", .http, data != nil), ("--cacert", .http, cacert != nil), ("--insecure", .http, insecure),
@@ -178,7 +219,6 @@ struct WorkloadOptions: ParsableArguments {
         for parameter in given where parameter.isSet && parameter.workload != name {
             throw ValidationError("\(parameter.flag) applies to the \(parameter.workload.rawValue) workload, not \(name.rawValue).")
         }
-        if items != nil { throw ValidationError("--items applies to --job, not the \(name.rawValue) workload.") }
     }
 
     private func httpSpec() throws(ValidationError) -> WorkloadSpec {
@@ -265,7 +305,8 @@ struct WorkloadOptions: ParsableArguments {
             ("--bytes", bytes != nil), ("--url", !urls.isEmpty), ("--urls-file", urlsFile != nil),
             ("--timeout", timeout != nil), ("--method", method != nil), ("--retries", retries != nil), ("--header", !headers.isEmpty),
             ("--header-file", headerFile != nil), ("--data", data != nil), ("--cacert", cacert != nil), ("--insecure", insecure),
-            ("-- COMMAND", !commandLine.isEmpty),
+            ("-- COMMAND", !commandLine.isEmpty), ("--function", function != nil), ("--setup", setup != nil),
+            ("--python", interpreter != nil),
         ]
         if let flag = given.first(where: \.1)?.0 {
             throw ValidationError("\(flag) applies to a workload, not to --job; a job takes only --items.")
@@ -280,9 +321,15 @@ struct WorkloadOptions: ParsableArguments {
         guard text.contains(JobWorkload.placeholder) else {
             throw ValidationError("--job must contain \(JobWorkload.placeholder), where each run's worker count goes, e.g. --job 'python3 fetch.py --workers {workers}'.")
         }
-        if let items, items < 1 { throw ValidationError("--items must be at least 1; got \(items).") }
+        let count = try items.map { text throws(ValidationError) in
+            guard let count = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--items '\(text)' is not a whole number; a job takes the count of items one run processes.")
+            }
+            guard count >= 1 else { throw ValidationError("--items must be at least 1; got \(count).") }
+            return count
+        }
         guard CommandCheck.exists(program) else { throw ValidationError(CommandCheck.notFound(program)) }
-        return .job(arguments: arguments, items: items)
+        return .job(arguments: arguments, items: count)
     }
 
     private static func duration(_ text: String, flag: String) throws(ValidationError) -> Double {
