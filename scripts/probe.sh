@@ -148,10 +148,11 @@ check "every relative link in README.md and docs/ leads to a file" bash -c '
             [[ -e $(dirname "$page")/$target ]] || { echo "$page: no $target"; exit 1; }
         done || exit 1
     done' "$root"
-check "every command in poolbench --help is in the README's command table" bash -c '
+check "every command in poolbench --help is named in the README and in docs/commands.md's table" bash -c '
     commands=$("$0" --help | awk "/^SUBCOMMANDS:/ { on = 1; next } on && /^  [a-z]/ { print \$1 }")
     test -n "$commands" && for command in $commands; do
-        grep -q "^| \`poolbench $command" "$1/README.md" || { echo "README lacks $command"; exit 1; }
+        grep -q "\`$command\`" "$1/README.md" || { echo "README lacks $command"; exit 1; }
+        grep -q "^| \`poolbench $command" "$1/docs/commands.md" || { echo "docs/commands.md lacks $command"; exit 1; }
     done' "$pb" "$root"
 # Output files and import: the history's own files, long names, bounded and faithful import
 for command in export report; do
