@@ -20,6 +20,10 @@ protocol StoreReading: HistoryStore {
         in sweepIDs: [Int64], of key: SeriesKey?,
         _ body: (StoredColumns<SampleColumn>, any StoredRow) throws -> Void
     ) throws
+
+    /// The newest `run.workloadSpec` among the runs of `key` in the sweeps
+    /// `sweepIDs`; nil when none kept one.
+    func workloadSpec(of key: SeriesKey, in sweepIDs: [Int64]) throws -> String?
 }
 
 extension StoreReading {
@@ -59,7 +63,8 @@ extension StoreReading {
             guard let newest = sweeps.last else { return nil }
             return SeriesRuns(
                 key: key, host: newest.host, testbed: newest.testbed, logicalCores: newest.logicalCores,
-                sweeps: sweeps, samples: try samples(of: key, in: sweeps)
+                sweeps: sweeps, samples: try samples(of: key, in: sweeps),
+                spec: try workloadSpec(of: key, in: sweeps.map(\.id)).flatMap(WorkloadSpec.init(storedJSON:))
             )
         }
     }

@@ -22,6 +22,11 @@ enum NumberColumn: String, StoredShape {
     case number
 }
 
+/// A run's workload, as `WorkloadSpec.storedJSON`.
+enum SpecColumn: String, StoredShape {
+    case workloadSpec
+}
+
 /// A `sweep` row.
 enum SweepColumn: String, StoredShape {
     case id, uuid, hostId, status, startedAt, finishedAt, commandLine, label, gitCommit, gitBranch, testbed
@@ -57,6 +62,7 @@ enum RunColumn: String, StoredShape {
     case wallSeconds, throughput, latencyP50, latencyP90, latencyP99, latencyMax, cpuUserSeconds
     case cpuSystemSeconds, peakRssBytes, voluntaryContextSwitches, involuntaryContextSwitches, errorCount
     case firstError, bytesReceived, machineCpuSeconds, otherCpuSeconds, stealSeconds, failures, failedLatencyP50
+    case workloadSpec
 }
 
 extension StoredColumns where Shape == SampleColumn {
@@ -136,7 +142,8 @@ extension StoredColumns where Shape == RunColumn {
             machineCpuSeconds: try optionalDouble(row, .machineCpuSeconds),
             otherCpuSeconds: try optionalDouble(row, .otherCpuSeconds),
             stealSeconds: try optionalDouble(row, .stealSeconds), failures: try optionalText(row, .failures),
-            failedLatencyP50: try optionalDouble(row, .failedLatencyP50)
+            failedLatencyP50: try optionalDouble(row, .failedLatencyP50),
+            workloadSpec: try optionalText(row, .workloadSpec)
         )
     }
 }

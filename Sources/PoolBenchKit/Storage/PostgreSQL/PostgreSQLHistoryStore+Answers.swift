@@ -106,6 +106,20 @@ extension PostgreSQLHistoryStore: StoreReading {
     }
 }
 
+extension PostgreSQLHistoryStore {
+    func workloadSpec(of key: SeriesKey, in sweepIDs: [Int64]) throws -> String? {
+        try withConnection { connection in
+            try connection.execute("""
+                SELECT workloadSpec FROM run
+                WHERE workload = $1 AND parameters = $2 AND executor = $3 AND sweepId = ANY($4::bigint[])
+                    AND workloadSpec IS NOT NULL
+                ORDER BY startedAt DESC, id DESC LIMIT 1
+                """, [key.workload, key.parameters, key.executor, PostgreSQLText.array(sweepIDs)])
+                .map(SpecColumn.self, location: location) { try $0.text($1, .workloadSpec) }.first
+        }
+    }
+}
+
 /// A series and the machine that ran it, as `seriesSweep` keys them.
 fileprivate enum PairColumn: String, StoredShape {
     case workload, parameters, executor, machine

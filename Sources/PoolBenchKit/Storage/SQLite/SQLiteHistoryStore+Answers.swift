@@ -60,6 +60,17 @@ extension SQLiteHistoryStore: StoreReading {
         }
     }
 
+    func workloadSpec(of key: SeriesKey, in sweepIDs: [Int64]) throws -> String? {
+        try writer.read { db in
+            try SQLiteQuery(db, """
+                SELECT workloadSpec FROM run
+                WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
+                    AND sweepId IN \(sweepIDs) AND workloadSpec IS NOT NULL
+                ORDER BY startedAt DESC, id DESC LIMIT 1
+                """, location: path).map(SpecColumn.self) { try $0.text($1, .workloadSpec) }.first
+        }
+    }
+
     /// `names` as a select list.
     static func selection(_ names: [String]) -> SQL {
         SQL(sql: names.joined(separator: ", "))
