@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Dates in every table use the history's text format (see `Timestamp`).
-public protocol HistoryRecord: FetchableRecord, EncodableRecord {}
+protocol HistoryRecord: FetchableRecord, EncodableRecord {}
 
 extension HistoryRecord {
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {

@@ -300,7 +300,7 @@ extension ExportValues.Value {
 
 /// Another poolbench history, opened read-only to be merged into this one.
 /// It is never written: no migration, no journal-mode change.
-public final class ForeignHistory: Sendable {
+final class ForeignHistory: Sendable {
     private let reader: DatabaseQueue
     public let path: String
 
