@@ -84,6 +84,11 @@ enum TeamBenchmarks {
             format: "import into PostgreSQL: %.2f s, %@ runs/s (exit %d)", importSeconds,
             Formatting.grouped(Int(Double(runs) / importSeconds)), imported
         ))
+        let floorSeconds = try insertSelectFloor(team, server: server)
+        print(String(
+            format: "PostgreSQL's own INSERT … SELECT of the same runs (the floor): %.2f s, %@ runs/s; import / floor: ×%.2f",
+            floorSeconds, Formatting.grouped(Int(Double(runs) / floorSeconds)), floorSeconds / importSeconds
+        ))
         let copy = directory.appending(path: "copy-\(runs).sqlite").path
         let sqliteImport = clock.measure { _ = try? AnswerBenchmarks.launch(binary, ["import", file, "--db", copy]) }
         print(String(
@@ -128,6 +133,28 @@ enum TeamBenchmarks {
         try? FileManager.default.removeItem(atPath: file)
         try server.dropDatabase("history_\(runs)")
         return medians
+    }
+
+    /// How long PostgreSQL itself takes to put the runs just imported into
+    /// `team` back into the same tables, with their indexes, constraints and
+    /// foreign key, as empty as the import found them: the runs and their
+    /// `seriesSweep` rows are set aside, truncated, and inserted again by one
+    /// `INSERT … SELECT` each, in one transaction. The history is as it was
+    /// afterwards.
+    static func insertSelectFloor(_ team: String, server: Server) throws -> Double {
+        try server.psql("""
+            CREATE TABLE floor_run AS SELECT * FROM run; CREATE TABLE floor_series AS SELECT * FROM seriesSweep;
+            TRUNCATE seriesSweep, run;
+            """, database: team)
+        try server.psql("VACUUM ANALYZE floor_run, floor_series", database: team)
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            try server.psql("""
+                BEGIN; INSERT INTO run SELECT * FROM floor_run; INSERT INTO seriesSweep SELECT * FROM floor_series; COMMIT;
+                """, database: team)
+        }
+        try server.psql("DROP TABLE floor_run; DROP TABLE floor_series; ANALYZE run, seriesSweep;", database: team)
+        return AnswerBenchmarks.seconds(elapsed)
     }
 
     // MARK: - The server
@@ -177,9 +204,10 @@ enum TeamBenchmarks {
             try psql("DROP DATABASE IF EXISTS poolbench_bench_\(name) WITH (FORCE)")
         }
 
-        private func psql(_ sql: String) throws {
+        func psql(_ sql: String, database: String? = nil) throws {
             let status = try AnswerBenchmarks.launch(
-                URL(fileURLWithPath: "/usr/bin/env"), ["psql", "--no-psqlrc", "--quiet", url, "-c", sql]
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["psql", "--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", database ?? url, "-c", sql]
             )
             guard status == 0 else { throw BenchmarkError("psql failed on: \(sql)") }
         }

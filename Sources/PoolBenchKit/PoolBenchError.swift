@@ -18,6 +18,9 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
     case historyEmpty(path: String)
     /// SQLite found the file damaged; `detail` is its first complaint.
     case historyDamaged(path: String, detail: String)
+    /// A column a read needs is missing, NULL or of another type: the
+    /// history's tables are not the ones its schema version promises.
+    case historyColumnUnreadable(location: String, column: String, problem: String)
     /// Checkpointing at exit failed: the history is whole only with its -wal file.
     case historyNotCheckpointed(path: String, reason: String)
     case unknownSweep(id: Int64)
@@ -154,6 +157,8 @@ public enum PoolBenchError: Error, CustomStringConvertible, Equatable {
             "\(path) holds no history: it has no tables, and no -wal file beside it holds any; it was left untouched. A copy made of the main file alone while an older poolbench still kept the runs in \(path)-wal looks like this: copy the history again with that file, or record into this one with `poolbench run WORKLOAD --db \(path)`."
         case let .historyDamaged(path, detail):
             "\(path) is damaged (SQLite: \(detail)); it was left untouched. Restore it from a copy, or save what can still be read with `sqlite3 \(path) .recover > rescued.sql`."
+        case let .historyColumnUnreadable(location, column, problem):
+            "the history at \(location) cannot be read: its column \(column) \(problem), which its schema version does not allow; it was left untouched. Restore it from a copy."
         case let .historyNotCheckpointed(path, reason):
             "could not fold \(path)-wal into \(path) (\(reason)); the history is whole only with both files, and the next poolbench command that writes it will try again."
         case let .unknownSweep(id):

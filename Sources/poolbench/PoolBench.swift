@@ -54,7 +54,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
                     code = .failure
                 }
             } else {
-                let explained = SQLiteHistoryStore.explained(error)
+                let explained = HistoryLocation.explained(error)
                 reported = explained as? PoolBenchError
                 report(explained)
             }
@@ -62,7 +62,7 @@ struct PoolBenchCommand: AsyncParsableCommand {
         // Whatever happened, a history written leaves its main file whole.
         // (A full disk that stopped the command stops the checkpoint too:
         // one line says so.)
-        let unfinished = SQLiteHistoryStore.closeAll().filter { $0 != reported }
+        let unfinished = HistoryLocation.closeAll().filter { $0 != reported }
         unfinished.forEach { report($0) }
         if code == .success && !unfinished.isEmpty { code = .failure }
         Foundation.exit(code.rawValue)

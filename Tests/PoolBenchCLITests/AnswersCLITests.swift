@@ -9,6 +9,8 @@ import Testing
         var label: String?
         var workload = "sleep"
         var parameters = "duration=20ms capacity=16"
+        /// The workload as poolbench stores it (`WorkloadSpec.storedJSON`).
+        var workloadSpec = #"{"sleep":{"capacity":16,"duration":0.02}}"#
         var executor = "pool"
         var medians: [String: Double]
 
@@ -61,10 +63,11 @@ import Testing
                         throughput = median * factor * (1 + 0.0001 * index)
                         db.execute("INSERT INTO run (uuid, sweepId, workload, parameters, executor, workers, tasks,"
                                    " repetition, startedAt, wallSeconds, throughput, latencyP50, latencyP99,"
-                                   " cpuUserSeconds, cpuSystemSeconds) VALUES (?, ?, ?, ?, ?, ?, 64, ?, ?, ?, ?, 0.02, 0.021, 0.001, 0.001)",
+                                   " cpuUserSeconds, cpuSystemSeconds, workloadSpec)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, 64, ?, ?, ?, ?, 0.02, 0.021, 0.001, 0.001, ?)",
                                    ("run-%d-%s-%s-%d" % (index, sweep["executor"], workers, repetition), index + 1,
                                     sweep["workload"], sweep["parameters"], sweep["executor"], int(workers), repetition,
-                                    started, 64 / throughput, throughput))
+                                    started, 64 / throughput, throughput, sweep["workloadSpec"]))
             db.commit()
             db.executescript(sys.argv[3])
             db.close()

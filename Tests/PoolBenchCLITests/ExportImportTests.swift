@@ -12,7 +12,7 @@ import Testing
         voluntaryContextSwitches,involuntaryContextSwitches,errorCount,firstError,sweepUuid,sweepStatus,\
         sweepStartedAt,sweepFinishedAt,label,commandLine,gitCommit,gitBranch,hostName,hostOs,hostKernel,\
         hostCpuModel,hostLogicalCores,hostMemoryBytes,hostPoolbenchVersion,bytesReceived,machineCpuSeconds,\
-        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50
+        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,workloadSpec
         """
     static let sweepA = """
         aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T08:00:05.000Z,\
@@ -26,12 +26,15 @@ import Testing
         """
     static let rows = [
         "11111111-1111-4111-8111-111111111111,2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,0,0.25,400.0,"
-            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,",
+            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,," + spec,
         "22222222-2222-4222-8222-222222222222,2026-11-21T08:00:02.500Z,sleep,duration=10ms,threads,8,100,1,0.125,"
-            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,",
+            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,," + spec,
         "33333333-3333-4333-8333-333333333333,2026-11-21T09:00:00.123Z,cpu,\"\",tasks,1,7,0,1e-05,700000.0,"
-            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5"#,
+            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5,"#,
     ]
+    /// The sleep runs' workload as stored; the cpu run was recorded before
+    /// specs were kept.
+    static let spec = #""{""sleep"":{""duration"":0.01}}""#
     /// What `export --raw` writes for the three runs: RFC 4180 with CRLF
     /// row ends (the line break inside the quoted label stays LF).
     static let rawCSV = ([header] + rows).joined(separator: "\r\n") + "\r\n"
@@ -112,7 +115,7 @@ import Testing
         defer { cli.remove() }
         let db = try history()
         let csv = try EnumeratedCSV(string: try cli.run(["export", "--db", db]).stdout, delimiter: .comma, loadColumns: false)
-        #expect(csv.header.count == 43 && csv.header.first == "runUuid")
+        #expect(csv.header.count == 44 && csv.header.first == "runUuid")
         #expect(csv.rows.count == 3)
         let label = csv.header.firstIndex(of: "label")!
         #expect(csv.rows.map { $0[label] } == ["'=SUM(A1:A9)", "'=SUM(A1:A9)", "two\nlines, \"quoted\" — Zürich 東京"])
@@ -176,43 +179,67 @@ import Testing
 
     @Test func anExportFromBeforeBytesReceivedImportsWithThatColumnUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 7), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 8), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 sweeps and 3 runs new"))
-        let expected = Self.withoutFailures(Self.rawCSV)
-            .replacingOccurrences(of: ",1310720,,,,ci-large,,\r\n", with: ",,,,,,,\r\n")
-            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,\r\n", with: ",,,,,,\r\n")
+        let expected = Self.withoutSpecs(Self.withoutFailures(Self.rawCSV))
+            .replacingOccurrences(of: ",1310720,,,,ci-large,,,\r\n", with: ",,,,,,,,\r\n")
+            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,\r\n", with: ",,,,,,,\r\n")
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
     }
 
     @Test func anExportFromBeforeTheMachineLoadImportsWithThoseColumnsUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 6), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 7), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = Self.withoutFailures(Self.rawCSV)
-            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,\r\n", with: ",,,,,,\r\n")
-            .replacingOccurrences(of: ",ci-large,,\r\n", with: ",,,\r\n")
+        let expected = Self.withoutSpecs(Self.withoutFailures(Self.rawCSV))
+            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,\r\n", with: ",,,,,,,\r\n")
+            .replacingOccurrences(of: ",ci-large,,,\r\n", with: ",,,,\r\n")
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
         let json = try cli.run(["export", "--format", "json"]).stdout.split(separator: "\n")
         #expect(json[0].hasSuffix(
             #""bytesReceived":null,"machineCpuSeconds":null,"otherCpuSeconds":null,"stealSeconds":null,"testbed":null,"#
-                + #""failures":null,"failedLatencyP50":null}"#
+                + #""failures":null,"failedLatencyP50":null,"workloadSpec":null}"#
         ))
     }
 
     /// The third row's failures by kind and failed-task median, unknown.
     static func withoutFailures(_ csv: String) -> String {
-        csv.replacingOccurrences(of: #","{""exit 3"":2}",0.5\#r\#n"#, with: ",,\r\n")
+        csv.replacingOccurrences(of: #","{""exit 3"":2}",0.5,\#r\#n"#, with: ",,,\r\n")
+    }
+
+    /// The sleep rows' workload spec, unknown.
+    static func withoutSpecs(_ csv: String) -> String {
+        csv.replacingOccurrences(of: "," + spec + "\r\n", with: ",\r\n")
+    }
+
+    @Test func anExportFromBeforeWorkloadSpecsImportsWithThemUnknown() throws {
+        defer { cli.remove() }
+        try write(earlierExport(droppingLast: 1), to: "earlier.csv")
+        let result = try cli.run(["import", "earlier.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutSpecs(Self.rawCSV))
+    }
+
+    @Test func aWorkloadSpecSurvivesExportAndImportAndADamagedOneIsRefused() throws {
+        defer { cli.remove() }
+        let db = try history()
+        let json = try cli.run(["export", "--db", db, "--format", "json"]).stdout.split(separator: "\n")
+        #expect(json.first?.hasSuffix(#""workloadSpec":"{\"sleep\":{\"duration\":0.01}}"}"#) == true, "\(json)")
+        try write(Self.rawCSV.replacingOccurrences(of: #"duration"":0.01"#, with: #"duration"":""ten"""#), to: "bad.csv")
+        let refused = try cli.run(["import", "bad.csv", "--db", "other.sqlite"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("column workloadSpec"), "\(refused.stderr)")
     }
 
     @Test func anExportFromBeforeFailureKindsImportsWithThemUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 2), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 3), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutFailures(Self.rawCSV))
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutSpecs(Self.withoutFailures(Self.rawCSV)))
     }
 
     @Test func failureKindsSurviveExportAndImportAndDamagedOnesAreRefused() throws {
@@ -220,7 +247,7 @@ import Testing
         let db = try history()
         let json = try cli.run(["export", "--db", db, "--format", "json"]).stdout.split(separator: "\n")
         let third = try #require(json.count == 3 ? json[2] : nil)
-        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5}"#), "\(third)")
+        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5,"workloadSpec":null}"#), "\(third)")
         try write(Self.rawCSV.replacingOccurrences(of: #""{""exit 3"":2}""#, with: #""{""exit 3"":-2}""#), to: "bad.csv")
         let refused = try cli.run(["import", "bad.csv", "--db", "other.sqlite"])
         #expect(refused.status != 0)
@@ -329,8 +356,8 @@ import Testing
              "badtime.csv line 3: column startedAt: 'yesterday' is not a UTC time like 2026-11-21T23:29:21.123Z"),
             ("badstatus.csv", Self.rawCSV.replacingOccurrences(of: ",interrupted,", with: ",paused,"),
              "badstatus.csv line 4: column sweepStatus: 'paused' is not a sweep status"),
-            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.01,ci-large,,\r\n22222222", with: ",ci-large,,\r\n22222222"),
-             "short.csv line 2: 42 fields, but the header has 43"),
+            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.01,ci-large,,," + Self.spec + "\r\n22222222", with: ",ci-large,,," + Self.spec + "\r\n22222222"),
+             "short.csv line 2: 43 fields, but the header has 44"),
         ]
         for (name, text, error) in cases {
             // Each file also holds runs that are not yet in the history: nothing of them may stay.

@@ -36,7 +36,7 @@ public struct PointComparison: Sendable, Hashable, Codable {
 }
 
 /// `compare`: two groups of runs (two sweeps, two labels), statistically.
-public enum Comparison {
+enum Comparison {
     /// Compares the runs of `a` and `b` at every worker count both tested,
     /// ascending. The caller passes one executor's runs per call.
     public static func compare(_ a: [Sample], _ b: [Sample], alpha: Double = 0.01) -> [PointComparison] {

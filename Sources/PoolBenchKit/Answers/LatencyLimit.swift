@@ -21,7 +21,7 @@
 /// Queueing is what makes the limit bite: past a server's K slots, extra
 /// workers add no throughput and every one of them waits, so p99 grows
 /// about as N ÷ K times the service time.
-public enum LatencyLimit {
+enum LatencyLimit {
     /// Answers `limit` (seconds) from `samples`; never outside the tested counts.
     public static func answer(
         _ samples: [Sample], limit: Double, tolerance: Double = 0.05, seed: UInt64 = 0, resamples: Int = 1_000

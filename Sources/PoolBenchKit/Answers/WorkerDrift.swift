@@ -26,7 +26,7 @@ public struct WorkerShift: Sendable, Hashable, Codable {
 }
 
 /// Recommended-worker drift: has the optimum moved?
-public enum WorkerDrift {
+enum WorkerDrift {
     /// The sweeps (ordered by start time, then ID) where the recommendation
     /// moved.
     ///

@@ -166,7 +166,7 @@ struct Measurement {
             errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init),
             machineCpuSeconds: machineLoad?.machineCpuSeconds, otherCpuSeconds: machineLoad?.otherCpuSeconds,
             stealSeconds: machineLoad?.stealSeconds, failures: result.failures.json,
-            failedLatencyP50: Descriptive.median(result.failedLatencies)
+            failedLatencyP50: Descriptive.median(result.failedLatencies), workloadSpec: workload.storedJSON
         )
     }
 }

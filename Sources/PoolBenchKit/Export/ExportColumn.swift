@@ -12,9 +12,8 @@
 /// 27 commandLine  28 gitCommit  29 gitBranch  30 hostName  31 hostOs
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
-/// 39 otherCpuSeconds  40 stealSeconds
-/// 36 hostPoolbenchVersion  37 bytesReceived  38 testbed
-/// 42 failures  43 failedLatencyP50
+/// 39 otherCpuSeconds  40 stealSeconds  41 testbed  42 failures
+/// 43 failedLatencyP50  44 workloadSpec
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -32,6 +31,8 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case failures
     /// The median latency of the run's failed tasks alone.
     case failedLatencyP50
+    /// The workload measured, as JSON (see `WorkloadSpec.storedJSON`).
+    case workloadSpec
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -63,6 +64,8 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case status
         /// A `FailureCounts` JSON object, or unknown.
         case failureCounts
+        /// A `WorkloadSpec` as JSON (`storedJSON`), or unknown.
+        case workloadSpec
     }
 
     public var kind: Kind {
@@ -84,6 +87,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
              .otherCpuSeconds, .stealSeconds, .failedLatencyP50:
             .optionalReal
         case .failures: .failureCounts
+        case .workloadSpec: .workloadSpec
         case .executor: .executor
         case .sweepStatus: .status
         }

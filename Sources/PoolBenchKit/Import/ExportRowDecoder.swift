@@ -161,6 +161,13 @@ struct ExportRowDecoder {
                 throw DecodingProblem("'\(Self.shown(value))' is not an object of failure kinds to counts, e.g. {\"http 429\":3}")
             }
             return counts.json.map(ExportValues.Value.text) ?? .null
+        case .workloadSpec:
+            guard !field.isEmpty else { return .null }
+            let value = try text(field)
+            guard let spec = WorkloadSpec(storedJSON: value) else {
+                throw DecodingProblem("'\(Self.shown(value))' is not a workload spec as export writes it, e.g. {\"cpu\":{\"size\":1000}}")
+            }
+            return spec.storedJSON.map(ExportValues.Value.text) ?? .null
         case .status:
             let value = try text(field)
             guard Self.statuses.contains(value) else {

@@ -141,6 +141,7 @@ struct HyperfineScan {
                     clock = clock.addingTimeInterval(seconds)
                     row[.workload] = .text(spec.name)
                     row[.parameters] = .text(spec.parameterText)
+                    row[.workloadSpec] = spec.storedJSON.map(ExportValues.Value.text) ?? .null
                     row[.executor] = .text(ExecutorKind.job.rawValue)
                     row[.workers] = .integer(Int64(member.workers))
                     row[.tasks] = .integer(Int64(tasks))

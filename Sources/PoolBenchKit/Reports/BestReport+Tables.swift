@@ -84,7 +84,7 @@ extension BestReport {
         if let limited = answer.latencyLimited { notes.append(limited.sentence) }
         notes.append("Method: \(methodName(recommendation.method)) — \(recommendation.reason).")
         if let range = recommendation.nextRange {
-            notes.append(answer.key.nextStep(workers: range))
+            notes.append(answer.key.nextStep(spec: answer.spec, workers: range))
         }
         if let priors = priorsLine(recommendation.priors, cores: answer.logicalCores) { notes.append(priors) }
         if let busy = BusyMachine.warning(answer.busySweeps, cores: answer.logicalCores) { notes.append(busy) }
@@ -246,7 +246,7 @@ extension BestReport {
             try c.encode(r.firstError, forKey: .firstError)
             try c.encode(r.plateauReached, forKey: .plateauReached)
             try c.encode(r.nextRange, forKey: .nextRange)
-            try c.encode(r.nextRange.flatMap { answer.key.runCommand(workers: $0) }, forKey: .nextCommand)
+            try c.encode(r.nextRange.flatMap { answer.key.runCommand(spec: answer.spec, workers: $0) }, forKey: .nextCommand)
             try c.encode(r.runs, forKey: .runs)
             try c.encode(answer.level.sweeps, forKey: .sweeps)
             try c.encode(answer.sweepsRead, forKey: .sweepsRead)

@@ -28,6 +28,9 @@ public struct BestReport: Report {
         public var mixedHardware: String?
         /// The runs answered from.
         public var samples: [Sample] = []
+        /// The workload, as the series' newest run kept it; nil for runs
+        /// recorded before specs were kept.
+        public var spec: WorkloadSpec?
 
         /// `testbed ci-large` or `bench-1`.
         public var machine: String { SeriesRuns.machine(host: host, testbed: testbed) }
@@ -106,7 +109,7 @@ public struct BestReport: Report {
             latencyLimited: latencyLimit.map {
                 LatencyLimit.answer(recommendation.belowErrorOnset(samples), limit: $0, tolerance: tolerance, seed: seed)
             },
-            mixedHardware: series.mixedHardwareWarning, samples: samples
+            mixedHardware: series.mixedHardwareWarning, samples: samples, spec: series.spec
         )
     }
 
@@ -163,18 +166,18 @@ extension CurrentLevel {
 
 extension SeriesKey {
     /// The `poolbench run` line that measures this series at `workers`,
-    /// built from the workload the stored parameters describe; nil when they
-    /// do not hold all of it (see `WorkloadSpec.init(name:parameterText:)`).
-    public func runCommand(workers: ClosedRange<Int>) -> String? {
-        WorkloadSpec(name: workload, parameterText: parameters).map { spec in
-            CommandLineSplitter.shellQuoted(spec.runArguments(executor: executor, workers: Self.workerList(workers)))
-        }
+    /// built from `spec`, the workload as the history kept it; nil when it
+    /// kept none (runs recorded before it did) or not all of it (a request
+    /// body is never kept).
+    public func runCommand(spec: WorkloadSpec?, workers: ClosedRange<Int>) -> String? {
+        guard let spec, spec.isWholeWhenStored else { return nil }
+        return CommandLineSplitter.shellQuoted(spec.runArguments(executor: executor, workers: Self.workerList(workers)))
     }
 
     /// "Next: `poolbench run …`", or what to change when no whole command
     /// can be written.
-    public func nextStep(workers: ClosedRange<Int>) -> String {
-        guard let command = runCommand(workers: workers) else {
+    public func nextStep(spec: WorkloadSpec?, workers: ClosedRange<Int>) -> String {
+        guard let command = runCommand(spec: spec, workers: workers) else {
             return "Next: run this workload again with --executor \(executor) --workers \(Self.workerList(workers))"
                 + " (the history does not keep all of its parameters, so no whole command can be given)."
         }

@@ -61,7 +61,7 @@ public struct TextTableFormatter: ReportFormatter {
 /// GitHub-flavoured Markdown tables, for pasting into a pull request. Every
 /// title, cell and note is escaped by `MarkdownText`, so text from a history
 /// reads as itself and never becomes a link, an image or a broken table.
-public struct MarkdownFormatter: ReportFormatter {
+struct MarkdownFormatter: ReportFormatter {
     public init() {}
 
     public func format(_ report: some Report) throws -> String {
@@ -95,16 +95,6 @@ public struct JSONReportFormatter: ReportFormatter {
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"
         )
         return String(decoding: try encoder.encode(ExplicitNulls(report)), as: UTF8.self) + "\n"
-    }
-}
-
-/// RFC 4180 field quoting.
-public enum CSVField {
-    /// The field as it goes between commas: quoted when it holds a comma,
-    /// a quote, or a line break, with quotes doubled.
-    public static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -1,5 +1,5 @@
 /// A one-line chart of a series, for `trend` tables.
-public enum Sparkline {
+enum Sparkline {
     /// The eight block heights, lowest first.
     public static let levels: [Character] = Array("▁▂▃▄▅▆▇█")
 

@@ -11,7 +11,7 @@ import Foundation
 /// [min, max] falls short (n ≤ 5 at 95%: 3 runs give 75%), it is [min, max]
 /// and `coverage` says what it really holds, rather than a normal
 /// approximation pretending to more.
-public struct MedianInterval: Sendable, Hashable, Codable {
+struct MedianInterval: Sendable, Hashable, Codable {
     public var median: Double
     public var lower: Double
     public var upper: Double

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Which runs or sweeps a question is about. Every field narrows; nil means
 /// any. Shared by `history`, `best`, `trend` and `export`.
@@ -55,11 +54,12 @@ public struct HistoryFilter: Sendable, Equatable {
         seriesConditionList() + sweepConditionList(startedAt: "run.startedAt", id: "run.sweepId")
     }
 
-    /// The conditions that choose series: workload and executor, on `run`.
-    func seriesConditionList() -> [FilterCondition] {
+    /// The conditions that choose series: workload and executor, on
+    /// `table` (`run`, or another table or alias with those columns).
+    func seriesConditionList(on table: String = "run") -> [FilterCondition] {
         var conditions: [FilterCondition] = []
-        if let workload { conditions.append(FilterCondition("run.workload", "=", .text(workload))) }
-        if let executor { conditions.append(FilterCondition("run.executor", "=", .text(executor))) }
+        if let workload { conditions.append(FilterCondition("\(table).workload", "=", .text(workload))) }
+        if let executor { conditions.append(FilterCondition("\(table).executor", "=", .text(executor))) }
         return conditions
     }
 
@@ -76,43 +76,12 @@ public struct HistoryFilter: Sendable, Equatable {
         if let sweepID { conditions.append(FilterCondition(id, "=", .integer(sweepID))) }
         return conditions
     }
-
-    /// Conditions on `run` joined with `sweep` and `host`, every value bound.
-    func runConditions() -> SQL {
-        Self.sqlite(runConditionList())
-    }
-
-    /// Conditions on `sweep` joined with `host`; run-level filters ask that
-    /// the sweep has at least one matching run.
-    func sweepConditions() -> SQL {
-        var conditions = [Self.sqlite(sweepConditionList())]
-        let series = seriesConditionList()
-        if !series.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM run WHERE run.sweepId = sweep.id AND \(Self.sqlite(series)))")
-        }
-        return conditions.joined(separator: " AND ")
-    }
-
-    /// `conditions` joined with AND as SQLite SQL, every value bound; `1`
-    /// when there are none.
-    static func sqlite(_ conditions: [FilterCondition]) -> SQL {
-        guard !conditions.isEmpty else { return "1" }
-        return conditions.map { condition in
-            if condition.comparison == FilterCondition.canonicallyEquivalent {
-                return SQLiteCanonicalText.sql(condition)
-            }
-            let value: any DatabaseValueConvertible = switch condition.value {
-            case let .text(text): text
-            case let .integer(number): number
-            }
-            return SQL(sql: "\(condition.expression) \(condition.comparison) ?", arguments: [value])
-        }.joined(separator: " AND ")
-    }
 }
 
 /// One condition of a filter, `expression comparison value`, for a store to
-/// write in its own SQL with the value bound. The expressions name the
-/// tables and columns both stores share.
+/// write in its own SQL with the value bound (`SQLiteFilter`,
+/// `PostgreSQLFilter`). The expressions name the tables and columns both
+/// stores share.
 struct FilterCondition: Equatable {
     enum Value: Equatable {
         case text(String)

@@ -131,6 +131,18 @@ public enum HistoryLocation {
         return try SQLiteHistoryStore.open(path: location, create: create)
     }
 
+    /// `error` as one line about the history it came from, where a store
+    /// can say more than its library did (SQLite's errors name no file).
+    public static func explained(_ error: any Error) -> any Error {
+        SQLiteHistoryStore.explained(error)
+    }
+
+    /// Leaves every history this process opened complete (a SQLite file
+    /// checkpointed); what could not be, one error each.
+    public static func closeAll() -> [PoolBenchError] {
+        SQLiteHistoryStore.closeAll()
+    }
+
     /// Whether `text` names a PostgreSQL database rather than a file.
     public static func isPostgreSQL(_ text: String) -> Bool {
         PostgreSQLLocation(text) != nil

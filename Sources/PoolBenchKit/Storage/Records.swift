@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Dates in every table use the history's text format (see `Timestamp`).
-public protocol HistoryRecord: FetchableRecord, EncodableRecord {}
+protocol HistoryRecord: FetchableRecord, EncodableRecord {}
 
 extension HistoryRecord {
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
@@ -142,6 +142,9 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     /// The median latency of the failed tasks alone; the percentiles above
     /// are of succeeded tasks (for runs recorded since failures were kept).
     public var failedLatencyP50: Double?
+    /// The workload measured, as `WorkloadSpec.storedJSON`; nil for runs
+    /// recorded before specs were kept.
+    public var workloadSpec: String?
 
     public init(
         id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), sweepId: Int64,
@@ -152,7 +155,8 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         peakRssBytes: Int64? = nil, voluntaryContextSwitches: Int64? = nil,
         involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil,
         bytesReceived: Int64? = nil, machineCpuSeconds: Double? = nil, otherCpuSeconds: Double? = nil,
-        stealSeconds: Double? = nil, failures: String? = nil, failedLatencyP50: Double? = nil
+        stealSeconds: Double? = nil, failures: String? = nil, failedLatencyP50: Double? = nil,
+        workloadSpec: String? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -183,6 +187,7 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         self.stealSeconds = stealSeconds
         self.failures = failures
         self.failedLatencyP50 = failedLatencyP50
+        self.workloadSpec = workloadSpec
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -81,9 +81,12 @@ public struct SeriesRuns: Sendable {
     public var sweeps: [SweepStamp]
     /// Their runs, oldest sweep first, then by worker count.
     public var samples: [Sample]
+    /// The workload, as the newest of those runs that kept it stored it.
+    public var spec: WorkloadSpec?
 
     public init(
-        key: SeriesKey, host: String, testbed: String? = nil, logicalCores: Int, sweeps: [SweepStamp], samples: [Sample]
+        key: SeriesKey, host: String, testbed: String? = nil, logicalCores: Int, sweeps: [SweepStamp], samples: [Sample],
+        spec: WorkloadSpec? = nil
     ) {
         self.key = key
         self.host = host
@@ -91,6 +94,7 @@ public struct SeriesRuns: Sendable {
         self.logicalCores = logicalCores
         self.sweeps = sweeps
         self.samples = samples
+        self.spec = spec
     }
 
     /// `testbed ci-large` or `bench-1`: how reports name the machine.

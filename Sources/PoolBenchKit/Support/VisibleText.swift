@@ -56,7 +56,7 @@ public enum VisibleText {
 /// and never becomes markup: no link, image, emphasis, code span, HTML tag,
 /// entity or table cell boundary can be made from a label. Controls are
 /// shown as `VisibleText` shows them first.
-public enum MarkdownText {
+enum MarkdownText {
     /// The ASCII punctuation CommonMark lets a backslash escape and that can
     /// start or end markup inline (`#`, `-`, `+`, `.` only matter at the start
     /// of a line, which a table cell or a bold title never is).

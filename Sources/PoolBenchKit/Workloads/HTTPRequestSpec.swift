@@ -51,34 +51,6 @@ public struct HTTPRequestSpec: Codable, Hashable, Sendable {
         return parameters
     }
 
-    /// The spec `parameters` describe, when they describe all of it: one
-    /// URL and no body. A credential reads back as `***`, so a command built
-    /// from it shows where the secret goes without holding it.
-    init?(parameterText text: String) {
-        guard text.hasPrefix("url="), let timeoutPair = text.range(of: " timeout=") else { return nil }
-        let url = String(text[text.index(text.startIndex, offsetBy: 4)..<timeoutPair.lowerBound])
-        let rest = text[timeoutPair.upperBound...]
-        let timeoutEnd = rest.firstIndex(of: " ") ?? rest.endIndex
-        guard let timeout = Units.parseDuration(String(rest[..<timeoutEnd])),
-              let pairs = try? CommandLineSplitter.split(String(rest[timeoutEnd...]))
-        else { return nil }
-        var method: String?
-        var retries = 0
-        var headers: [HTTPHeaderLine] = []
-        for pair in pairs {
-            if pair.hasPrefix("method=") {
-                method = String(pair.dropFirst(7))
-            } else if pair.hasPrefix("retries="), let count = Int(pair.dropFirst(8)), count >= 0 {
-                retries = count
-            } else if pair.hasPrefix("header="), let header = HTTPHeaderLine(line: String(pair.dropFirst(7))) {
-                headers.append(header)
-            } else {
-                return nil
-            }
-        }
-        self.init(urls: [url], timeout: timeout, method: method, headers: headers, retries: retries)
-    }
-
     /// `--url`, `--method`, `--header`, `--timeout` and `--retries` as a person types them.
     var arguments: [String] {
         let sent: [String] = urls.flatMap { ["--url", $0] } + (method == (body == nil ? "GET" : "POST") ? [] : ["--method", method])

@@ -78,27 +78,13 @@ public struct PythonFunctionSpec: Codable, Hashable, Sendable {
         return parameters
     }
 
-    /// The spec `parameters` describe, for the command that measures it
-    /// again: an items file's lines are not stored, only its name, which
-    /// that command reads afresh.
-    init?(pairs: [(name: String, value: String)]) {
-        let names = pairs.map(\.name)
-        let known = ["function", "setup", "items", "python", "timeout"]
-        guard Set(names).count == names.count, names.allSatisfy(known.contains) else { return nil }
-        func value(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
-        guard let function = value("function").flatMap(Reference.init), let source = value("items"), !source.isEmpty else { return nil }
-        var setup: Reference?
-        if let text = value("setup") {
-            guard let reference = Reference(text) else { return nil }
-            setup = reference
-        }
-        var timeout: Double?
-        if let text = value("timeout") {
-            guard let seconds = Units.parseDuration(text) else { return nil }
-            timeout = seconds
-        }
-        let items: Items = Int(source).map { .count($0) } ?? .lines(source: source, [])
-        self.init(function: function, setup: setup, items: items, interpreter: value("python") ?? Self.defaultInterpreter, timeout: timeout)
+    /// The spec as the history keeps it: an items file's name, not its
+    /// lines (they may be many, and may hold what should not be stored);
+    /// the command that measures it again reads the file afresh.
+    var withoutItemLines: PythonFunctionSpec {
+        var copy = self
+        if case let .lines(source, _) = items { copy.items = .lines(source: source, []) }
+        return copy
     }
 
     /// The flags of `poolbench run python` that give this spec.

@@ -27,12 +27,13 @@ struct SyntheticHistory {
 
     /// One sweep: `runs` runs of every executor at every worker count, with
     /// throughput `curve(executor, N)` × (1 + noise·Z) and task latency at
-    /// one worker of `taskSeconds`.
+    /// one worker of `taskSeconds`; each run keeps `spec` as its workload.
     @discardableResult
     mutating func sweep(
         workload: String = "sleep", parameters: String = "duration=20ms capacity=16", executors: [String] = ["pool"],
         workers: [Int], runs: Int = 3, noise: Double = 0.03, label: String? = nil, host: HostRecord = .fixture,
-        testbed: String? = nil, taskSeconds: Double = 0.020, cpuSecondsPerTask: Double? = nil, curve: (String, Int) -> Double
+        testbed: String? = nil, taskSeconds: Double = 0.020, cpuSecondsPerTask: Double? = nil, spec: WorkloadSpec? = nil,
+        curve: (String, Int) -> Double
     ) throws -> SweepRecord {
         let startedAt = Date(timeIntervalSince1970: 1_795_000_000 + 3_600 * hour)
         hour += 1
@@ -50,7 +51,8 @@ struct SyntheticHistory {
                         tasks: tasks, repetition: repetition, startedAt: startedAt, wallSeconds: Double(tasks) / throughput,
                         throughput: throughput, latencyP50: taskSeconds, latencyP90: taskSeconds,
                         latencyP99: taskSeconds * 1.05, latencyMax: taskSeconds * 1.1,
-                        cpuUserSeconds: cpuSecondsPerTask.map { $0 * Double(tasks) }, cpuSystemSeconds: cpuSecondsPerTask.map { _ in 0 }
+                        cpuUserSeconds: cpuSecondsPerTask.map { $0 * Double(tasks) }, cpuSystemSeconds: cpuSecondsPerTask.map { _ in 0 },
+                        workloadSpec: spec?.storedJSON
                     ))
                 }
             }

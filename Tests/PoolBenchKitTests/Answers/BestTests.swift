@@ -54,7 +54,9 @@ extension AnswersTests {
         @Test("When throughput still climbs at the largest count, best says so and suggests the next range")
         func noPlateau() throws {
             var history = try SyntheticHistory(seed: 3)
-            try history.sweep(workload: "cpu", parameters: "size=1000", workers: [1, 2, 4, 8], curve: capacity(64))
+            try history.sweep(
+                workload: "cpu", parameters: "size=1000", workers: [1, 2, 4, 8], spec: .cpu(size: 1000), curve: capacity(64)
+            )
             let report = try best(history)
             let recommendation = try #require(report.answers.first?.recommendation)
             #expect(recommendation.recommendedWorkers == 8 && !recommendation.plateauReached)
@@ -68,7 +70,7 @@ extension AnswersTests {
         @Test("With one worker count best recommends nothing and says what to run")
         func oneWorkerCount() throws {
             var history = try SyntheticHistory(seed: 4)
-            try history.sweep(workers: [8], curve: capacity(16))
+            try history.sweep(workers: [8], spec: .sleep(duration: 0.02, capacity: 16), curve: capacity(16))
             let report = try best(history)
             let recommendation = try #require(report.answers.first?.recommendation)
             #expect(recommendation.recommendedWorkers == nil && recommendation.method == .insufficientData)

@@ -10,7 +10,7 @@ import Testing
         #expect(WorkloadSpec.http(urls: ["http://127.0.0.1:8080/"], timeout: 30).parameterText == "url=http://127.0.0.1:8080/ timeout=30s")
     }
 
-    @Test func credentialsAreStoredAsStarsAndTheRestAsGiven() {
+    @Test func credentialsAreStoredAsStarsAndTheRestAsGiven() throws {
         let spec = WorkloadSpec.http(
             HTTPRequestSpec(
                 urls: ["http://u:pw@h/a"], timeout: 2,
@@ -19,8 +19,12 @@ import Testing
             )
         )
         #expect(spec.parameterText == "url=http://u:***@h/a timeout=2s method=POST header='Authorization: ***' header='Accept: application/json' data=18B")
-        // A body is not kept, so no whole command can be rebuilt.
-        #expect(WorkloadSpec(name: spec.name, parameterText: spec.parameterText) == nil)
+        // Nor does the stored spec keep a secret; a body is not kept, so
+        // no whole command can be rebuilt.
+        let stored = try #require(spec.storedJSON)
+        #expect(!stored.contains("pw") && !stored.contains("Bearer t"))
+        let key = SeriesKey(workload: spec.name, parameters: spec.parameterText, executor: "pool")
+        #expect(key.runCommand(spec: WorkloadSpec(storedJSON: stored), workers: 1...4) == nil)
     }
 
     @Test func aRedactedRequestReadsBackWithStarsWhereTheSecretsGo() throws {
@@ -30,12 +34,12 @@ import Testing
                 headers: [.init(name: "X-Api-Key", value: "k"), .init(name: "Accept", value: "text/plain; q=1")]
             )
         )
-        let back = try #require(WorkloadSpec(name: spec.name, parameterText: spec.parameterText))
+        let back = try #require(spec.storedJSON.flatMap(WorkloadSpec.init(storedJSON:)))
         #expect(back == .http(HTTPRequestSpec(
             urls: ["http://u:***@h/a"], timeout: 2, method: "DELETE",
             headers: [.init(name: "X-Api-Key", value: "***"), .init(name: "Accept", value: "text/plain; q=1")]
         )))
-        #expect(SeriesKey(workload: spec.name, parameters: spec.parameterText, executor: "pool").runCommand(workers: 1...4)
+        #expect(SeriesKey(workload: spec.name, parameters: spec.parameterText, executor: "pool").runCommand(spec: back, workers: 1...4)
             == "poolbench run http --url 'http://u:***@h/a' --method DELETE --header 'X-Api-Key: ***' --header 'Accept: text/plain; q=1' --timeout 2s --executor pool --workers 1...4")
     }
 

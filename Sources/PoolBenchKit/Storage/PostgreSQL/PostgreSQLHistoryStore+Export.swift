@@ -13,7 +13,7 @@ extension PostgreSQLHistoryStore {
             settings.append(condition.value.text)
             let setting = "current_setting('poolbench.filter_\(settings.count)')"
             let value = if case .integer = condition.value { "\(setting)::bigint" } else { setting }
-            return HistoryFilter.postgreSQL(condition, value: value)
+            return PostgreSQLFilter.sql(condition, value: value)
         }
         let query = "COPY (\(Self.exportQuery(where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND ")))) "
             + "TO STDOUT (FORMAT binary)"

@@ -41,7 +41,7 @@ private struct ImportBatch {
         .runUuid, .workload, .parameters, .executor, .workers, .tasks, .repetition, .startedAt, .wallSeconds,
         .throughput, .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds,
         .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .errorCount, .firstError,
-        .bytesReceived, .machineCpuSeconds, .otherCpuSeconds, .stealSeconds, .failures, .failedLatencyP50,
+        .bytesReceived, .machineCpuSeconds, .otherCpuSeconds, .stealSeconds, .failures, .failedLatencyP50, .workloadSpec,
     ]
     static let sweepColumns: [ExportColumn] = [
         .sweepStatus, .sweepStartedAt, .sweepFinishedAt, .commandLine, .label, .gitCommit, .gitBranch, .testbed,
@@ -73,7 +73,7 @@ private struct ImportBatch {
         try connection.execute("SET LOCAL work_mem = '256MB'")
         try connection.execute("SET LOCAL jit = off")
         try createStagingTables()
-        let lastRunIDBefore = try number("SELECT COALESCE(MAX(id), 0) FROM run")
+        let lastRunIDBefore = try number("SELECT COALESCE(MAX(id), 0) AS number FROM run")
 
         var sweeps: [PendingSweep] = []
         var position: [String: Int] = [:]
@@ -120,7 +120,7 @@ private struct ImportBatch {
             }
         }
         summary.presentSweeps = try number("""
-            SELECT COUNT(*) FROM poolbench_import_sweep AS i JOIN sweep ON sweep.uuid = i.sweepUuid
+            SELECT COUNT(*) AS number FROM poolbench_import_sweep AS i JOIN sweep ON sweep.uuid = i.sweepUuid
             """)
         summary.endedSweeps = try connection.execute("""
             UPDATE sweep SET status = i.endStatus, finishedAt = i.endFinishedAt
@@ -275,7 +275,7 @@ private struct ImportBatch {
     }
 
     private func number(_ sql: String) throws -> Int {
-        Int(try connection.execute(sql).int64(0, 0) ?? 0)
+        try connection.execute(sql).number(location: connection.location.description)
     }
 }
 

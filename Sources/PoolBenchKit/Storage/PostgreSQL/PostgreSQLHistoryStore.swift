@@ -176,29 +176,13 @@ extension PostgreSQLHistoryStore {
     /// The `running` sweeps whose process, judged from `host`, has died,
     /// read without writing (see SQLite's).
     func deadSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
-        let candidates = try withConnection { connection in
-            let rows = try connection.execute("""
-                SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.processId, sweepProcess.processStartTime,
-                    sweepProcess.bootId, sweepProcess.pidNamespace
+        try withConnection { connection in
+            try connection.execute("""
+                SELECT \(OwnerColumn.selection)
                 FROM sweep JOIN sweepProcess ON sweepProcess.sweepId = sweep.id JOIN host ON host.id = sweep.hostId
                 WHERE sweep.status = 'running'
-                """)
-            return (0..<rows.count).map { row in
-                (
-                    id: rows.int64(row, 0) ?? 0, startedAt: rows.text(row, 1) ?? "", host: rows.text(row, 2) ?? "",
-                    owner: SweepOwner(
-                        processId: Int32(truncatingIfNeeded: rows.int64(row, 3) ?? 0),
-                        processStartTime: rows.int64(row, 4) ?? 0, bootId: rows.text(row, 5) ?? "",
-                        pidNamespace: rows.text(row, 6) ?? ""
-                    )
-                )
-            }
+                """).map(OwnerColumn.self, location: location) { try $0.deadSweep($1, from: host) }.compactMap { $0 }
         }
-        let dead = candidates.filter { candidate in
-            let startedAt = Timestamp.parse(candidate.startedAt) ?? .distantFuture
-            return candidate.owner.liveness(hostName: candidate.host, startedAt: startedAt, from: host) == .dead
-        }.map(\.id)
-        return dead
     }
 
     /// One statement stores the run and notes that its sweep ran its series
@@ -216,7 +200,7 @@ extension PostgreSQLHistoryStore {
             run.involuntaryContextSwitches.map { String($0) }, String(run.errorCount), run.firstError,
             run.bytesReceived.map { String($0) }, run.machineCpuSeconds.map(PostgreSQLText.real),
             run.otherCpuSeconds.map(PostgreSQLText.real), run.stealSeconds.map(PostgreSQLText.real),
-            run.failures, run.failedLatencyP50.map(PostgreSQLText.real),
+            run.failures, run.failedLatencyP50.map(PostgreSQLText.real), run.workloadSpec,
         ]
         let id = try withConnection { connection -> Int64 in
             let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
@@ -264,14 +248,8 @@ extension PostgreSQLHistoryStore {
         .postgreSQLFailed(location: location, state: "", reason: "a \(what) it had just stored could not be read back")
     }
 
-    /// The run columns a `RunRecord` fills, in `runValues` order.
-    static let runColumns = [
-        "uuid", "sweepId", "workload", "parameters", "executor", "workers", "tasks", "repetition", "startedAt",
-        "wallSeconds", "throughput", "latencyP50", "latencyP90", "latencyP99", "latencyMax", "cpuUserSeconds",
-        "cpuSystemSeconds", "peakRssBytes", "voluntaryContextSwitches", "involuntaryContextSwitches", "errorCount",
-        "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "failures",
-        "failedLatencyP50",
-    ]
+    /// The run columns a `RunRecord` fills, in the order `save` binds them.
+    static let runColumns = RunColumn.allCases.filter { $0 != .id }.map(\.rawValue)
 
     /// `seriesSweep.machine` of a sweep joined with its host: what
     /// `SeriesRuns.machine(host:testbed:)` says.
@@ -283,31 +261,22 @@ extension PostgreSQLHistoryStore {
 extension PostgreSQLHistoryStore {
     public func sweep(id: Int64) throws -> SweepRecord? {
         let sweep = try withConnection { connection -> SweepRecord? in
-            let rows = try connection.execute(
-                "SELECT \(Self.sweepColumns) FROM sweep WHERE id = $1", [String(id)]
-            )
-            return rows.count == 0 ? nil : Self.sweepRecord(rows, 0, from: 0)
+            try connection.execute("SELECT \(Self.sweepColumns) FROM sweep WHERE id = $1", [String(id)])
+                .map(SweepColumn.self, location: location) { try $0.sweep($1) }.first
         }
         return try sweep.map { try SweepOwner.showingAbandoned([$0]) { try deadSweeps() }[0] }
     }
 
     public func sweeps(matching filter: HistoryFilter, newest: Int?) throws -> [SweepListing] {
         var parameters = PostgreSQLParameters()
-        let conditions = filter.postgreSQLSweepConditions(&parameters)
+        let conditions = PostgreSQLFilter(filter).sweepConditions(&parameters)
         let limit = newest.map { "LIMIT \(parameters.bind(String($0)))" } ?? ""
+        let listing = ListingColumn.selection { "(SELECT string_agg(value, chr(31)) FROM (\($0)) AS listed)" }
         let listings = try withConnection { connection -> [SweepListing] in
             // The sweeps to show are picked first, through the startedAt
             // index; only those few pay for adding up their runs.
             let rows = try connection.execute("""
-                SELECT \(Self.sweepColumns), host.name,
-                    (SELECT string_agg(name, chr(31)) FROM (
-                        SELECT DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END AS name
-                        FROM run WHERE run.sweepId = sweep.id) AS names),
-                    (SELECT string_agg(executor, chr(31)) FROM (
-                        SELECT DISTINCT executor FROM run WHERE run.sweepId = sweep.id) AS executors),
-                    (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id),
-                    (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id),
-                    (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id)
+                SELECT \(Self.sweepColumns), \(listing.joined(separator: ", "))
                 FROM (
                     SELECT sweep.id AS shownId FROM sweep JOIN host ON host.id = sweep.hostId
                     WHERE \(conditions)
@@ -318,22 +287,9 @@ extension PostgreSQLHistoryStore {
                 JOIN host ON host.id = sweep.hostId
                 ORDER BY sweep.startedAt, sweep.id
                 """, parameters.values)
-            func list(_ text: String?) -> [String] {
-                text?.split(separator: "\u{1F}").map(String.init) ?? []
-            }
-            let base = Self.sweepColumnCount
-            return (0..<rows.count).map { row in
-                SweepListing(
-                    sweep: Self.sweepRecord(rows, row, from: 0),
-                    hostName: rows.text(row, base) ?? "",
-                    workloads: list(rows.text(row, base + 1)).sorted(),
-                    executors: list(rows.text(row, base + 2)).sorted {
-                        (ExecutorKind.listingRank(of: $0), $0) < (ExecutorKind.listingRank(of: $1), $1)
-                    },
-                    points: Int(rows.int64(row, base + 3) ?? 0),
-                    runs: Int(rows.int64(row, base + 4) ?? 0),
-                    errors: Int(rows.int64(row, base + 5) ?? 0)
-                )
+            let sweeps = try rows.columns(SweepColumn.self, location: location)
+            return try rows.map(ListingColumn.self, location: location) { columns, row in
+                try columns.listing(row, of: try sweeps.sweep(row))
             }
         }
         return try SweepOwner.showingAbandoned(listings) { try deadSweeps() }
@@ -341,67 +297,30 @@ extension PostgreSQLHistoryStore {
 
     public func sweepCount(matching filter: HistoryFilter) throws -> Int {
         var parameters = PostgreSQLParameters()
-        let conditions = filter.postgreSQLSweepConditions(&parameters)
+        let conditions = PostgreSQLFilter(filter).sweepConditions(&parameters)
         return try withConnection { connection in
             let rows = try connection.execute(
-                "SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId WHERE \(conditions)", parameters.values
+                "SELECT COUNT(*) AS number FROM sweep JOIN host ON host.id = sweep.hostId WHERE \(conditions)", parameters.values
             )
-            return Int(rows.int64(0, 0) ?? 0)
+            return try rows.number(location: location)
         }
     }
 
     public func runs(matching filter: HistoryFilter) throws -> [RunRecord] {
         var parameters = PostgreSQLParameters()
-        let conditions = filter.postgreSQLRunConditions(&parameters)
+        let conditions = PostgreSQLFilter(filter).runConditions(&parameters)
         return try withConnection { connection in
-            let rows = try connection.execute("""
-                SELECT run.id, \(Self.runColumns.map { "run.\($0)" }.joined(separator: ", ")) FROM run
+            try connection.execute("""
+                SELECT \(RunColumn.names(in: "run").joined(separator: ", ")) FROM run
                 JOIN sweep ON sweep.id = run.sweepId
                 JOIN host ON host.id = sweep.hostId
                 WHERE \(conditions)
                 ORDER BY run.startedAt, run.id
-                """, parameters.values)
-            return (0..<rows.count).map { Self.runRecord(rows, $0) }
+                """, parameters.values).map(RunColumn.self, location: location) { try $0.run($1) }
         }
     }
 
-    /// The sweep columns `sweepRecord` reads, in its order.
-    static let sweepColumnNames = [
-        "id", "uuid", "hostId", "status", "startedAt", "finishedAt", "commandLine", "label", "gitCommit", "gitBranch",
-        "testbed",
-    ]
-    static let sweepColumns = sweepColumnNames.map { "sweep.\($0)" }.joined(separator: ", ")
-    static var sweepColumnCount: Int { sweepColumnNames.count }
-
-    static func sweepRecord(_ rows: PostgreSQLRows, _ row: Int, from first: Int) -> SweepRecord {
-        SweepRecord(
-            id: rows.int64(row, first), uuid: rows.text(row, first + 1) ?? "", hostId: rows.int64(row, first + 2) ?? 0,
-            status: SweepStatus(rawValue: rows.text(row, first + 3) ?? "") ?? .running,
-            startedAt: rows.date(row, first + 4) ?? Date(timeIntervalSince1970: 0),
-            finishedAt: rows.date(row, first + 5), commandLine: rows.text(row, first + 6) ?? "",
-            label: rows.text(row, first + 7), gitCommit: rows.text(row, first + 8), gitBranch: rows.text(row, first + 9),
-            testbed: rows.text(row, first + 10)
-        )
-    }
-
-    /// A run from `run.id` followed by `runColumns`.
-    static func runRecord(_ rows: PostgreSQLRows, _ row: Int) -> RunRecord {
-        RunRecord(
-            id: rows.int64(row, 0), uuid: rows.text(row, 1) ?? "", sweepId: rows.int64(row, 2) ?? 0,
-            workload: rows.text(row, 3) ?? "", parameters: rows.text(row, 4) ?? "", executor: rows.text(row, 5) ?? "",
-            workers: Int(rows.int64(row, 6) ?? 0), tasks: Int(rows.int64(row, 7) ?? 0),
-            repetition: Int(rows.int64(row, 8) ?? 0), startedAt: rows.date(row, 9) ?? Date(timeIntervalSince1970: 0),
-            wallSeconds: rows.double(row, 10) ?? 0, throughput: rows.double(row, 11) ?? 0,
-            latencyP50: rows.double(row, 12), latencyP90: rows.double(row, 13), latencyP99: rows.double(row, 14),
-            latencyMax: rows.double(row, 15), cpuUserSeconds: rows.double(row, 16),
-            cpuSystemSeconds: rows.double(row, 17), peakRssBytes: rows.int64(row, 18),
-            voluntaryContextSwitches: rows.int64(row, 19), involuntaryContextSwitches: rows.int64(row, 20),
-            errorCount: Int(rows.int64(row, 21) ?? 0), firstError: rows.text(row, 22),
-            bytesReceived: rows.int64(row, 23), machineCpuSeconds: rows.double(row, 24),
-            otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26), failures: rows.text(row, 27),
-            failedLatencyP50: rows.double(row, 28)
-        )
-    }
+    static let sweepColumns = SweepColumn.names(in: "sweep").joined(separator: ", ")
 }
 
 // MARK: - Values as text
@@ -427,6 +346,15 @@ enum PostgreSQLText {
         return "\(value)"
     }
 
+    /// A double as the server writes it, the non-finite ones too.
+    static func double(_ text: String) -> Double? {
+        switch text {
+        case "Infinity": .infinity
+        case "-Infinity": -.infinity
+        default: Double(text)
+        }
+    }
+
     /// `{1,2,3}`: a `bigint[]` parameter.
     static func array(_ values: [Int64]) -> String {
         "{" + values.map(String.init).joined(separator: ",") + "}"
@@ -436,65 +364,5 @@ enum PostgreSQLText {
 extension PostgreSQLRows {
     func int64(_ row: Int, _ column: Int) -> Int64? {
         text(row, column).flatMap { Int64($0) }
-    }
-
-    func double(_ row: Int, _ column: Int) -> Double? {
-        text(row, column).flatMap { text in
-            switch text {
-            case "Infinity": .infinity
-            case "-Infinity": -.infinity
-            default: Double(text)
-            }
-        }
-    }
-
-    func date(_ row: Int, _ column: Int) -> Date? {
-        text(row, column).flatMap(Timestamp.parse)
-    }
-}
-
-extension HistoryFilter {
-    /// Conditions on `run` joined with `sweep` and `host`, every value bound.
-    func postgreSQLRunConditions(_ parameters: inout PostgreSQLParameters) -> String {
-        Self.postgreSQL(runConditionList(), &parameters)
-    }
-
-    /// Conditions on `sweep` joined with `host`; run-level filters ask that
-    /// the sweep has at least one matching run.
-    func postgreSQLSweepConditions(_ parameters: inout PostgreSQLParameters) -> String {
-        var conditions = postgreSQLSweepOnlyConditions(&parameters)
-        let series = seriesConditionList()
-        if !series.isEmpty {
-            conditions += " AND EXISTS (SELECT 1 FROM run WHERE run.sweepId = sweep.id AND "
-                + Self.postgreSQL(series, &parameters) + ")"
-        }
-        return conditions
-    }
-
-    /// The conditions that choose sweeps alone.
-    func postgreSQLSweepOnlyConditions(_ parameters: inout PostgreSQLParameters) -> String {
-        Self.postgreSQL(sweepConditionList(), &parameters)
-    }
-
-    /// `conditions` joined with AND, each value bound; `TRUE` when there
-    /// are none.
-    static func postgreSQL(_ conditions: [FilterCondition], _ parameters: inout PostgreSQLParameters) -> String {
-        guard !conditions.isEmpty else { return "TRUE" }
-        return conditions.map { postgreSQL($0, value: parameters.bind($0.value.text)) }.joined(separator: " AND ")
-    }
-
-    /// `condition` with `value`, an SQL expression of its value (a bound
-    /// parameter or a setting read).
-    ///
-    /// Text compared under canonical equivalence compares NFC forms. As in
-    /// SQLite it is written as membership in the stored spellings of that
-    /// form, so the column's index still finds the rows.
-    static func postgreSQL(_ condition: FilterCondition, value: String) -> String {
-        guard condition.comparison == FilterCondition.canonicallyEquivalent else {
-            return "\(condition.expression) \(condition.comparison) \(value)"
-        }
-        let (table, column) = condition.tableAndColumn
-        return "\(condition.expression) IN (SELECT DISTINCT \(column) FROM \(table) "
-            + "WHERE normalize(\(column), NFC) = normalize(\(value)::text, NFC))"
     }
 }

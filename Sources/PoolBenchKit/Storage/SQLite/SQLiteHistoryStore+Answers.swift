@@ -14,59 +14,66 @@ extension SQLiteHistoryStore {
     /// its key, read backwards, and only their stamps and runs are read —
     /// so the cost follows what is answered, not the size of the history.
     public func seriesRuns(matching filter: HistoryFilter, newestSweeps: Int) throws -> [SeriesRuns] {
-        try writer.read { db in
-            var result: [SeriesRuns] = []
+        let chosen = try writer.read { db in
+            var chosen: [(key: SeriesKey, sweeps: [SweepStamp])] = []
             for (key, machines) in try seriesMachines(db, filter) {
                 for machine in machines {
                     let ids = try newestSweepIDs(db, of: key, on: machine, filter, count: max(newestSweeps, 1))
                     guard !ids.isEmpty else { continue }
-                    let sweeps = try stamps(db, where: "sweep.id IN \(ids)").sorted(by: SweepStamp.isOlder)
-                    guard let newest = sweeps.last else { continue }
-                    result.append(SeriesRuns(
-                        key: key, host: newest.host, testbed: newest.testbed, logicalCores: newest.logicalCores,
-                        sweeps: sweeps,
-                        samples: try samples(db, of: key, in: sweeps)
-                    ))
+                    chosen.append((key, try stamps(db, where: "sweep.id IN \(ids)").sorted(by: SweepStamp.isOlder)))
                 }
             }
-            return result
+            return chosen
         }
+        return try seriesRuns(chosen)
     }
+}
 
-    /// The sweeps `compare` means by `text`: the sweep with that ID when
-    /// `text` is the ID of one, else every sweep labelled `text`, oldest
-    /// first; empty when there are none.
-    public func sweeps(idOrLabel text: String) throws -> [SweepStamp] {
+// MARK: - Rows the shared reads group
+
+extension SQLiteHistoryStore: StoreReading {
+    func stamps(_ choice: SweepChoice) throws -> [SweepStamp] {
         try writer.read { db in
-            if let id = Int64(text) {
-                let byID = try stamps(db, where: "sweep.id = \(id)")
-                if !byID.isEmpty { return byID }
+            switch choice {
+            case let .id(id): try stamps(db, where: "sweep.id = \(id)")
+            case let .label(text): try stamps(db, where: SQLiteCanonicalText.sql(.canonicallyEquivalent("sweep.label", text)))
             }
-            return try stamps(db, where: SQLiteCanonicalText.sql(.canonicallyEquivalent("sweep.label", text)))
         }
     }
 
-    /// The runs of `sweeps`, grouped by series (hosts pooled), sorted by
-    /// series: what `compare` sets side by side.
-    public func samplesBySeries(in sweeps: [SweepStamp]) throws -> [(key: SeriesKey, samples: [Sample])] {
-        let stamps = Dictionary(sweeps.map { ($0.id, $0) }) { first, _ in first }
-        return try writer.read { db in
-            let request: SQLRequest<Row> = """
-                SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                    cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, workload, parameters, executor,
-                    otherCpuSeconds, failures
-                FROM run WHERE sweepId IN \(Array(stamps.keys))
-                ORDER BY workload, parameters, executor, sweepId, workers, id
-                """
-            var groups: [SeriesKey: [Sample]] = [:]
-            let cursor = try Row.fetchCursor(db, request)
-            while let row = try cursor.next() {
-                guard let stamp = stamps[row[0]] else { continue }
-                let key = SeriesKey(workload: row[11], parameters: row[12], executor: row[13])
-                groups[key, default: []].append(Self.sample(row, stamp))
+    func forEachSampleRow(
+        in sweepIDs: [Int64], of key: SeriesKey?,
+        _ body: (StoredColumns<SampleColumn>, any StoredRow) throws -> Void
+    ) throws {
+        try writer.read { db in
+            var series: SQL = ""
+            if let key {
+                series = "workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor) AND "
             }
-            return groups.keys.sorted().map { ($0, groups[$0, default: []]) }
+            let query = try SQLiteQuery(db, """
+                SELECT \(Self.selection(SampleColumn.names())) FROM run
+                WHERE \(series)sweepId IN \(sweepIDs)
+                ORDER BY workload, parameters, executor, sweepId, workers, id
+                """, location: path)
+            let columns = try query.columns(SampleColumn.self)
+            try query.forEach { try body(columns, $0) }
         }
+    }
+
+    func workloadSpec(of key: SeriesKey, in sweepIDs: [Int64]) throws -> String? {
+        try writer.read { db in
+            try SQLiteQuery(db, """
+                SELECT workloadSpec FROM run
+                WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
+                    AND sweepId IN \(sweepIDs) AND workloadSpec IS NOT NULL
+                ORDER BY startedAt DESC, id DESC LIMIT 1
+                """, location: path).map(SpecColumn.self) { try $0.text($1, .workloadSpec) }.first
+        }
+    }
+
+    /// `names` as a select list.
+    static func selection(_ names: [String]) -> SQL {
+        SQL(sql: names.joined(separator: ", "))
     }
 }
 
@@ -92,7 +99,7 @@ extension SQLiteHistoryStore {
         ]
         // The start bounds on the key's own column narrow its range.
         let sweepConditions = filter.sweepConditionList(startedAt: "seriesSweep.startedAt")
-        if !sweepConditions.isEmpty { conditions.append(HistoryFilter.sqlite(sweepConditions)) }
+        if !sweepConditions.isEmpty { conditions.append(SQLiteFilter.sql(sweepConditions)) }
         let join: SQL = "sweep.id = seriesSweep.sweepId AND sweep.startedAt = seriesSweep.startedAt"
         let from: SQL
         if filter.label != nil {
@@ -113,23 +120,26 @@ extension SQLiteHistoryStore {
     }
 
     private func stamps(_ db: Database, where condition: SQL) throws -> [SweepStamp] {
-        // SQLite turns the start into epoch milliseconds: parsing thousands
-        // of timestamps in Swift would cost more than the rest of the query.
-        let request: SQLRequest<Row> = """
-            SELECT sweep.id, CAST(round((julianday(sweep.startedAt) - 2440587.5) * 86400000) AS INTEGER),
-                sweep.label, host.name, host.logicalCores, sweep.testbed, host.cpuModel
+        try SQLiteQuery(db, """
+            SELECT \(Self.selection(StampColumn.allCases.map { "\(Self.expression($0)) AS \($0.rawValue)" }))
             FROM sweep JOIN host ON host.id = sweep.hostId
             WHERE \(condition)
             ORDER BY sweep.startedAt, sweep.id
-            """
-        return try request.fetchAll(db).map { row in
-            let milliseconds: Int64 = row[1]
-            // The same arithmetic as `Timestamp.parse`, so dates compare equal.
-            let startedAt = Date(timeIntervalSince1970: Double(milliseconds / 1000) + Double(milliseconds % 1000) / 1000)
-            return SweepStamp(
-                id: row[0], startedAt: startedAt, label: row[2], host: row[3], logicalCores: row[4], testbed: row[5],
-                cpuModel: row[6]
-            )
+            """, location: path).map(StampColumn.self) { try $0.stamp($1) }
+    }
+
+    /// Each stamp column from `sweep` joined with `host`. The start comes
+    /// as epoch milliseconds: parsing thousands of timestamps in Swift
+    /// would cost more than the rest of the query.
+    private static func expression(_ column: StampColumn) -> String {
+        switch column {
+        case .id: "sweep.id"
+        case .startedAt: "CAST(round((julianday(sweep.startedAt) - 2440587.5) * 86400000) AS INTEGER)"
+        case .label: "sweep.label"
+        case .hostName: "host.name"
+        case .logicalCores: "host.logicalCores"
+        case .testbed: "sweep.testbed"
+        case .cpuModel: "host.cpuModel"
         }
     }
 
@@ -187,40 +197,5 @@ extension SQLiteHistoryStore {
             }
         }
         return result.map { ($0.0, $0.1.sorted()) }
-    }
-
-    /// The runs of `key` in `sweeps`, in the order of `sweeps`.
-    private func samples(_ db: Database, of key: SeriesKey, in sweeps: [SweepStamp]) throws -> [Sample] {
-        let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, $0) })
-        let request: SQLRequest<Row> = """
-            SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds, failures
-            FROM run
-            WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
-                AND sweepId IN \(sweeps.map(\.id))
-            ORDER BY sweepId, workers, id
-            """
-        var bySweep = [[Sample]](repeating: [], count: sweeps.count)
-        let cursor = try Row.fetchCursor(db, request)
-        while let row = try cursor.next() {
-            guard let index = position[row[0]] else { continue }
-            bySweep[index].append(Self.sample(row, sweeps[index]))
-        }
-        return bySweep.flatMap { $0 }
-    }
-
-    /// A `Sample` from the first eleven columns of the queries above, read
-    /// by index: sweepId, workers, throughput, wallSeconds, latencyP50,
-    /// latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks, errorCount,
-    /// firstError; and `otherCpuSeconds` and `failures`, by name.
-    private static func sample(_ row: Row, _ sweep: SweepStamp) -> Sample {
-        let user: Double? = row[6], system: Double? = row[7]
-        return Sample(
-            sweepID: sweep.id, sweepStartedAt: sweep.startedAt, workers: row[1], throughput: row[2],
-            wallSeconds: row[3], latencyP50: row[4], latencyP99: row[5],
-            cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: row[8], errorCount: row[9],
-            firstError: row[10], otherCpuSeconds: row["otherCpuSeconds"],
-            failures: (row["failures"] as String?).flatMap(FailureCounts.init(json:)) ?? FailureCounts()
-        )
     }
 }

@@ -27,7 +27,7 @@ extension SQLiteHistoryStore {
             FROM run
             JOIN sweep ON sweep.id = run.sweepId
             JOIN host ON host.id = sweep.hostId
-            WHERE \(filter.runConditions())
+            WHERE \(SQLiteFilter(filter).runConditions)
             ORDER BY run.startedAt, run.id
             """)
         let row = StatementExportRow(statement: statement.sqliteStatement)
@@ -116,6 +116,7 @@ extension ExportColumn {
         case .testbed: "sweep.testbed"
         case .failures: "run.failures"
         case .failedLatencyP50: "run.failedLatencyP50"
+        case .workloadSpec: "run.workloadSpec"
         }
     }
 }

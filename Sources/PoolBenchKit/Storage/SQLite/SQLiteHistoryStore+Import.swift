@@ -72,7 +72,7 @@ private struct RowMerger {
         .runUuid, .workload, .parameters, .executor, .workers, .tasks, .repetition, .startedAt, .wallSeconds,
         .throughput, .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds,
         .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .errorCount, .firstError,
-        .bytesReceived, .machineCpuSeconds, .otherCpuSeconds, .stealSeconds, .failures, .failedLatencyP50,
+        .bytesReceived, .machineCpuSeconds, .otherCpuSeconds, .stealSeconds, .failures, .failedLatencyP50, .workloadSpec,
     ]
     static let hostIndices = hostColumns.map(\.index)
     static let sweepIndices = sweepColumns.map(\.index)
@@ -300,7 +300,7 @@ extension ExportValues.Value {
 
 /// Another poolbench history, opened read-only to be merged into this one.
 /// It is never written: no migration, no journal-mode change.
-public final class ForeignHistory: Sendable {
+final class ForeignHistory: Sendable {
     private let reader: DatabaseQueue
     public let path: String
 

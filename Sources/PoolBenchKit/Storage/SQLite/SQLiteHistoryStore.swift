@@ -116,27 +116,13 @@ extension SQLiteHistoryStore {
     /// what `markAbandonedSweeps` marks, read without writing, so that a
     /// read-only command shows them `abandoned` too.
     func deadSweeps(from host: SweepOwner.Host = .current) throws -> [Int64] {
-        let candidates = try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT sweep.id, sweep.startedAt, host.name, sweepProcess.*
-                    FROM sweep JOIN sweepProcess ON sweepProcess.sweepId = sweep.id JOIN host ON host.id = sweep.hostId
-                    WHERE sweep.status = 'running'
-                    """
-            )
+        try writer.read { db in
+            try SQLiteQuery(db, """
+                SELECT \(sql: OwnerColumn.selection)
+                FROM sweep JOIN sweepProcess ON sweepProcess.sweepId = sweep.id JOIN host ON host.id = sweep.hostId
+                WHERE sweep.status = 'running'
+                """, location: path).map(OwnerColumn.self) { try $0.deadSweep($1, from: host) }.compactMap { $0 }
         }
-        let dead: [Int64] = candidates.compactMap { row in
-            let owner = SweepOwner(
-                processId: row["processId"], processStartTime: row["processStartTime"], bootId: row["bootId"],
-                pidNamespace: row["pidNamespace"]
-            )
-            let id: Int64 = row["id"]
-            let text: String = row["startedAt"]
-            let startedAt = Timestamp.parse(text) ?? .distantFuture
-            return owner.liveness(hostName: row["name"], startedAt: startedAt, from: host) == .dead ? id : nil
-        }
-        return dead
     }
 
     /// Stores one run in its own transaction, so a crash loses at most the
@@ -183,7 +169,10 @@ extension SQLiteHistoryStore {
 
 extension SQLiteHistoryStore {
     public func sweep(id: Int64) throws -> SweepRecord? {
-        let sweep = try writer.read { db in try SweepRecord.fetchOne(db, key: id) }
+        let sweep = try writer.read { db in
+            try SQLiteQuery(db, "SELECT \(Self.selection(SweepColumn.names(in: "sweep"))) FROM sweep WHERE id = \(id)",
+                location: path).map(SweepColumn.self) { try $0.sweep($1) }.first
+        }
         return try sweep.map { try SweepOwner.showingAbandoned([$0]) { try deadSweeps() }[0] }
     }
 
@@ -195,40 +184,22 @@ extension SQLiteHistoryStore {
             // The sweeps to show are picked first, through the startedAt
             // index; only those few pay for adding up their runs.
             let limit: SQL = newest.map { "LIMIT \($0)" } ?? ""
-            let request: SQLRequest<Row> = """
-                SELECT sweep.*, host.name AS hostName,
-                    (SELECT group_concat(name, char(31)) FROM (
-                        SELECT DISTINCT workload || CASE WHEN parameters = '' THEN '' ELSE ' ' || parameters END AS name
-                        FROM run WHERE run.sweepId = sweep.id)) AS workloads,
-                    (SELECT group_concat(executor, char(31)) FROM (
-                        SELECT DISTINCT executor FROM run WHERE run.sweepId = sweep.id)) AS executors,
-                    (SELECT COUNT(DISTINCT executor || ':' || workers) FROM run WHERE run.sweepId = sweep.id) AS points,
-                    (SELECT COUNT(*) FROM run WHERE run.sweepId = sweep.id) AS runs,
-                    (SELECT COALESCE(SUM(errorCount), 0) FROM run WHERE run.sweepId = sweep.id) AS errors
+            let listing = ListingColumn.selection { "(SELECT group_concat(value, char(31)) FROM (\($0)))" }
+            let query = try SQLiteQuery(db, """
+                SELECT \(Self.selection(SweepColumn.names(in: "sweep") + listing))
                 FROM (
                     SELECT sweep.id AS shownId FROM sweep JOIN host ON host.id = sweep.hostId
-                    WHERE \(filter.sweepConditions())
+                    WHERE \(SQLiteFilter(filter).sweepConditions)
                     ORDER BY sweep.startedAt DESC, sweep.id DESC
                     \(limit)
                 ) AS shown
                 JOIN sweep ON sweep.id = shown.shownId
                 JOIN host ON host.id = sweep.hostId
                 ORDER BY sweep.startedAt, sweep.id
-                """
-            // Lists joined with the unit separator: parameters may hold commas.
-            func list(_ text: String?) -> [String] {
-                text?.split(separator: "\u{1F}").map(String.init) ?? []
-            }
-            return try request.fetchAll(db).map { row in
-                SweepListing(
-                    sweep: try SweepRecord(row: row),
-                    hostName: row["hostName"],
-                    workloads: list(row["workloads"]).sorted(),
-                    executors: list(row["executors"]).sorted { (ExecutorKind.listingRank(of: $0), $0) < (ExecutorKind.listingRank(of: $1), $1) },
-                    points: row["points"],
-                    runs: row["runs"],
-                    errors: row["errors"]
-                )
+                """, location: path)
+            let sweeps = try query.columns(SweepColumn.self)
+            return try query.map(ListingColumn.self) { columns, row in
+                try columns.listing(row, of: try sweeps.sweep(row))
             }
         }
         return try SweepOwner.showingAbandoned(listings) { try deadSweeps() }
@@ -239,7 +210,7 @@ extension SQLiteHistoryStore {
         try writer.read { db in
             let request: SQLRequest<Int> = """
                 SELECT COUNT(*) FROM sweep JOIN host ON host.id = sweep.hostId
-                WHERE \(filter.sweepConditions())
+                WHERE \(SQLiteFilter(filter).sweepConditions)
                 """
             return try request.fetchOne(db) ?? 0
         }
@@ -248,14 +219,13 @@ extension SQLiteHistoryStore {
     /// Runs matching `filter`, in the order they were measured.
     public func runs(matching filter: HistoryFilter) throws -> [RunRecord] {
         try writer.read { db in
-            let request: SQLRequest<RunRecord> = """
-                SELECT run.* FROM run
+            try SQLiteQuery(db, """
+                SELECT \(Self.selection(RunColumn.names(in: "run"))) FROM run
                 JOIN sweep ON sweep.id = run.sweepId
                 JOIN host ON host.id = sweep.hostId
-                WHERE \(filter.runConditions())
+                WHERE \(SQLiteFilter(filter).runConditions)
                 ORDER BY run.startedAt, run.id
-                """
-            return try request.fetchAll(db)
+                """, location: path).map(RunColumn.self) { try $0.run($1) }
         }
     }
 }
