@@ -77,40 +77,40 @@ enum AnswerBenchmarks {
         report("query: seriesRuns, newest \(trendLast) sweeps per series") {
             try store.seriesRuns(matching: filter, newestSweeps: trendLast)
         }
-        report("best: BestReport (level, knee and band per series, executors)") {
-            BestReport(series: bestSeries, newestSweeps: bestLast)
+        report("best: BestAnswer (level, knee and band per series, executors)") {
+            BestAnswer(series: bestSeries, newestSweeps: bestLast)
         }
-        let best = BestReport(series: bestSeries, newestSweeps: bestLast)
+        let best = BestReport(BestAnswer(series: bestSeries, newestSweeps: bestLast))
         report("best: table text") { try TextTableFormatter().format(best) }
         medians["best"] = report("best: whole call path (open, query, report, table)") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
-            let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast)
+            let report = BestReport(BestAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast))
             return try TextTableFormatter().format(report)
         }
-        report("trend: TrendOutput (change points per worker count, drift per sweep)") {
-            TrendOutput(series: trendSeries, newestSweeps: trendLast)
+        report("trend: TrendAnswer (change points per worker count, drift per sweep)") {
+            TrendAnswer(series: trendSeries, newestSweeps: trendLast)
         }
-        let trend = TrendOutput(series: trendSeries, newestSweeps: trendLast)
+        let trend = TrendReport(TrendAnswer(series: trendSeries, newestSweeps: trendLast))
         report("trend: table text") { try TextTableFormatter().format(trend) }
         medians["trend"] = report("trend: whole call path (open, query, report, table)") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
-            let output = TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast)
+            let output = TrendReport(TrendAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast))
             return try TextTableFormatter().format(output)
         }
         report("trend: whole call path, JSON") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
-            let output = TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast)
+            let output = TrendReport(TrendAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: trendLast), newestSweeps: trendLast))
             return try JSONReportFormatter().format(output)
         }
         report("best --workload sleep --executor pool: whole call path") {
             let filter = HistoryFilter(workload: "sleep", executor: "pool")
             let store = try SQLiteHistoryStore.open(path: path, create: false)
-            let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast)
+            let report = BestReport(BestAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: bestLast), newestSweeps: bestLast))
             return try TextTableFormatter().format(report)
         }
         report("best --last 20: whole call path") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
-            let report = BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20)
+            let report = BestReport(BestAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20))
             return try TextTableFormatter().format(report)
         }
         medians["history"] = report("history: newest 20 sweeps, whole call path") {

@@ -25,17 +25,21 @@ enum ReportBenchmarks {
         AnswerBenchmarks.report("best: whole call path (open, query, report, table)") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
             let series = try store.seriesRuns(matching: filter, newestSweeps: options.newestSweeps)
-            return try TextTableFormatter().format(BestReport(series: series, newestSweeps: options.newestSweeps))
+            return try TextTableFormatter().format(BestReport(BestAnswer(series: series, newestSweeps: options.newestSweeps)))
         }
-        AnswerBenchmarks.report("report: HTMLReport (best's and trend's answers)") {
-            HTMLReport(series: series, filter: filter, options: options)
+        AnswerBenchmarks.report("report: best's and trend's answers") { options.answers(series) }
+        let answers = options.answers(series)
+        AnswerBenchmarks.report("report: HTMLReport (the panels from the answers)") {
+            HTMLReport(best: answers.best, trend: answers.trend, series: series, filter: filter, options: options)
         }
-        let report = HTMLReport(series: series, filter: filter, options: options)
+        let report = HTMLReport(best: answers.best, trend: answers.trend, series: series, filter: filter, options: options)
         AnswerBenchmarks.report("report: the page's text") { report.html() }
         AnswerBenchmarks.report("report: whole call path (open, query, answers, page, atomic write)") {
             let store = try SQLiteHistoryStore.open(path: path, create: false)
             let series = try store.seriesRuns(matching: filter, newestSweeps: read)
-            try HTMLReport(series: series, filter: filter, options: options).write(toFile: page, historyPath: path)
+            let answers = options.answers(series)
+            try HTMLReport(best: answers.best, trend: answers.trend, series: series, filter: filter, options: options)
+                .write(toFile: page, historyPath: path)
         }
         let size = (try FileManager.default.attributesOfItem(atPath: page)[.size] as? Int) ?? 0
         print(String(format: "report: %.2f MB for %d series (budget 2 MB)", Double(size) / 1e6, series.count))

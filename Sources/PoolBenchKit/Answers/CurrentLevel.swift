@@ -73,3 +73,36 @@ extension Trend {
         (a.sweepStartedAt, a.sweepID) < (b.sweepStartedAt, b.sweepID)
     }
 }
+
+extension CurrentLevel {
+    /// The level without its runs, as answers carry it.
+    public struct Summary: Sendable, Hashable, Codable {
+        /// The level's first sweep; `nil` when there were no runs.
+        public var sinceSweepID: Int64?
+        public var sinceStartedAt: Date?
+        /// The worker counts whose throughput changed at `sinceSweepID`;
+        /// empty when the curve never moved.
+        public var changedWorkers: [Int]
+        /// Worker counts measured in the sweep `sinceSweepID`.
+        public var measuredWorkers: Int
+        public var sweeps: Int
+
+        public init(
+            sinceSweepID: Int64? = nil, sinceStartedAt: Date? = nil, changedWorkers: [Int] = [], measuredWorkers: Int = 0,
+            sweeps: Int = 0
+        ) {
+            self.sinceSweepID = sinceSweepID
+            self.sinceStartedAt = sinceStartedAt
+            self.changedWorkers = changedWorkers
+            self.measuredWorkers = measuredWorkers
+            self.sweeps = sweeps
+        }
+
+        public init(_ level: CurrentLevel) {
+            self.init(
+                sinceSweepID: level.since, sinceStartedAt: level.sinceStartedAt, changedWorkers: level.changedWorkers,
+                measuredWorkers: level.measuredWorkers, sweeps: level.sweeps
+            )
+        }
+    }
+}

@@ -33,7 +33,7 @@ public enum Trend {
     /// flag about 0.3% of sweeps.
     public static func analyze(
         _ samples: [Sample], alpha: Double = 0.01, minimumChange: Double = 0.05, noiseMultiplier: Double = 2
-    ) -> TrendReport {
+    ) -> SeriesTrend {
         let sweeps = Dictionary(grouping: samples, by: \.sweepID).values
             .map { runs in (id: runs[0].sweepID, startedAt: runs[0].sweepStartedAt, runs: runs) }
             .sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
@@ -51,7 +51,7 @@ public enum Trend {
         let latency = detector.changes(in: sweeps.map { $0.runs.compactMap(\.latencyP99).filter(\.isFinite) })
             .map { $0.point(.latencyP99, ids: ids, higherIsBetter: false) }
         let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return TrendReport(
+        return SeriesTrend(
             sweeps: summaries,
             changes: (throughput + latency).sorted { (order[$0.sweepID] ?? 0) < (order[$1.sweepID] ?? 0) },
             currentLevelSince: throughput.last?.sweepID ?? ids.first

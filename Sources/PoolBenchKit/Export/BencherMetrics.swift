@@ -39,15 +39,15 @@ public struct BencherMetrics: Sendable {
     /// Benchmark name → measure name → figures.
     public var benchmarks: [String: [String: Metric]]
 
-    public init(_ report: BestReport) {
+    public init(_ best: BestAnswer) {
         var machinesBySeries: [SeriesKey: Set<String>] = [:]
-        for answer in report.answers { machinesBySeries[answer.key, default: []].insert(answer.machine) }
+        for answer in best.answers { machinesBySeries[answer.key, default: []].insert(answer.machine) }
         var benchmarks: [String: [String: Metric]] = [:]
-        for answer in report.answers {
+        for answer in best.answers {
             var series = "\(answer.key.workloadDescription) / \(answer.key.executor)"
             let suffix = machinesBySeries[answer.key]!.count > 1 ? " / \(answer.machine)" : ""
-            if let recommended = answer.recommendation.recommendedWorkers {
-                let band = answer.recommendation.band ?? recommended...recommended
+            if let recommended = answer.recommendedWorkers {
+                let band = answer.band ?? recommended...recommended
                 benchmarks[series + suffix] = [
                     "recommended_workers": Metric(
                         value: Double(recommended), lowerValue: Double(band.lowerBound), upperValue: Double(band.upperBound)

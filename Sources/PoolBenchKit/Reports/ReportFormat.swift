@@ -6,6 +6,20 @@ public protocol Report: Encodable {
     var tables: [Table] { get }
 }
 
+/// A report that lays out one answer value, computing nothing: its JSON is
+/// the answer's own `Codable` form (through `ExplicitNulls`, as every
+/// report's), so the keys are the answer's properties and nothing lists them.
+public protocol AnswerReport: Report {
+    associatedtype Answer: Encodable
+    var answer: Answer { get }
+}
+
+extension AnswerReport {
+    public func encode(to encoder: any Encoder) throws {
+        try answer.encode(to: encoder)
+    }
+}
+
 /// The output formats. Each format is one type conforming to
 /// `ReportFormatter`; this enum maps the command-line name to it.
 public enum ReportFormat: String, CaseIterable, Sendable {
@@ -80,13 +94,16 @@ struct MarkdownFormatter: ReportFormatter {
 
 /// JSON for machines: camelCase keys in a stable order, every key present
 /// (`null` when unknown), numbers as numbers, durations in seconds, times as
-/// ISO 8601 UTC.
+/// ISO 8601 UTC. A key spells a trailing initialism as a word (`sweepId`)
+/// where Swift spells it in capitals (`sweepID`), so an answer's property
+/// names are its JSON keys with no table of keys beside them.
 public struct JSONReportFormatter: ReportFormatter {
     public init() {}
 
     public func format(_ report: some Report) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .custom { path in JSONKey(path.last.map { JSONKey.spelled($0.stringValue) } ?? "") }
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
@@ -95,6 +112,30 @@ public struct JSONReportFormatter: ReportFormatter {
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"
         )
         return String(decoding: try encoder.encode(ExplicitNulls(report)), as: UTF8.self) + "\n"
+    }
+}
+
+/// A JSON object key.
+struct JSONKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(intValue: Int) {
+        return nil
+    }
+
+    /// `sweepID` → `sweepId`; every other key as it is.
+    static func spelled(_ key: String) -> String {
+        guard key.hasSuffix("ID"), key.dropLast(2).last?.isLowercase == true else { return key }
+        return String(key.dropLast()) + "d"
     }
 }
 

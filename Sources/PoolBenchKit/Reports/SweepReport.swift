@@ -180,7 +180,7 @@ public struct SweepReport: Report {
             } else {
                 notes.append("No recommendation\(which): \(recommendation.reason).")
             }
-            if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, recommendation)) }
+            if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, maxErrorRate: recommendation.maxErrorRate)) }
         }
         if unbounded, answers.contains(where: { !$0.recommendation.plateauReached }) {
             notes.append(

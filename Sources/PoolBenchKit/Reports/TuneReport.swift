@@ -86,7 +86,7 @@ public struct TuneReport: Report, Sendable {
         } else {
             notes.append("No recommendation: \(recommendation.reason).")
         }
-        if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, recommendation)) }
+        if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, maxErrorRate: recommendation.maxErrorRate)) }
         if let limited = latencyLimited { notes.append(limited.sentence) }
         if let share = othersCpuShare, share > BusyMachine.threshold, let cores = logicalCores,
            let warning = BusyMachine.warning([SweepLoad(sweepID: sweepId, othersShare: share)], cores: cores) {

@@ -54,10 +54,10 @@ struct BestCommand: ParsableCommand {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let report = BestReport(
+        let answer = BestAnswer(
             series: series, tolerance: try tolerance.fraction, newestSweeps: last, latencyLimit: try latencyLimit.seconds,
             maxErrorRate: try errorRate.fraction
         )
-        try Self.print(report, as: format)
+        try Self.print(BestReport(answer), as: format)
     }
 }

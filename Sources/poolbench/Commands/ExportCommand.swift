@@ -56,7 +56,7 @@ extension ExportCommand {
         let newestSweeps = 10
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: newestSweeps)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let metrics = BencherMetrics(BestReport(series: series, newestSweeps: newestSweeps))
+        let metrics = BencherMetrics(BestAnswer(series: series, newestSweeps: newestSweeps))
         if let output {
             try metrics.write(toFile: output, historyPath: store.historyFile)
         } else {

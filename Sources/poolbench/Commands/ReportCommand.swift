@@ -47,7 +47,8 @@ struct ReportCommand: ParsableCommand {
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
         var options = HTMLReport.Options(tolerance: try tolerance.fraction, newestSweeps: last, trendSweeps: trendLast, maxP99: try latencyLimit.seconds)
         options.maxErrorRate = try errorRate.fraction
-        let report = HTMLReport(series: series, filter: filters.filter, options: options)
+        let answers = options.answers(series)
+        let report = HTMLReport(best: answers.best, trend: answers.trend, series: series, filter: filters.filter, options: options)
         if output == "-" {
             try report.writeToStandardOutput()
         } else {

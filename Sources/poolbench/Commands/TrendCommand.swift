@@ -47,8 +47,8 @@ struct TrendCommand: ParsableCommand {
         let store = try database.openForReading()
         let series = try store.seriesRuns(matching: filters.filter, newestSweeps: last)
         guard !series.isEmpty else { throw filters.nothingMatched(in: store) }
-        let output = TrendOutput(series: series, newestSweeps: last)
-        try Self.print(output, as: format)
-        if failOnRegression && output.hasRegression { throw ExitCode(3) }
+        let answer = TrendAnswer(series: series, newestSweeps: last)
+        try Self.print(TrendReport(answer), as: format)
+        if failOnRegression && answer.hasRegression { throw ExitCode(3) }
     }
 }

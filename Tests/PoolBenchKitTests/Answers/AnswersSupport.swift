@@ -75,3 +75,21 @@ func render(_ report: some Report, as format: ReportFormat) throws -> String {
 func jsonObject(_ report: some Report) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(try render(report, as: .json).utf8)) as? [String: Any])
 }
+
+/// `best`'s answer as `best` prints it.
+func render(_ answer: BestAnswer, as format: ReportFormat) throws -> String {
+    try render(BestReport(answer), as: format)
+}
+
+func jsonObject(_ answer: BestAnswer) throws -> [String: Any] {
+    try jsonObject(BestReport(answer))
+}
+
+/// `trend`'s answer as `trend` prints it.
+func render(_ answer: TrendAnswer, as format: ReportFormat) throws -> String {
+    try render(TrendReport(answer), as: format)
+}
+
+func jsonObject(_ answer: TrendAnswer) throws -> [String: Any] {
+    try jsonObject(TrendReport(answer))
+}

@@ -5,8 +5,8 @@ import Testing
 extension AnswersTests {
     @Suite("best")
     struct BestTests {
-        func best(_ history: SyntheticHistory, filter: HistoryFilter = HistoryFilter(), tolerance: Double = 0.05) throws -> BestReport {
-            BestReport(series: try history.store.seriesRuns(matching: filter, newestSweeps: 20), tolerance: tolerance, newestSweeps: 20)
+        func best(_ history: SyntheticHistory, filter: HistoryFilter = HistoryFilter(), tolerance: Double = 0.05) throws -> BestAnswer {
+            BestAnswer(series: try history.store.seriesRuns(matching: filter, newestSweeps: 20), tolerance: tolerance, newestSweeps: 20)
         }
 
         @Test("A simulated server with 16 slots gets 16 workers with a band inside 12…20, the peak and the trade-off")
@@ -114,7 +114,7 @@ extension AnswersTests {
             }
             let report = try best(history)
             #expect(report.answers.map(\.key.executor) == ["pool", "tasks", "threads"])
-            let verdict = try #require(report.executorVerdicts.first)
+            let verdict = try #require(report.executors.first)
             #expect(verdict.choice.executor == "pool" && verdict.choice.workers == 16)
             #expect(verdict.executors == ["pool", "tasks", "threads"])
             let text = try render(report, as: .table)
@@ -190,7 +190,7 @@ extension AnswersTests {
                 }
             }
             try store.finishSweep(id: sweep.id!, status: .completed)
-            let report = BestReport(series: try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10), newestSweeps: 10)
+            let report = BestAnswer(series: try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10), newestSweeps: 10)
             let recommendation = try #require(report.answers.first?.recommendation)
             #expect(recommendation.method == .allRunsFailed && recommendation.recommendedWorkers == nil)
             let text = try render(report, as: .table)

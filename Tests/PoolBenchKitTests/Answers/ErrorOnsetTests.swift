@@ -111,7 +111,7 @@ extension AnalysisTests {
                 sweeps: [SweepStamp(id: 1, startedAt: Date(timeIntervalSince1970: 0), label: nil, host: "bench", logicalCores: 2)],
                 samples: samples
             )
-            let report = BestReport(series: [series], newestSweeps: 10)
+            let report = BestAnswer(series: [series], newestSweeps: 10)
             let text = try render(report, as: .table)
             #expect(text.contains("Errors: From 9 workers, 20% of tasks failed: HTTP 429 Too Many Requests"), "\(text)")
             #expect(text.contains("✗ 20% failed"))
@@ -143,7 +143,7 @@ extension AnalysisTests {
                 sweeps: [SweepStamp(id: 1, startedAt: Date(timeIntervalSince1970: 0), label: nil, host: "bench", logicalCores: 2)],
                 samples: samples
             )
-            let answer = try #require(BestReport(series: [series], newestSweeps: 10, latencyLimit: 0.05).answers.first)
+            let answer = try #require(BestAnswer(series: [series], newestSweeps: 10, latencyLimit: 0.05).answers.first)
             let limited = try #require(answer.latencyLimited?.limitedWorkers)
             #expect(limited <= 8)
             // Judged on every count, the limit alone would answer past the onset.

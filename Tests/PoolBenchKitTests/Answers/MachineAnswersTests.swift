@@ -54,7 +54,7 @@ extension AnswersTests {
         func latencyLimitPicksTheCapacity() throws {
             var history = try QueueingHistory()
             try history.sweep()
-            let report = BestReport(series: try history.series(), newestSweeps: 10, latencyLimit: 0.030)
+            let report = BestAnswer(series: try history.series(), newestSweeps: 10, latencyLimit: 0.030)
             let answer = try #require(report.answers.first)
             #expect(answer.recommendation.recommendedWorkers == 8)
             #expect(answer.latencyLimited?.limitedWorkers == 8)
@@ -70,7 +70,7 @@ extension AnswersTests {
         func latencyLimitNobodyMeets() throws {
             var history = try QueueingHistory()
             try history.sweep()
-            let report = BestReport(series: try history.series(), newestSweeps: 10, latencyLimit: 0.010)
+            let report = BestAnswer(series: try history.series(), newestSweeps: 10, latencyLimit: 0.010)
             let json = try #require((try jsonObject(report)["answers"] as? [[String: Any]])?.first)
             #expect(json["limitedWorkers"] is NSNull && json["limitedBand"] is NSNull)
             let lines = try render(report, as: .table).split(separator: "\n").filter { $0.contains("Under p99") }
@@ -83,7 +83,7 @@ extension AnswersTests {
         func latencyKeysAreNullWhenNotAsked() throws {
             var history = try QueueingHistory()
             try history.sweep()
-            let json = try #require((try jsonObject(BestReport(series: try history.series(), newestSweeps: 10))["answers"]
+            let json = try #require((try jsonObject(BestAnswer(series: try history.series(), newestSweeps: 10))["answers"]
                 as? [[String: Any]])?.first)
             #expect(json["latencyLimit"] is NSNull && json["limitedWorkers"] is NSNull && json["limitedBand"] is NSNull)
         }
@@ -92,17 +92,17 @@ extension AnswersTests {
         func busyMachineWarning() throws {
             var quiet = try QueueingHistory()
             try quiet.sweep(othersShare: 0.05)
-            let calm = BestReport(series: try quiet.series(), newestSweeps: 10)
+            let calm = BestAnswer(series: try quiet.series(), newestSweeps: 10)
             #expect(try !render(calm, as: .table).contains("Busy machine"))
             #expect(calm.answers.first?.busySweeps == [])
 
             var busy = try QueueingHistory()
             try busy.sweep(othersShare: 0.05)
             let loaded = try busy.sweep(othersShare: 0.6)
-            let report = BestReport(series: try busy.series(), newestSweeps: 10)
+            let report = BestAnswer(series: try busy.series(), newestSweeps: 10)
             let answer = try #require(report.answers.first)
-            #expect(answer.busySweeps.map(\.sweepID) == [loaded.id!])
-            #expect(isClose(answer.busySweeps.first?.othersShare, 0.6, tolerance: 1e-9))
+            #expect(answer.busyMachine.map(\.sweepID) == [loaded.id!])
+            #expect(isClose(answer.busyMachine.first?.othersShare, 0.6, tolerance: 1e-9))
             let lines = try render(report, as: .table).split(separator: "\n").filter { $0.contains("Busy machine") }
             #expect(lines == ["Busy machine: other processes used 60% of the 2 cores on average during sweep \(loaded.id!)'s "
                 + "runs (more than 25%), so the machine, not the job, may have moved these numbers; measure again on a quiet machine."])
@@ -114,8 +114,8 @@ extension AnswersTests {
         func unmeasuredRunsAreNotBusy() throws {
             var history = try QueueingHistory()
             try history.sweep(othersShare: nil)
-            let answer = try #require(BestReport(series: try history.series(), newestSweeps: 10).answers.first)
-            #expect(answer.busySweeps.isEmpty && answer.othersShare == nil)
+            let answer = try #require(BestAnswer(series: try history.series(), newestSweeps: 10).answers.first)
+            #expect(answer.busySweeps.isEmpty && answer.othersCpuShare == nil)
         }
 
         @Test("trend marks a regression a busy machine may explain, and still reports it")
@@ -123,12 +123,12 @@ extension AnswersTests {
             var history = try QueueingHistory()
             for _ in 0..<6 { try history.sweep(workers: [4, 8], othersShare: 0.02) }
             let loaded = try history.sweep(workers: [4, 8], factor: 0.7, othersShare: 0.7)
-            let output = TrendOutput(series: try history.series(newest: 20), newestSweeps: 20)
+            let output = TrendAnswer(series: try history.series(newest: 20), newestSweeps: 20)
             #expect(output.hasRegression, "a regression is still one")
             let series = try #require(output.series.first)
-            let change = try #require(series.report.changes.last)
+            let change = try #require(series.changes.last)
             #expect(change.direction == .regression && change.sweepID == loaded.id!)
-            #expect(series.busyMachine.last == true)
+            #expect(series.changes.last?.busyMachine == true)
             let text = try render(output, as: .table)
             #expect(text.contains("▼ at newest: tasks/s −30% (busy machine)"))
             #expect(text.contains("▼ regression, busy machine"))
@@ -144,8 +144,8 @@ extension AnswersTests {
             var history = try QueueingHistory()
             for _ in 0..<6 { try history.sweep(workers: [4, 8]) }
             try history.sweep(workers: [4, 8], factor: 0.7)
-            let output = TrendOutput(series: try history.series(newest: 20), newestSweeps: 20)
-            #expect(output.series.allSatisfy { $0.busyMachine.allSatisfy { !$0 } && !$0.report.changes.isEmpty })
+            let output = TrendAnswer(series: try history.series(newest: 20), newestSweeps: 20)
+            #expect(output.series.allSatisfy { $0.changes.allSatisfy { !$0.busyMachine } && !$0.changes.isEmpty })
             #expect(try !render(output, as: .table).contains("busy machine"))
         }
     }

@@ -45,16 +45,16 @@ extension AnswersTests {
         @Test("best and trend name the testbed, and JSON keeps host with a testbed key beside it")
         func reports() throws {
             let series = try Self.history().store.seriesRuns(matching: HistoryFilter(), newestSweeps: 20)
-            let best = BestReport(series: series, newestSweeps: 20)
+            let best = BestAnswer(series: series, newestSweeps: 20)
             #expect(best.answers.map(\.machine) == ["runner-a", "testbed ci"])
             #expect(try render(best, as: .table).contains("sleep duration=20ms capacity=16 · pool · testbed ci"))
             let answers = try #require(try jsonObject(best)["answers"] as? [[String: Any]])
             #expect(answers.map { $0["host"] as? String } == ["runner-a", "runner-b"])
             #expect(answers[0]["testbed"] is NSNull && answers[1]["testbed"] as? String == "ci")
 
-            let trend = TrendOutput(series: series, newestSweeps: 20)
+            let trend = TrendAnswer(series: series, newestSweeps: 20)
             #expect(Set(trend.series.map(\.machine)) == ["runner-a", "testbed ci"])
-            #expect(trend.drifts.first { $0.testbed == "ci" }?.recommendations.count == 2)
+            #expect(trend.recommendations.first { $0.testbed == "ci" }?.points.count == 2)
             let text = try render(trend, as: .table)
             #expect(text.contains("testbed ci"))
             let recommendations = try #require(try jsonObject(trend)["recommendations"] as? [[String: Any]])
@@ -71,9 +71,9 @@ extension AnswersTests {
             #expect(warning.contains("testbed ci") && warning.contains("2, 8 logical cores"))
             #expect(warning.contains("CPU models Other CPU, Test CPU") && !warning.contains("\n"))
 
-            let trend = try render(TrendOutput(series: series, newestSweeps: 20), as: .table)
+            let trend = try render(TrendAnswer(series: series, newestSweeps: 20), as: .table)
             #expect(trend.components(separatedBy: warning).count == 2)
-            let best = try render(BestReport(series: series, newestSweeps: 20), as: .table)
+            let best = try render(BestAnswer(series: series, newestSweeps: 20), as: .table)
             #expect(best.contains(warning))
         }
 

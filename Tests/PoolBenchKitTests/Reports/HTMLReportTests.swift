@@ -18,7 +18,8 @@ struct HTMLReportTests {
     static func page(_ store: SQLiteHistoryStore, filter: HistoryFilter = HistoryFilter(), options: HTMLReport.Options = .init()) throws
         -> (report: HTMLReport, page: ParsedPage) {
         let series = try store.seriesRuns(matching: filter, newestSweeps: max(options.newestSweeps, options.trendSweeps))
-        let report = HTMLReport(series: series, filter: filter, options: options)
+        let answers = options.answers(series)
+        let report = HTMLReport(best: answers.best, trend: answers.trend, series: series, filter: filter, options: options)
         return (report, try ParsedPage(report.html()))
     }
 
@@ -41,7 +42,7 @@ struct HTMLReportTests {
             }
         }
         let (report, page) = try Self.page(store)
-        let answer = try #require(report.best.answers.first?.recommendation)
+        let answer = try #require(report.best.answer.answers.first?.recommendation)
         #expect(answer.recommendedWorkers == 8)
         let curve = try #require(page.charts("curve").first)
         let shaded = try #require(curve.all("rect", class: "errors").first)
@@ -74,7 +75,7 @@ struct HTMLReportTests {
             }
         }
         let (report, page) = try Self.page(store)
-        let answer = try #require(report.best.answers.first?.recommendation)
+        let answer = try #require(report.best.answer.answers.first?.recommendation)
         #expect(answer.errorOnsetWorkers == 12)
         let curve = try #require(page.charts("curve").first)
         let line = try #require(curve.all("line", class: "tolerance").first)
@@ -86,8 +87,8 @@ struct HTMLReportTests {
         let (report, page) = try Self.page(try Self.twoExecutors())
         let curves = page.charts("curve")
         #expect(curves.count == 2)
-        #expect(report.best.answers.map(\.key.executor) == ["pool", "threads"])
-        for (curve, answer) in zip(curves, report.best.answers) {
+        #expect(report.best.answer.answers.map(\.key.executor) == ["pool", "threads"])
+        for (curve, answer) in zip(curves, report.best.answer.answers) {
             let recommendation = answer.recommendation
             #expect(curve.all("circle", class: "run").count == 2 * Self.workers.count * 3)
             let medians = curve.all("circle", class: "median-point")
@@ -121,7 +122,7 @@ struct HTMLReportTests {
 
     @Test func theKneeLabelSitsAtTheRecommendedCountOnACapacityCurve() throws {
         let (report, page) = try Self.page(try Self.twoExecutors())
-        #expect(report.best.answers.first?.recommendation.recommendedWorkers == 16)
+        #expect(report.best.answer.answers.first?.recommendation.recommendedWorkers == 16)
         let knee = try #require(page.charts("curve").first?.all("circle", class: "knee").first)
         #expect(knee.attributes["data-workers"] == "16")
     }
@@ -129,7 +130,7 @@ struct HTMLReportTests {
     @Test func theWordsBestPrintsStandBesideTheCharts() throws {
         let (report, page) = try Self.page(try Self.twoExecutors())
         let items = page.all("li").map(\.text)
-        for answer in report.best.answers {
+        for answer in report.best.answer.answers {
             for note in BestReport.notes(answer) { #expect(items.contains(note), "missing: \(note)") }
         }
         // The verdict across executors, beside its overlaid chart.
@@ -144,7 +145,7 @@ struct HTMLReportTests {
             executor == "sequential" ? 50 : Double(min(n, 4)) * 50
         })
         let (report, page) = try Self.page(history.store)
-        #expect(report.best.answers.map(\.key.executor) == ["pool", "tasks"])
+        #expect(report.best.answer.answers.map(\.key.executor) == ["pool", "tasks"])
         let overlay = try #require(page.charts("executors").first)
         let baseline = try #require(overlay.all("line", class: "sequential").first)
         let level = try #require(baseline.number("data-throughput"))
@@ -224,7 +225,7 @@ struct HTMLReportTests {
         #expect(curve.all("circle", class: "knee").isEmpty)
         #expect(curve.all("line", class: "tolerance").isEmpty)
         #expect(page.all("p").contains { $0.classes.contains("headline") && $0.text == "No recommendation: every run failed." })
-        let reason = try #require(report.best.answers.first.map(BestReport.notes)?.first)
+        let reason = try #require(report.best.answer.answers.first.map(BestReport.notes)?.first)
         #expect(page.all("li").contains { $0.text == reason })
     }
 
@@ -251,7 +252,7 @@ struct HTMLReportTests {
         #expect(!changes.isEmpty)
         #expect(changes.allSatisfy { $0.classes.contains("improvement") && $0.attributes["data-sweep"] == "5" })
         let drift = try #require(page.charts("drift").first)
-        let recommendations = try #require(report.panels.first?.drift?.recommendations)
+        let recommendations = try #require(report.panels.first?.drift?.points)
         #expect(drift.all("rect", class: "drift-band").count == recommendations.count)
         #expect(drift.all("circle", class: "recommended-point").map { $0.attributes["data-workers"] }
             == recommendations.map { String($0.recommendedWorkers) })

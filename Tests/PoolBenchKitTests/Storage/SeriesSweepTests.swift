@@ -166,10 +166,10 @@ import Testing
             }
             for format in [ReportFormat.table, .json] {
                 let best = { (store: SQLiteHistoryStore) in
-                    try render(BestReport(series: try store.seriesRuns(matching: filter, newestSweeps: 10), newestSweeps: 10), as: format)
+                    try render(BestAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: 10), newestSweeps: 10), as: format)
                 }
                 let trend = { (store: SQLiteHistoryStore) in
-                    try render(TrendOutput(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20), as: format)
+                    try render(TrendAnswer(series: try store.seriesRuns(matching: filter, newestSweeps: 20), newestSweeps: 20), as: format)
                 }
                 #expect(try best(migrated) == best(recordedAgain), "\(filter.summary)")
                 #expect(try trend(migrated) == trend(recordedAgain), "\(filter.summary)")

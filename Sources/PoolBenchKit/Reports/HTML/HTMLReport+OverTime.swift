@@ -8,10 +8,10 @@ extension HTMLReport {
     /// those where `trend` found a throughput change, the band's edges,
     /// then counts spread evenly over the rest, up to `linesOverTime` (more
     /// only to show every change, at most 12).
-    static func linesShown(_ panel: Panel) -> [TrendOutput.Series] {
+    static func linesShown(_ panel: Panel) -> [TrendAnswer.Series] {
         let recommendation = panel.answer.recommendation
         let counts = panel.overTime.map(\.workers)
-        let changed = panel.overTime.filter { $0.report.changes.contains { $0.metric == .throughput } }.map(\.workers)
+        let changed = panel.overTime.filter { $0.changes.contains { $0.metric == .throughput } }.map(\.workers)
         var wanted = [recommendation.recommendedWorkers, recommendation.peakWorkers].compactMap { $0 } + changed
         wanted += [recommendation.band?.lowerBound, recommendation.band?.upperBound].compactMap { $0 }
         let limit = max(linesOverTime, min(12, Set(wanted).count))
@@ -49,7 +49,7 @@ extension HTMLReport {
         let sweeps = panel.sweeps
         guard !lines.isEmpty, !sweeps.isEmpty else { return }
         let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, Double($0)) })
-        let values = lines.flatMap { $0.report.sweeps.map(\.medianThroughput) }
+        let values = lines.flatMap { $0.sweeps.map(\.medianThroughput) }
         let x = sweepScale(sweeps)
         let y = Scale.fitting(
             values + [(values.filter(\.isFinite).max() ?? 1) * 1.1], range: SVGChart.top...SVGChart.bottom, includeZero: true,
@@ -61,7 +61,7 @@ extension HTMLReport {
             chart.frame(into: &svg, xTicks: sweepTicks(sweeps, x), xTitle: "sweep", yTitle: "tasks/s") { rateLabel($0) }
             for (index, line) in lines.enumerated() {
                 let colour = seriesColours[index % seriesColours.count]
-                let points = line.report.sweeps.compactMap { sweep in
+                let points = line.sweeps.compactMap { sweep in
                     position[sweep.sweepID].map { (x: $0, y: sweep.medianThroughput) }
                 }
                 svg.element("g", ["class": "worker-line", "data-workers": String(line.workers), "style": "stroke: \(colour); fill: \(colour)"]) { group in
@@ -75,7 +75,7 @@ extension HTMLReport {
                 }
             }
             for line in lines {
-                for change in line.report.changes where change.metric == .throughput {
+                for change in line.changes where change.metric == .throughput {
                     guard let px = position[change.sweepID].map(x.position), change.after.isFinite else { continue }
                     let regression = change.direction == .regression
                     let py = y.position(change.after) + (regression ? 16 : -8)
@@ -107,10 +107,10 @@ extension HTMLReport {
     }
 
     static func driftChart(_ panel: Panel, into page: inout HTMLWriter) {
-        guard let drift = panel.drift, !drift.recommendations.isEmpty, !panel.sweeps.isEmpty else { return }
+        guard let drift = panel.drift, !drift.points.isEmpty, !panel.sweeps.isEmpty else { return }
         let sweeps = panel.sweeps
         let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, Double($0)) })
-        let points = drift.recommendations.compactMap { point in position[point.sweepID].map { (index: $0, point: point) } }
+        let points = drift.points.compactMap { point in position[point.sweepID].map { (index: $0, point: point) } }
         let counts = Set(points.flatMap { [$0.point.band.lowerBound, $0.point.band.upperBound, $0.point.recommendedWorkers] })
             .union(panel.answer.recommendation.points.map(\.workers)).sorted()
         let x = sweepScale(sweeps)
@@ -158,10 +158,10 @@ extension HTMLReport {
     /// `▼ 16 workers: tasks/s −20% at sweep 41 (p = 0.0031)`.
     static func changeSentence(_ change: ChangePoint, workers: Int) -> String {
         let mark = change.direction == .regression ? "▼" : "▲"
-        let metric = TrendOutput.metricName(change.metric)
-        return "\(mark) \(workers) worker\(workers == 1 ? "" : "s"): \(metric) \(TrendOutput.signedPercent(change.relativeChange))"
-            + " at sweep \(change.sweepID) (\(TrendOutput.value(change.before, change.metric)) → "
-            + "\(TrendOutput.value(change.after, change.metric)), p = \(String(format: "%.2g", change.pValue)))"
+        let metric = TrendReport.metricName(change.metric)
+        return "\(mark) \(workers) worker\(workers == 1 ? "" : "s"): \(metric) \(TrendReport.signedPercent(change.relativeChange))"
+            + " at sweep \(change.sweepID) (\(TrendReport.value(change.before, change.metric)) → "
+            + "\(TrendReport.value(change.after, change.metric)), p = \(String(format: "%.2g", change.pValue)))"
     }
 
     // MARK: - Across executors
@@ -170,7 +170,7 @@ extension HTMLReport {
     /// marked, in one chart; `sequential`'s median as a level line, the
     /// baseline the pools are bought to beat.
     static func executorsChart(
-        _ verdict: BestReport.ExecutorVerdict, _ answers: [BestReport.Answer], sequential: Double?, into page: inout HTMLWriter
+        _ verdict: BestAnswer.ExecutorVerdict, _ answers: [BestAnswer.Series], sequential: Double?, into page: inout HTMLWriter
     ) {
         let counts = Set(answers.flatMap { $0.recommendation.points.map(\.workers) }).sorted()
         guard !counts.isEmpty else { return }

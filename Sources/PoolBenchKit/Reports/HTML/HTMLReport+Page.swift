@@ -100,7 +100,7 @@ extension HTMLReport {
     func overTimeWords(_ panel: Panel, into words: inout HTMLWriter) {
         words.element("h3", text: "Over time")
         words.element("ul") { list in
-            let changes = panel.overTime.flatMap { series in series.report.changes.map { (series.workers, $0) } }
+            let changes = panel.overTime.flatMap { series in series.changes.map { (series.workers, $0) } }
                 .sorted { ($0.1.sweepID, $0.0) < ($1.1.sweepID, $1.0) }
             if changes.isEmpty {
                 list.element("li", text: "No changes in the newest \(panel.sweeps.count) sweep\(panel.sweeps.count == 1 ? "" : "s") at any worker count.")
@@ -109,8 +109,8 @@ extension HTMLReport {
                 list.element("li", ["class": change.direction == .regression ? "regression" : "improvement"],
                              text: Self.changeSentence(change, workers: workers))
             }
-            if let drift = panel.drift, !drift.recommendations.isEmpty {
-                let counts = drift.recommendations.map { String($0.recommendedWorkers) }.joined(separator: " ")
+            if let drift = panel.drift, !drift.points.isEmpty {
+                let counts = drift.points.map { String($0.recommendedWorkers) }.joined(separator: " ")
                 let moves = drift.shifts.map { "\($0.fromWorkers) → \($0.toWorkers) at sweep \($0.sweepID)" }
                 list.element("li", text: "Recommended per sweep, oldest to newest: \(counts); "
                     + (moves.isEmpty ? "it did not move." : "moved " + moves.joined(separator: "; ") + "."))
@@ -124,12 +124,12 @@ extension HTMLReport {
     }
 
     func executors(into body: inout HTMLWriter) {
-        guard !best.executorVerdicts.isEmpty else { return }
+        guard !best.answer.executors.isEmpty else { return }
         body.element("section", ["class": "executors", "id": "executors"]) { section in
             section.element("h2", text: "Across executors")
             let sentences = best.verdictTable?.notes ?? []
-            for (index, verdict) in best.executorVerdicts.enumerated() {
-                let answers = best.answers.filter {
+            for (index, verdict) in best.answer.executors.enumerated() {
+                let answers = best.answer.answers.filter {
                     $0.key.workload == verdict.workload && $0.key.parameters == verdict.parameters && $0.machine == verdict.machine
                         && verdict.executors.contains($0.key.executor)
                 }
@@ -144,7 +144,7 @@ extension HTMLReport {
         }
     }
 
-    static func heading(_ answer: BestReport.Answer) -> String {
+    static func heading(_ answer: BestAnswer.Series) -> String {
         "\(answer.key.workloadDescription) · \(answer.key.executor) · \(answer.machine)"
     }
 

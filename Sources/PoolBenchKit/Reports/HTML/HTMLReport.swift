@@ -66,15 +66,15 @@ public struct HTMLReport {
 
     /// One series' answer and everything drawn for it.
     struct Panel: Sendable {
-        var answer: BestReport.Answer
+        var answer: BestAnswer.Series
         var dots: [Dot]
         /// Successful runs the answer read; more than `dots.count` when sampled.
         var successfulRuns: Int
         var failures: [Failures]
         var latency: [Latency]
         /// This series' worker counts over time, ascending.
-        var overTime: [TrendOutput.Series]
-        var drift: TrendOutput.Drift?
+        var overTime: [TrendAnswer.Series]
+        var drift: TrendAnswer.Drift?
         /// The sweeps read for the trend, oldest first: the time axis.
         var sweeps: [SweepStamp]
     }
@@ -95,20 +95,15 @@ public struct HTMLReport {
     /// executors' chart draws, since sequential gets no answer of its own.
     var sequentialBaselines: [SeriesID: Double]
 
-    /// Answers `series` — read with at least `max(newestSweeps,
-    /// trendSweeps)` sweeps per series — as `best` and `trend` would.
-    public init(series: [SeriesRuns], filter: HistoryFilter, options: Options = Options()) {
+    /// Lays out `best` and `trend`, answered from `series` — read with at
+    /// least `max(newestSweeps, trendSweeps)` sweeps per series — as the
+    /// `best` and `trend` commands answer; `series` gives the runs drawn.
+    public init(best: BestAnswer, trend: TrendAnswer, series: [SeriesRuns], filter: HistoryFilter, options: Options = Options()) {
         self.options = options
         filterSummary = filter.summary
         let answered = series.map { $0.newest(options.newestSweeps) }
         let overTime = series.map { $0.newest(options.trendSweeps) }
-        best = BestReport(
-            series: answered, tolerance: options.tolerance, newestSweeps: options.newestSweeps, seed: options.seed,
-            latencyLimit: options.maxP99, maxErrorRate: options.maxErrorRate
-        )
-        let trend = TrendOutput(
-            series: overTime, newestSweeps: options.trendSweeps, tolerance: options.tolerance, seed: options.seed
-        )
+        self.best = BestReport(best)
         skippedSequential = best.skippedSequential
         sequentialBaselines = answered.filter { $0.key.executor == "sequential" }.reduce(into: [:]) { baselines, series in
             let runs = series.samples.filter { !$0.failedEntirely && $0.throughput.isFinite }.map(\.throughput)
@@ -118,7 +113,7 @@ public struct HTMLReport {
         let answeredRuns = Dictionary(answered.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
         let trendRuns = Dictionary(overTime.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
         let trendSeries = Dictionary(grouping: trend.series) { SeriesID($0.key, $0.machine) }
-        let drifts = Dictionary(trend.drifts.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
+        let drifts = Dictionary(trend.recommendations.map { (SeriesID($0.key, $0.machine), $0) }) { first, _ in first }
         panels = best.answers.map { answer in
             let id = SeriesID(answer.key, answer.machine)
             let level = answeredRuns[id].map { Self.levelSamples($0.samples, answer.level) } ?? []
@@ -178,6 +173,21 @@ public struct HTMLReport {
                 p99: Descriptive.median(runs.compactMap(\.latencyP99).filter(\.isFinite))
             )
         }
+    }
+}
+
+extension HTMLReport.Options {
+    /// The answers a page with these options lays out: `best`'s from each
+    /// series' newest `newestSweeps` sweeps and `trend`'s from its newest
+    /// `trendSweeps`, as the two commands give them. `series` holds at least
+    /// the larger of the two per series.
+    public func answers(_ series: [SeriesRuns]) -> (best: BestAnswer, trend: TrendAnswer) {
+        let best = BestAnswer(
+            series: series.map { $0.newest(newestSweeps) }, tolerance: tolerance, newestSweeps: newestSweeps, seed: seed,
+            latencyLimit: maxP99, maxErrorRate: maxErrorRate
+        )
+        let trend = TrendAnswer(series: series.map { $0.newest(trendSweeps) }, newestSweeps: trendSweeps, tolerance: tolerance, seed: seed)
+        return (best, trend)
     }
 }
 

@@ -5,8 +5,9 @@ public struct SweepSummary: Sendable, Hashable, Codable {
     public var sweepID: Int64
     public var startedAt: Date
     public var runs: Int
-    /// Median throughput of the sweep's runs, tasks/s.
-    public var medianThroughput: Double
+    /// Median throughput of the sweep's runs, tasks/s; NaN (JSON `null`)
+    /// when no run had one.
+    @NullWhenNotFinite public var medianThroughput: Double
     /// Median of the runs' p99 task latency, seconds; `nil` if none recorded it.
     public var medianLatencyP99: Double?
 }
@@ -43,10 +44,14 @@ public struct ChangePoint: Sendable, Hashable, Codable {
     public var pValue: Double
     /// The relative change it had to exceed: max(minimum change, 2 × noise).
     public var threshold: Double
+    /// Whether a busy machine may explain it (`BusyMachine.mayExplain`):
+    /// the trend answer judges it from the series' sweeps; false from
+    /// `Trend.analyze`, which sees runs, not the machine.
+    public var busyMachine = false
 }
 
-/// A series over time: each sweep summarised, and where it changed.
-public struct TrendReport: Sendable, Hashable, Codable {
+/// One series over time: each sweep summarised, and where it changed.
+public struct SeriesTrend: Sendable, Hashable, Codable {
     /// Oldest first.
     public var sweeps: [SweepSummary]
     /// Oldest first; throughput and latency changes interleaved by sweep.

@@ -4,9 +4,9 @@ import Testing
 
 extension AnswersTests {
     @Suite("trend")
-    struct TrendOutputTests {
-        func trend(_ history: SyntheticHistory, newestSweeps: Int = 20) throws -> TrendOutput {
-            TrendOutput(series: try history.store.seriesRuns(matching: HistoryFilter(), newestSweeps: newestSweeps), newestSweeps: newestSweeps)
+    struct TrendReportTests {
+        func trend(_ history: SyntheticHistory, newestSweeps: Int = 20) throws -> TrendAnswer {
+            TrendAnswer(series: try history.store.seriesRuns(matching: HistoryFilter(), newestSweeps: newestSweeps), newestSweeps: newestSweeps)
         }
 
         /// `steady` sweeps at the capacity-16 curve, then `stepped` at `factor` × it.
@@ -22,7 +22,7 @@ extension AnswersTests {
             let output = try trend(try history(seed: 1, steady: 8, stepped: 1))
             #expect(output.hasRegression)
             #expect(output.series.count == 3 && output.series.allSatisfy { $0.regressedAtNewest == [.throughput] })
-            let change = try #require(output.series.first?.report.changes.last)
+            let change = try #require(output.series.first?.changes.last)
             #expect(change.direction == .regression && change.metric == .throughput)
             #expect(abs(change.relativeChange + 0.2) < 0.05)
             let text = try render(output, as: .table)
@@ -35,7 +35,7 @@ extension AnswersTests {
         func steadyHistory() throws {
             let output = try trend(try history(seed: 2, steady: 10))
             #expect(!output.hasRegression)
-            #expect(output.series.allSatisfy { $0.report.changes.isEmpty })
+            #expect(output.series.allSatisfy { $0.changes.isEmpty })
             #expect(try render(output, as: .table).contains("No series regressed at its newest sweep."))
         }
 
@@ -43,7 +43,7 @@ extension AnswersTests {
         func olderRegression() throws {
             let output = try trend(try history(seed: 3, steady: 6, stepped: 4))
             #expect(!output.hasRegression)
-            #expect(output.series.contains { $0.report.changes.contains { $0.direction == .regression } })
+            #expect(output.series.contains { $0.changes.contains { $0.direction == .regression } })
             let text = try render(output, as: .table)
             #expect(text.contains("Changes"))
             #expect(text.contains("▼ regression"))
@@ -67,7 +67,7 @@ extension AnswersTests {
             #expect(!output.hasRegression)
             let thirtyTwo = try #require(output.series.first { $0.workers == 32 })
             #expect(thirtyTwo.regressedAtNewest.isEmpty)
-            #expect(thirtyTwo.report.changes.last?.sweepID == 7 && thirtyTwo.report.changes.last?.direction == .regression)
+            #expect(thirtyTwo.changes.last?.sweepID == 7 && thirtyTwo.changes.last?.direction == .regression)
             let text = try render(output, as: .table)
             #expect(text.contains("▼ tasks/s −2") && text.contains("% at sweep 7"))
             #expect(!text.contains("▼ at newest"))
@@ -82,10 +82,10 @@ extension AnswersTests {
             }
             let output = try trend(history)
             let series = try #require(output.series.first)
-            #expect(series.workers == 8 && series.report.sweeps.count == 6)
-            #expect(series.report.sweeps.map(\.sweepID) == [1, 2, 3, 4, 5, 6])
-            #expect(series.report.sweeps.allSatisfy { isClose($0.medianLatencyP99, 0.021) })
-            let throughput = series.report.sweeps.map(\.medianThroughput)
+            #expect(series.workers == 8 && series.sweeps.count == 6)
+            #expect(series.sweeps.map(\.sweepID) == [1, 2, 3, 4, 5, 6])
+            #expect(series.sweeps.allSatisfy { isClose($0.medianLatencyP99, 0.021) })
+            let throughput = series.sweeps.map(\.medianThroughput)
             #expect(isClose(throughput[2] / throughput[0], 1.2, tolerance: 0.05))
             let row = try #require(try render(output, as: .table).split(separator: "\n").first { $0.hasPrefix("sleep") })
             #expect(row.contains(Sparkline.render(throughput)))
@@ -103,11 +103,11 @@ extension AnswersTests {
             for _ in 0..<3 { try history.sweep(workers: Array(1...24), curve: capacity(8)) }
             for _ in 0..<3 { try history.sweep(workers: Array(1...24), curve: capacity(16)) }
             let output = try trend(history)
-            let drift = try #require(output.drifts.first)
+            let drift = try #require(output.recommendations.first)
             // 15 workers give 93.75% of 16, within 1.25% of the 5% cut: with
             // 3% noise and three runs a sweep's estimate lands above the cut
             // about one time in four, and that sweep answers 15 (undecided).
-            let recommended = drift.recommendations.map(\.recommendedWorkers)
+            let recommended = drift.points.map(\.recommendedWorkers)
             #expect(recommended.count == 6, "\(recommended)")
             #expect(recommended.prefix(3).allSatisfy { (7...10).contains($0) }, "\(recommended)")
             #expect(recommended.suffix(3).allSatisfy { (15...18).contains($0) }, "\(recommended)")
