@@ -12,7 +12,7 @@ import Testing
         voluntaryContextSwitches,involuntaryContextSwitches,errorCount,firstError,sweepUuid,sweepStatus,\
         sweepStartedAt,sweepFinishedAt,label,commandLine,gitCommit,gitBranch,hostName,hostOs,hostKernel,\
         hostCpuModel,hostLogicalCores,hostMemoryBytes,hostPoolbenchVersion,bytesReceived,machineCpuSeconds,\
-        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50
+        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,steadyThroughput
         """
     static let sweepA = """
         aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T08:00:05.000Z,\
@@ -26,11 +26,11 @@ import Testing
         """
     static let rows = [
         "11111111-1111-4111-8111-111111111111,2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,0,0.25,400.0,"
-            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,",
+            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,,380.0",
         "22222222-2222-4222-8222-222222222222,2026-11-21T08:00:02.500Z,sleep,duration=10ms,threads,8,100,1,0.125,"
-            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,",
+            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,,",
         "33333333-3333-4333-8333-333333333333,2026-11-21T09:00:00.123Z,cpu,\"\",tasks,1,7,0,1e-05,700000.0,"
-            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5"#,
+            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5,"#,
     ]
     /// What `export --raw` writes for the three runs: RFC 4180 with CRLF
     /// row ends (the line break inside the quoted label stays LF).
@@ -112,7 +112,7 @@ import Testing
         defer { cli.remove() }
         let db = try history()
         let csv = try EnumeratedCSV(string: try cli.run(["export", "--db", db]).stdout, delimiter: .comma, loadColumns: false)
-        #expect(csv.header.count == 43 && csv.header.first == "runUuid")
+        #expect(csv.header.count == 44 && csv.header.first == "runUuid")
         #expect(csv.rows.count == 3)
         let label = csv.header.firstIndex(of: "label")!
         #expect(csv.rows.map { $0[label] } == ["'=SUM(A1:A9)", "'=SUM(A1:A9)", "two\nlines, \"quoted\" — Zürich 東京"])
@@ -149,6 +149,8 @@ import Testing
         #expect(objects[2]["sweepFinishedAt"] is NSNull)
         #expect(objects[2]["firstError"] as? String == "-boom")
         #expect(lines[2].contains(#""wallSeconds":1e-05,"throughput":700000.0,"#))
+        #expect(objects[0]["steadyThroughput"] as? Double == 380)
+        #expect(objects[1]["steadyThroughput"] is NSNull)
     }
 
     // MARK: - Import
@@ -174,31 +176,55 @@ import Testing
         return ([drop(Self.header)] + Self.rows.map(drop)).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// `csv` without its last column, steadyThroughput: what the edits
+    /// below, written before that column, apply to.
+    static func withoutSteady(_ csv: String) -> String {
+        csv.components(separatedBy: "\r\n").map { line in
+            line.isEmpty ? line : String(line[..<line.lastIndex(of: ",")!])
+        }.joined(separator: "\r\n")
+    }
+
+    /// `csv` (without steadyThroughput) as export writes it when no run
+    /// has a steady throughput: the column in the header, every field empty.
+    static func withSteadyUnknown(_ csv: String) -> String {
+        csv.components(separatedBy: "\r\n").enumerated().map { i, line in
+            line.isEmpty ? line : line + (i == 0 ? ",steadyThroughput" : ",")
+        }.joined(separator: "\r\n")
+    }
+
+    @Test func anExportFromBeforeSteadyThroughputImportsWithItUnknown() throws {
+        defer { cli.remove() }
+        try write(earlierExport(droppingLast: 1), to: "earlier.csv")
+        let result = try cli.run(["import", "earlier.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withSteadyUnknown(Self.withoutSteady(Self.rawCSV)))
+    }
+
     @Test func anExportFromBeforeBytesReceivedImportsWithThatColumnUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 7), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 8), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 sweeps and 3 runs new"))
-        let expected = Self.withoutFailures(Self.rawCSV)
+        let expected = Self.withSteadyUnknown(Self.withoutFailures(Self.withoutSteady(Self.rawCSV))
             .replacingOccurrences(of: ",1310720,,,,ci-large,,\r\n", with: ",,,,,,,\r\n")
-            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,\r\n", with: ",,,,,,\r\n")
+            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,\r\n", with: ",,,,,,\r\n"))
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
     }
 
     @Test func anExportFromBeforeTheMachineLoadImportsWithThoseColumnsUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 6), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 7), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = Self.withoutFailures(Self.rawCSV)
+        let expected = Self.withSteadyUnknown(Self.withoutFailures(Self.withoutSteady(Self.rawCSV))
             .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,\r\n", with: ",,,,,,\r\n")
-            .replacingOccurrences(of: ",ci-large,,\r\n", with: ",,,\r\n")
+            .replacingOccurrences(of: ",ci-large,,\r\n", with: ",,,\r\n"))
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
         let json = try cli.run(["export", "--format", "json"]).stdout.split(separator: "\n")
         #expect(json[0].hasSuffix(
             #""bytesReceived":null,"machineCpuSeconds":null,"otherCpuSeconds":null,"stealSeconds":null,"testbed":null,"#
-                + #""failures":null,"failedLatencyP50":null}"#
+                + #""failures":null,"failedLatencyP50":null,"steadyThroughput":null}"#
         ))
     }
 
@@ -209,10 +235,10 @@ import Testing
 
     @Test func anExportFromBeforeFailureKindsImportsWithThemUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 2), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 3), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutFailures(Self.rawCSV))
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withSteadyUnknown(Self.withoutFailures(Self.withoutSteady(Self.rawCSV))))
     }
 
     @Test func failureKindsSurviveExportAndImportAndDamagedOnesAreRefused() throws {
@@ -220,7 +246,7 @@ import Testing
         let db = try history()
         let json = try cli.run(["export", "--db", db, "--format", "json"]).stdout.split(separator: "\n")
         let third = try #require(json.count == 3 ? json[2] : nil)
-        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5}"#), "\(third)")
+        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5,"steadyThroughput":null}"#), "\(third)")
         try write(Self.rawCSV.replacingOccurrences(of: #""{""exit 3"":2}""#, with: #""{""exit 3"":-2}""#), to: "bad.csv")
         let refused = try cli.run(["import", "bad.csv", "--db", "other.sqlite"])
         #expect(refused.status != 0)

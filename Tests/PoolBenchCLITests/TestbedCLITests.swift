@@ -27,8 +27,8 @@ import Testing
 
         let export = try cli.run(["export", "--raw", "--db", "h.sqlite"]).stdout
         let lines = export.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasSuffix(",bytesReceived,machineCpuSeconds,otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50") == true)
-        #expect(lines.dropFirst().map { $0.components(separatedBy: ",").dropLast(2).last ?? "?" }.sorted() == ["", "ci-large", "ci-small"])
+        #expect(lines.first?.hasSuffix(",bytesReceived,machineCpuSeconds,otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,steadyThroughput") == true)
+        #expect(lines.dropFirst().map { $0.components(separatedBy: ",").dropLast(3).last ?? "?" }.sorted() == ["", "ci-large", "ci-small"])
 
         try Data(export.utf8).write(to: URL(fileURLWithPath: cli.path("runs.csv")))
         #expect(try cli.run(["import", "runs.csv", "--db", "copy.sqlite"]).status == 0)

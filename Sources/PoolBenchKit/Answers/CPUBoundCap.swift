@@ -27,8 +27,8 @@ enum CPUBoundCap {
         guard cores >= 1, let workers = recommendation.recommendedWorkers, workers > cores,
               let ratio = waitRatio(recommendation.priors), ratio <= waitRatioLimit,
               let capped = recommendation.points.last(where: { $0.workers <= cores }) else { return recommendation }
-        let more = samples.filter { $0.workers == workers && $0.throughput.isFinite }.map(\.throughput)
-        let fewer = samples.filter { $0.workers == capped.workers && $0.throughput.isFinite }.map(\.throughput)
+        let more = samples.filter { $0.workers == workers && $0.decisionThroughput.isFinite }.map(\.decisionThroughput)
+        let fewer = samples.filter { $0.workers == capped.workers && $0.decisionThroughput.isFinite }.map(\.decisionThroughput)
         guard let test = MannWhitney.test(more, fewer), let moreMedian = Descriptive.median(more) else { return recommendation }
         if moreMedian > capped.medianThroughput && test.pValue < alpha { return recommendation }
 

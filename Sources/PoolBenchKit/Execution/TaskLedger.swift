@@ -85,6 +85,8 @@ final class TaskLedger: @unchecked Sendable {
         )
         result.failedLatencies = failedLatencies
         result.failures = failures.withLock { $0 }
+        result.taskSeconds = Array(latencies)
+        result.taskFailed = Array(failed)
         return result
     }
 }

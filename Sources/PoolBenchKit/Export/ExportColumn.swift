@@ -13,8 +13,7 @@
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
 /// 39 otherCpuSeconds  40 stealSeconds
-/// 36 hostPoolbenchVersion  37 bytesReceived  38 testbed
-/// 42 failures  43 failedLatencyP50
+/// 41 testbed  42 failures  43 failedLatencyP50  44 steadyThroughput
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -32,6 +31,9 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case failures
     /// The median latency of the run's failed tasks alone.
     case failedLatencyP50
+    /// Succeeded tasks per second while every worker was busy (see
+    /// `SteadyThroughput`), unknown for runs without such a window.
+    case steadyThroughput
 
     /// What a column may hold; import checks every field against it.
     public enum Kind: Sendable, Equatable {
@@ -81,7 +83,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)
         case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds, .machineCpuSeconds,
-             .otherCpuSeconds, .stealSeconds, .failedLatencyP50:
+             .otherCpuSeconds, .stealSeconds, .failedLatencyP50, .steadyThroughput:
             .optionalReal
         case .failures: .failureCounts
         case .executor: .executor

@@ -99,8 +99,8 @@ extension PostgreSQLHistoryStore {
             for row in 0..<rows.count {
                 guard let id = rows.int64(row, 0), let stamp = stamps[id] else { continue }
                 let key = SeriesKey(
-                    workload: rows.text(row, 13) ?? "", parameters: rows.text(row, 14) ?? "",
-                    executor: rows.text(row, 15) ?? ""
+                    workload: rows.text(row, 14) ?? "", parameters: rows.text(row, 15) ?? "",
+                    executor: rows.text(row, 16) ?? ""
                 )
                 groups[key, default: []].append(Self.sample(rows, row, stamp))
             }
@@ -141,7 +141,7 @@ extension PostgreSQLHistoryStore {
     }
 
     static let sampleColumns = "sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99, cpuUserSeconds, "
-        + "cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds, failures"
+        + "cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds, failures, steadyThroughput"
 
     private static func sample(_ rows: PostgreSQLRows, _ row: Int, _ sweep: SweepStamp) -> Sample {
         let user = rows.double(row, 6), system = rows.double(row, 7)
@@ -151,7 +151,8 @@ extension PostgreSQLHistoryStore {
             latencyP50: rows.double(row, 4), latencyP99: rows.double(row, 5),
             cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: Int(rows.int64(row, 8) ?? 0),
             errorCount: Int(rows.int64(row, 9) ?? 0), firstError: rows.text(row, 10), otherCpuSeconds: rows.double(row, 11),
-            failures: rows.text(row, 12).flatMap(FailureCounts.init(json:)) ?? FailureCounts()
+            failures: rows.text(row, 12).flatMap(FailureCounts.init(json:)) ?? FailureCounts(),
+            steadyThroughput: rows.double(row, 13)
         )
     }
 }

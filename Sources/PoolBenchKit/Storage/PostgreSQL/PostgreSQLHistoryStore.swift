@@ -216,7 +216,7 @@ extension PostgreSQLHistoryStore {
             run.involuntaryContextSwitches.map { String($0) }, String(run.errorCount), run.firstError,
             run.bytesReceived.map { String($0) }, run.machineCpuSeconds.map(PostgreSQLText.real),
             run.otherCpuSeconds.map(PostgreSQLText.real), run.stealSeconds.map(PostgreSQLText.real),
-            run.failures, run.failedLatencyP50.map(PostgreSQLText.real),
+            run.failures, run.failedLatencyP50.map(PostgreSQLText.real), run.steadyThroughput.map(PostgreSQLText.real),
         ]
         let id = try withConnection { connection -> Int64 in
             let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
@@ -270,7 +270,7 @@ extension PostgreSQLHistoryStore {
         "wallSeconds", "throughput", "latencyP50", "latencyP90", "latencyP99", "latencyMax", "cpuUserSeconds",
         "cpuSystemSeconds", "peakRssBytes", "voluntaryContextSwitches", "involuntaryContextSwitches", "errorCount",
         "firstError", "bytesReceived", "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "failures",
-        "failedLatencyP50",
+        "failedLatencyP50", "steadyThroughput",
     ]
 
     /// `seriesSweep.machine` of a sweep joined with its host: what
@@ -399,7 +399,7 @@ extension PostgreSQLHistoryStore {
             errorCount: Int(rows.int64(row, 21) ?? 0), firstError: rows.text(row, 22),
             bytesReceived: rows.int64(row, 23), machineCpuSeconds: rows.double(row, 24),
             otherCpuSeconds: rows.double(row, 25), stealSeconds: rows.double(row, 26), failures: rows.text(row, 27),
-            failedLatencyP50: rows.double(row, 28)
+            failedLatencyP50: rows.double(row, 28), steadyThroughput: rows.double(row, 29)
         )
     }
 }

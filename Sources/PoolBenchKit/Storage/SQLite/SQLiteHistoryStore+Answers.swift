@@ -54,7 +54,7 @@ extension SQLiteHistoryStore {
             let request: SQLRequest<Row> = """
                 SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
                     cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, workload, parameters, executor,
-                    otherCpuSeconds, failures
+                    otherCpuSeconds, failures, steadyThroughput
                 FROM run WHERE sweepId IN \(Array(stamps.keys))
                 ORDER BY workload, parameters, executor, sweepId, workers, id
                 """
@@ -194,7 +194,8 @@ extension SQLiteHistoryStore {
         let position = Dictionary(uniqueKeysWithValues: sweeps.enumerated().map { ($1.id, $0) })
         let request: SQLRequest<Row> = """
             SELECT sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99,
-                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds, failures
+                cpuUserSeconds, cpuSystemSeconds, tasks, errorCount, firstError, otherCpuSeconds, failures,
+                steadyThroughput
             FROM run
             WHERE workload = \(key.workload) AND parameters = \(key.parameters) AND executor = \(key.executor)
                 AND sweepId IN \(sweeps.map(\.id))
@@ -212,7 +213,7 @@ extension SQLiteHistoryStore {
     /// A `Sample` from the first eleven columns of the queries above, read
     /// by index: sweepId, workers, throughput, wallSeconds, latencyP50,
     /// latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks, errorCount,
-    /// firstError; and `otherCpuSeconds` and `failures`, by name.
+    /// firstError; and `otherCpuSeconds`, `failures` and `steadyThroughput`, by name.
     private static func sample(_ row: Row, _ sweep: SweepStamp) -> Sample {
         let user: Double? = row[6], system: Double? = row[7]
         return Sample(
@@ -220,7 +221,8 @@ extension SQLiteHistoryStore {
             wallSeconds: row[3], latencyP50: row[4], latencyP99: row[5],
             cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: row[8], errorCount: row[9],
             firstError: row[10], otherCpuSeconds: row["otherCpuSeconds"],
-            failures: (row["failures"] as String?).flatMap(FailureCounts.init(json:)) ?? FailureCounts()
+            failures: (row["failures"] as String?).flatMap(FailureCounts.init(json:)) ?? FailureCounts(),
+            steadyThroughput: row["steadyThroughput"]
         )
     }
 }

@@ -73,6 +73,7 @@ private struct RowMerger {
         .throughput, .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds,
         .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .errorCount, .firstError,
         .bytesReceived, .machineCpuSeconds, .otherCpuSeconds, .stealSeconds, .failures, .failedLatencyP50,
+        .steadyThroughput,
     ]
     static let hostIndices = hostColumns.map(\.index)
     static let sweepIndices = sweepColumns.map(\.index)
