@@ -1,6 +1,7 @@
 -- Succeeded tasks per second while every worker was busy, by Little's law:
--- the number of workers × the succeeded tasks after the first wave ÷ the
--- sum of those tasks' latencies (Glynn & Whitt, "Indirect Estimation via
+-- the tasks in flight (time-averaged from the N-th start to the last) × the
+-- succeeded tasks after the first wave ÷ the sum of those tasks'
+-- latencies (Glynn & Whitt, "Indirect Estimation via
 -- L = λW", Operations Research 37(1), 1989). Less noisy than throughput
 -- (succeeded tasks ÷ the whole run's wall time), whose ramp-up and drain
 -- dominate a short run, so the knee decision uses it; throughput stays as

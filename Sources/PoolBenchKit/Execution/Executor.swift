@@ -42,9 +42,10 @@ public struct ExecutionResult: Sendable {
     public var failedLatencies: [Double] = []
     /// The failed tasks by kind (see `FailureKind`).
     public var failures = FailureCounts()
-    /// Every task's seconds and whether it failed, in task order: what
-    /// `SteadyThroughput` needs. Empty where tasks are not seen one by one
-    /// (a job).
+    /// Every task's start (seconds after the execution began), seconds and
+    /// whether it failed, in task order: what `SteadyThroughput` needs.
+    /// Empty where tasks are not seen one by one (a job).
+    public var taskStarts: [Double] = []
     public var taskSeconds: [Double] = []
     public var taskFailed: [Bool] = []
     public var errorCount: Int

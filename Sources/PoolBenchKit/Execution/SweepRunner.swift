@@ -164,7 +164,7 @@ struct Measurement {
             stealSeconds: machineLoad?.stealSeconds, failures: result.failures.json,
             failedLatencyP50: Descriptive.median(result.failedLatencies),
             steadyThroughput: SteadyThroughput.estimate(
-                taskSeconds: result.taskSeconds, failed: result.taskFailed,
+                taskStarts: result.taskStarts, taskSeconds: result.taskSeconds, failed: result.taskFailed,
                 workers: point.executor.isSingleWorker ? 1 : point.workers
             )
         )
