@@ -12,8 +12,9 @@
 /// 9.7% by that measure and 7.1%, 7.1% and 7.3% by this one; at 16 slots
 /// 12.0–12.4% against 7.5–7.6%; with Pareto service of shape 2 (6 slots)
 /// 30–33% against 13–17% (the tests' `SteadyThroughputTests`). On a real
-/// loopback 6-slot server (lognormal CV 0.5, 20 runs per count) 3.6%, 5.2%
-/// and 3.8% at 5, 6 and 12 workers against 2.6%, 4.6% and 3.2%.
+/// loopback 6-slot server (lognormal CV 0.5, 20 runs per count, two
+/// sweeps on a loaded 2-core machine) 3.6–4.4%, 5.1–5.2% and 3.8–6.4% at
+/// 5, 6 and 12 workers against 2.6–2.9%, 4.6–5.5% and 3.2–6.1%.
 ///
 /// The estimator. A worker starts its next task the moment its last one
 /// ends, so from the N-th task's start to the last task's start every
