@@ -95,7 +95,8 @@ enum NoiseBenchmarks {
             process.terminate()
             throw Failure(text: "\(script) printed no port")
         }
-        return ("http://127.0.0.1:\(port)/", { process.terminate(); process.waitUntilExit() })
+        // SIGKILL: the child inherits this process's blocked signals, SIGTERM among them.
+        return ("http://127.0.0.1:\(port)/", { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() })
     }
 
     struct Outcome {
