@@ -1,26 +1,51 @@
 import Foundation
 import PoolBenchKit
 
-/// Real sweeps and real `tune`s against a noisy loopback server whose
-/// capacity K is known: `HTTPTestServer` holding each response a lognormal
-/// time of mean 20 ms and CV 0.5, at most K at once. Each case runs the
+/// Real sweeps and real `tune`s against loopback servers whose capacity K is
+/// known, shaped like the APIs people size pools for. Each case runs the
 /// release `poolbench` (built beside this benchmark) as a user would:
 ///
-/// - `run http --workers 1...16 --tasks 60` (`--repeat auto`, the default)
+/// - `run http --workers 1...2K --tasks 60` (`--repeat auto`, the default)
 ///   then `best --sweep N`, ten times;
 /// - `tune http --max-workers 64 --tasks 60`, ten times;
 ///
-/// and prints how often the answer was K, the runs and seconds each took,
-/// and beside it the old rule on the same runs: the first median within 5%
-/// of the largest median (for `run`, on each count's first three runs, as
-/// `--repeat 3` measured them; for `tune`, on its probes). Targets: K in at
-/// least 9 of 10 for both, every tune in at most 40 runs.
-/// `POOLBENCH_NOISE_SWEEPS` changes the ten, `POOLBENCH_NOISE_CAPACITIES`
-/// the capacities (default 8,6).
+/// and prints how often the answer was K, how often it was a count with
+/// significant errors, the runs and seconds each took, and beside it the
+/// previous rule on the same runs: the same decision on each run's whole
+/// throughput instead of its steady-state one (`SteadyThroughput`).
+/// Targets: K in at least 9 of 10 for both, never a count with significant
+/// errors, every tune in at most 40 runs.
+///
+/// The servers (`POOLBENCH_NOISE_SERVERS`, default all five, comma
+/// separated): `lognormal` (`HTTPTestServer`, K = 8, mean 20 ms, CV 0.5),
+/// and, from the CLI tests' fixtures, `429` (a token bucket admitting 4
+/// requests of 100 ms in flight), `503` (K = 6 slots, else 503), `pareto` (K
+/// = 6 slots, Pareto service of mean 20 ms and shape 2) and `lognormal6`
+/// (K = 6 slots, lognormal CV 0.5). `POOLBENCH_NOISE_SWEEPS` changes the ten.
 enum NoiseBenchmarks {
-    static let latency = 0.020
-    static let latencyCV = 0.5
     static let tasks = 60
+
+    struct Case {
+        var name: String
+        var capacity: Int
+        var start: () throws -> (url: String, stop: () -> Void)
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: "Tests/PoolBenchCLITests/Fixtures/servers")
+
+    static var cases: [Case] {
+        [
+            Case(name: "lognormal", capacity: 8) {
+                let server = try HTTPTestServer(.init(latency: 0.020, capacity: 8, latencyCV: 0.5))
+                return (server.url, server.stop)
+            },
+            Case(name: "429", capacity: 4) { try python("token_bucket.py", ["45", "0.1"]) },
+            Case(name: "503", capacity: 6) { try python("load_shedding.py", ["6", "0.02", "0.5"]) },
+            Case(name: "pareto", capacity: 6) { try python("k_slots.py", ["6", "0.02", "pareto", "2"]) },
+            Case(name: "lognormal6", capacity: 6) { try python("k_slots.py", ["6", "0.02", "lognormal", "0.5"]) },
+        ]
+    }
 
     static func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "poolbench")
@@ -28,64 +53,98 @@ enum NoiseBenchmarks {
             print("skipped: build poolbench first (swift build -c release)")
             return
         }
-        let repetitions = ProcessInfo.processInfo.environment["POOLBENCH_NOISE_SWEEPS"].flatMap(Int.init) ?? 10
-        let capacities = (ProcessInfo.processInfo.environment["POOLBENCH_NOISE_CAPACITIES"] ?? "8,6")
-            .split(separator: ",").compactMap { Int($0) }
-        for capacity in capacities {
-            let server = try HTTPTestServer(.init(latency: latency, capacity: capacity, latencyCV: latencyCV))
+        let environment = ProcessInfo.processInfo.environment
+        let repetitions = environment["POOLBENCH_NOISE_SWEEPS"].flatMap(Int.init) ?? 10
+        let chosen = environment["POOLBENCH_NOISE_SERVERS"].map { Set($0.split(separator: ",").map(String.init)) }
+        for c in cases where chosen?.contains(c.name) ?? true {
+            let server = try c.start()
             defer { server.stop() }
             let directory = FileManager.default.temporaryDirectory.appending(path: "poolbench-noise-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let db = directory.appending(path: "history.sqlite").path
             let http = ["http", "--url", server.url, "--tasks", String(tasks), "--db", db]
-
             var sweeps: [Outcome] = []
             var tunes: [Outcome] = []
             for _ in 0..<repetitions {
-                let (sweep, sweepSeconds) = try timed { try json(binary, ["run"] + http + ["--workers", "1...16", "--format", "json"]) }
-                guard let id = sweep["sweepId"] as? Int else { throw Failure(text: "run printed no sweepId") }
-                let best = try json(binary, ["best", "--sweep", String(id), "--db", db, "--format", "json"])
-                let answer = (best["answers"] as? [[String: Any]])?.first ?? [:]
-                let runs = try exported(binary, sweep: id, db: db)
-                sweeps.append(Outcome(
-                    knee: answer["recommendedWorkers"] as? Int, settled: answer["settled"] as? Bool ?? false,
-                    old: oldKnee(runs.filter { $0.repetition < 3 }), runs: runs.count, seconds: sweepSeconds
-                ))
-
+                let (sweep, sweepSeconds) = try timed {
+                    try json(binary, ["run"] + http + ["--workers", "1...\(2 * c.capacity)", "--format", "json"])
+                }
+                sweeps.append(try outcome(binary, sweep: sweep["sweepId"] as? Int ?? -1, db: db, seconds: sweepSeconds))
                 let (tune, tuneSeconds) = try timed { try json(binary, ["tune"] + http + ["--max-workers", "64", "--format", "json"]) }
-                let recommendation = tune["recommendation"] as? [String: Any] ?? [:]
-                let tuneRuns = try exported(binary, sweep: tune["sweepId"] as? Int ?? -1, db: db)
-                tunes.append(Outcome(
-                    knee: recommendation["recommendedWorkers"] as? Int, settled: recommendation["settled"] as? Bool ?? false,
-                    old: oldKnee(tuneRuns), runs: tuneRuns.count, seconds: tuneSeconds
-                ))
+                tunes.append(try outcome(binary, sweep: tune["sweepId"] as? Int ?? -1, db: db, seconds: tuneSeconds))
             }
-            print("\nServer: capacity K = \(capacity), lognormal latency mean 20 ms, CV \(latencyCV); \(tasks) tasks per run.\n")
-            print("| command | K answered | settled | old rule K | runs (mean, max) | seconds (mean, max) |")
-            print("|---|---|---|---|---|---|")
-            for (name, outcomes) in [("run 1...16 + best", sweeps), ("tune 1...64", tunes)] {
-                let hits = outcomes.filter { $0.knee == capacity }.count
-                let oldHits = outcomes.filter { $0.old == capacity }.count
-                let settled = outcomes.filter(\.settled).count
-                let runs = outcomes.map(\.runs)
-                let seconds = outcomes.map(\.seconds)
-                print("| \(name) | \(hits)/\(outcomes.count) | \(settled)/\(outcomes.count) | \(oldHits)/\(outcomes.count) | "
-                    + "\(runs.reduce(0, +) / max(runs.count, 1)), \(runs.max() ?? 0) | "
-                    + String(format: "%.1f, %.1f |", seconds.reduce(0, +) / Double(max(seconds.count, 1)), seconds.max() ?? 0))
-                print("|  answers | \(outcomes.map { $0.knee.map(String.init) ?? "–" }.joined(separator: " ")) | | "
-                    + "\(outcomes.map { $0.old.map(String.init) ?? "–" }.joined(separator: " ")) | | |")
-            }
-            print("| target | ≥ 9/10 | | | tune ≤ 40 | |")
+            print("\nServer \(c.name): capacity K = \(c.capacity); \(tasks) tasks per run.\n")
+            print(table(sweeps: sweeps, tunes: tunes, capacity: c.capacity))
         }
+    }
+
+    /// A fixture server started with `arguments`; it prints its port.
+    static func python(_ script: String, _ arguments: [String]) throws -> (url: String, stop: () -> Void) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", fixtures.appending(path: script).path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var line = Data()
+        while let byte = try pipe.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 10 {
+            line.append(first)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            process.terminate()
+            throw Failure(text: "\(script) printed no port")
+        }
+        // SIGKILL: the child inherits this process's blocked signals, SIGTERM among them.
+        return ("http://127.0.0.1:\(port)/", { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() })
     }
 
     struct Outcome {
         var knee: Int?
         var settled: Bool
+        var band: ClosedRange<Int>?
+        var onset: Int?
         var old: Int?
+        var oldOnset: Int?
         var runs: Int
         var seconds: Double
+    }
+
+    /// `best`'s answer on the sweep's runs, and the previous rule's.
+    static func outcome(_ binary: URL, sweep: Int, db: String, seconds: Double) throws -> Outcome {
+        let samples = try exported(binary, sweep: sweep, db: db)
+        let answer = Knee.recommend(samples)
+        let old = Knee.recommend(samples.map { var sample = $0; sample.steadyThroughput = nil; return sample })
+        return Outcome(
+            knee: answer.recommendedWorkers, settled: answer.settled, band: answer.band, onset: answer.errorOnsetWorkers,
+            old: old.recommendedWorkers, oldOnset: old.errorOnsetWorkers, runs: samples.count, seconds: seconds
+        )
+    }
+
+    static func table(sweeps: [Outcome], tunes: [Outcome], capacity: Int) -> String {
+        var lines = [
+            "| command | K answered | settled | band within [K−1, K+2] | errors at the answer | previous rule K | runs (mean, max) | seconds (mean, max) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for (name, outcomes) in [("run + best", sweeps), ("tune 1...64", tunes)] {
+            let n = outcomes.count
+            func count(_ test: (Outcome) -> Bool) -> String { "\(outcomes.filter(test).count)/\(n)" }
+            let runs = outcomes.map(\.runs)
+            let seconds = outcomes.map(\.seconds)
+            lines.append(
+                "| \(name) | \(count { $0.knee == capacity }) | \(count(\.settled)) | "
+                    + "\(count { $0.band.map { $0.lowerBound >= capacity - 1 && $0.upperBound <= capacity + 2 } ?? false }) | "
+                    + "\(count { knee in knee.knee.flatMap { k in knee.onset.map { k >= $0 } } ?? false }) | "
+                    + "\(count { $0.old == capacity }) | \(runs.reduce(0, +) / max(n, 1)), \(runs.max() ?? 0) | "
+                    + String(format: "%.1f, %.1f |", seconds.reduce(0, +) / Double(max(n, 1)), seconds.max() ?? 0)
+            )
+            lines.append(
+                "|  answers | \(outcomes.map { $0.knee.map(String.init) ?? "–" }.joined(separator: " ")) | | | | "
+                    + "\(outcomes.map { $0.old.map(String.init) ?? "–" }.joined(separator: " ")) | | |"
+            )
+        }
+        lines.append("| target | ≥ 9/10 | | ≥ 9/10 | 0 | | tune ≤ 40 | |")
+        return lines.joined(separator: "\n")
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -93,28 +152,19 @@ enum NoiseBenchmarks {
         var description: String { text }
     }
 
-    struct Run {
-        var workers: Int
-        var repetition: Int
-        var throughput: Double
-    }
-
-    /// The old rule: the first count whose median is within 5% of the
-    /// largest median.
-    static func oldKnee(_ runs: [Run]) -> Int? {
-        let groups = Dictionary(grouping: runs, by: \.workers)
-        let workers = groups.keys.sorted()
-        let medians = workers.map { Descriptive.median(groups[$0, default: []].map(\.throughput)) ?? 0 }
-        return Knee.kneeIndex(of: medians, tolerance: 0.05).map { workers[$0] }
-    }
-
-    static func exported(_ binary: URL, sweep: Int, db: String) throws -> [Run] {
+    /// The sweep's runs as `best` sees them, from `export`.
+    static func exported(_ binary: URL, sweep: Int, db: String) throws -> [Sample] {
         let text = try output(binary, ["export", "--sweep", String(sweep), "--db", db, "--format", "json"])
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let workers = object["workers"] as? Int, let repetition = object["repetition"] as? Int,
-                  let throughput = object["throughput"] as? Double else { return nil }
-            return Run(workers: workers, repetition: repetition, throughput: throughput)
+                  let workers = object["workers"] as? Int, let throughput = object["throughput"] as? Double,
+                  let tasks = object["tasks"] as? Int, let errors = object["errorCount"] as? Int else { return nil }
+            return Sample(
+                sweepID: Int64(sweep), sweepStartedAt: Date(timeIntervalSince1970: 0), workers: workers,
+                throughput: throughput, wallSeconds: object["wallSeconds"] as? Double ?? 0, latencyP50: nil,
+                latencyP99: nil, cpuSeconds: nil, tasks: tasks, errorCount: errors,
+                steadyThroughput: object["steadyThroughput"] as? Double
+            )
         }
     }
 

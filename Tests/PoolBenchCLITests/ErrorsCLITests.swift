@@ -23,7 +23,7 @@ import Testing
                 return String(format: "%08x-1111-4111-8111-%012x", workers, repetition)
                     + ",2026-11-21T08:00:01.000Z,http,url=http://api.example/,pool,\(workers),\(60 + failed),\(repetition),"
                     + "\(60 / throughput),\(throughput),0.02,0.03,0.04,0.05,0.001,0.002,10485760,200,3,\(failed),"
-                    + (failed > 0 ? "GET http://api.example/: status 429" : "") + "," + sweep + ",,,,,," + failures + ",,"
+                    + (failed > 0 ? "GET http://api.example/: status 429" : "") + "," + sweep + ",,,,,," + failures + ",,,"
             }
         }
         return ([ExportImportTests.header] + rows).joined(separator: "\r\n") + "\r\n"

@@ -12,7 +12,7 @@ import Testing
         voluntaryContextSwitches,involuntaryContextSwitches,errorCount,firstError,sweepUuid,sweepStatus,\
         sweepStartedAt,sweepFinishedAt,label,commandLine,gitCommit,gitBranch,hostName,hostOs,hostKernel,\
         hostCpuModel,hostLogicalCores,hostMemoryBytes,hostPoolbenchVersion,bytesReceived,machineCpuSeconds,\
-        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,workloadSpec
+        otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,steadyThroughput,workloadSpec
         """
     static let sweepA = """
         aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T08:00:05.000Z,\
@@ -26,11 +26,11 @@ import Testing
         """
     static let rows = [
         "11111111-1111-4111-8111-111111111111,2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,0,0.25,400.0,"
-            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,," + spec,
+            + "0.01,0.011,0.012,0.02,0.001,0.002,10485760,200,3,0,," + sweepA + ",,0.75,0.5,0.01,ci-large,,,380.0," + spec,
         "22222222-2222-4222-8222-222222222222,2026-11-21T08:00:02.500Z,sleep,duration=10ms,threads,8,100,1,0.125,"
-            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,," + spec,
+            + "800.0,,,,,,,,,,0,," + sweepA + ",1310720,,,,ci-large,,,," + spec,
         "33333333-3333-4333-8333-333333333333,2026-11-21T09:00:00.123Z,cpu,\"\",tasks,1,7,0,1e-05,700000.0,"
-            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5,"#,
+            + ",,,,,,,,,2,-boom," + sweepB + #",,,,,,"{""exit 3"":2}",0.5,,"#,
     ]
     /// The sleep runs' workload as stored; the cpu run was recorded before
     /// specs were kept.
@@ -115,7 +115,7 @@ import Testing
         defer { cli.remove() }
         let db = try history()
         let csv = try EnumeratedCSV(string: try cli.run(["export", "--db", db]).stdout, delimiter: .comma, loadColumns: false)
-        #expect(csv.header.count == 44 && csv.header.first == "runUuid")
+        #expect(csv.header.count == 45 && csv.header.first == "runUuid")
         #expect(csv.rows.count == 3)
         let label = csv.header.firstIndex(of: "label")!
         #expect(csv.rows.map { $0[label] } == ["'=SUM(A1:A9)", "'=SUM(A1:A9)", "two\nlines, \"quoted\" — Zürich 東京"])
@@ -152,6 +152,8 @@ import Testing
         #expect(objects[2]["sweepFinishedAt"] is NSNull)
         #expect(objects[2]["firstError"] as? String == "-boom")
         #expect(lines[2].contains(#""wallSeconds":1e-05,"throughput":700000.0,"#))
+        #expect(objects[0]["steadyThroughput"] as? Double == 380)
+        #expect(objects[1]["steadyThroughput"] is NSNull)
     }
 
     // MARK: - Import
@@ -177,37 +179,50 @@ import Testing
         return ([drop(Self.header)] + Self.rows.map(drop)).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// The first run's steady throughput, unknown (the other runs have none).
+    static func withoutSteady(_ csv: String) -> String {
+        csv.replacingOccurrences(of: ",ci-large,,,380.0,", with: ",ci-large,,,,")
+    }
+
+    @Test func anExportFromBeforeSteadyThroughputImportsWithItUnknown() throws {
+        defer { cli.remove() }
+        try write(earlierExport(droppingLast: 2), to: "earlier.csv")
+        let result = try cli.run(["import", "earlier.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutSpecs(Self.withoutSteady(Self.rawCSV)))
+    }
+
     @Test func anExportFromBeforeBytesReceivedImportsWithThatColumnUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 8), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 9), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 sweeps and 3 runs new"))
-        let expected = Self.withoutSpecs(Self.withoutFailures(Self.rawCSV))
-            .replacingOccurrences(of: ",1310720,,,,ci-large,,,\r\n", with: ",,,,,,,,\r\n")
-            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,\r\n", with: ",,,,,,,\r\n")
+        let expected = Self.withoutSpecs(Self.withoutSteady(Self.withoutFailures(Self.rawCSV)))
+            .replacingOccurrences(of: ",1310720,,,,ci-large,,,,\r\n", with: ",,,,,,,,,\r\n")
+            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,,\r\n", with: ",,,,,,,,\r\n")
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
     }
 
     @Test func anExportFromBeforeTheMachineLoadImportsWithThoseColumnsUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 7), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 8), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = Self.withoutSpecs(Self.withoutFailures(Self.rawCSV))
-            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,\r\n", with: ",,,,,,,\r\n")
-            .replacingOccurrences(of: ",ci-large,,,\r\n", with: ",,,,\r\n")
+        let expected = Self.withoutSpecs(Self.withoutSteady(Self.withoutFailures(Self.rawCSV)))
+            .replacingOccurrences(of: ",0.75,0.5,0.01,ci-large,,,,\r\n", with: ",,,,,,,,\r\n")
+            .replacingOccurrences(of: ",ci-large,,,,\r\n", with: ",,,,,\r\n")
         #expect(try cli.run(["export", "--raw"]).stdout == expected)
         let json = try cli.run(["export", "--format", "json"]).stdout.split(separator: "\n")
         #expect(json[0].hasSuffix(
             #""bytesReceived":null,"machineCpuSeconds":null,"otherCpuSeconds":null,"stealSeconds":null,"testbed":null,"#
-                + #""failures":null,"failedLatencyP50":null,"workloadSpec":null}"#
+                + #""failures":null,"failedLatencyP50":null,"steadyThroughput":null,"workloadSpec":null}"#
         ))
     }
 
     /// The third row's failures by kind and failed-task median, unknown.
     static func withoutFailures(_ csv: String) -> String {
-        csv.replacingOccurrences(of: #","{""exit 3"":2}",0.5,\#r\#n"#, with: ",,,\r\n")
+        csv.replacingOccurrences(of: #","{""exit 3"":2}",0.5,,\#r\#n"#, with: ",,,,\r\n")
     }
 
     /// The sleep rows' workload spec, unknown.
@@ -236,10 +251,10 @@ import Testing
 
     @Test func anExportFromBeforeFailureKindsImportsWithThemUnknown() throws {
         defer { cli.remove() }
-        try write(earlierExport(droppingLast: 3), to: "earlier.csv")
+        try write(earlierExport(droppingLast: 4), to: "earlier.csv")
         let result = try cli.run(["import", "earlier.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutSpecs(Self.withoutFailures(Self.rawCSV)))
+        #expect(try cli.run(["export", "--raw"]).stdout == Self.withoutSpecs(Self.withoutSteady(Self.withoutFailures(Self.rawCSV))))
     }
 
     @Test func failureKindsSurviveExportAndImportAndDamagedOnesAreRefused() throws {
@@ -247,7 +262,7 @@ import Testing
         let db = try history()
         let json = try cli.run(["export", "--db", db, "--format", "json"]).stdout.split(separator: "\n")
         let third = try #require(json.count == 3 ? json[2] : nil)
-        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5,"workloadSpec":null}"#), "\(third)")
+        #expect(third.hasSuffix(#""failures":"{\"exit 3\":2}","failedLatencyP50":0.5,"steadyThroughput":null,"workloadSpec":null}"#), "\(third)")
         try write(Self.rawCSV.replacingOccurrences(of: #""{""exit 3"":2}""#, with: #""{""exit 3"":-2}""#), to: "bad.csv")
         let refused = try cli.run(["import", "bad.csv", "--db", "other.sqlite"])
         #expect(refused.status != 0)
@@ -356,8 +371,8 @@ import Testing
              "badtime.csv line 3: column startedAt: 'yesterday' is not a UTC time like 2026-11-21T23:29:21.123Z"),
             ("badstatus.csv", Self.rawCSV.replacingOccurrences(of: ",interrupted,", with: ",paused,"),
              "badstatus.csv line 4: column sweepStatus: 'paused' is not a sweep status"),
-            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.01,ci-large,,," + Self.spec + "\r\n22222222", with: ",ci-large,,," + Self.spec + "\r\n22222222"),
-             "short.csv line 2: 43 fields, but the header has 44"),
+            ("short.csv", Self.rawCSV.replacingOccurrences(of: ",0.01,ci-large,,,380.0," + Self.spec + "\r\n22222222", with: ",ci-large,,,380.0," + Self.spec + "\r\n22222222"),
+             "short.csv line 2: 44 fields, but the header has 45"),
         ]
         for (name, text, error) in cases {
             // Each file also holds runs that are not yet in the history: nothing of them may stay.

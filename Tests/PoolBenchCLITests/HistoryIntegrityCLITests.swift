@@ -39,7 +39,7 @@ import Testing
     /// A CSV export of `count` runs of one sweep, in the form export writes.
     func exportOf(runs count: Int) -> String {
         let sweep = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,completed,2026-11-21T08:00:00.000Z,2026-11-21T09:00:00.000Z,"
-            + "nightly,poolbench run sleep,,,bench-1,Debian 12,6.1.0,AMD EPYC,2,25769803776,0.1.0,,,,,,,,"
+            + "nightly,poolbench run sleep,,,bench-1,Debian 12,6.1.0,AMD EPYC,2,25769803776,0.1.0,,,,,,,,,"
         let rows = (0..<count).map { index in
             String(format: "%08x-1111-4111-8111-111111111111", index)
                 + ",2026-11-21T08:00:01.000Z,sleep,duration=10ms,pool,4,100,\(index),0.25,400.0,"

@@ -19,7 +19,7 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.stderr == "Error: commas.csv is not a poolbench export nor an SQLite history (line 1: a row of more than 1024 "
-                + "fields, where an export has 44); nothing was imported. Pass a file written by `poolbench export`.\n"
+                + "fields, where an export has 45); nothing was imported. Pass a file written by `poolbench export`.\n"
         )
         #expect(!FileManager.default.fileExists(atPath: cli.path("h.sqlite")))
     }
@@ -33,7 +33,7 @@ import Testing
         try Self.write(before + String(repeating: ",", count: 1_000_000) + "\r\n", to: cli.path("commas.csv"))
         let fresh = try cli.run(["import", "commas.csv", "--db", "fresh.sqlite"])
         #expect(fresh.status == 1)
-        #expect(fresh.stderr == "Error: commas.csv line 4: a row of more than 1024 fields, where an export has 44; nothing was imported.\n")
+        #expect(fresh.stderr == "Error: commas.csv line 4: a row of more than 1024 fields, where an export has 45; nothing was imported.\n")
         #expect(try cli.run(["export", "--raw", "--db", "fresh.sqlite"]).stdout.split(separator: "\r\n").count == 1, "only the header")
     }
 

@@ -27,17 +27,17 @@ import Testing
 
         let export = try cli.run(["export", "--raw", "--db", "h.sqlite"]).stdout
         let lines = export.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasSuffix(",bytesReceived,machineCpuSeconds,otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,workloadSpec") == true)
-        #expect(lines.dropFirst().map { $0.components(separatedBy: ",").dropLast(3).last ?? "?" }.sorted() == ["", "ci-large", "ci-small"])
+        #expect(lines.first?.hasSuffix(",bytesReceived,machineCpuSeconds,otherCpuSeconds,stealSeconds,testbed,failures,failedLatencyP50,steadyThroughput,workloadSpec") == true)
+        #expect(lines.dropFirst().map { $0.components(separatedBy: ",").dropLast(4).last ?? "?" }.sorted() == ["", "ci-large", "ci-small"])
 
         try Data(export.utf8).write(to: URL(fileURLWithPath: cli.path("runs.csv")))
         #expect(try cli.run(["import", "runs.csv", "--db", "copy.sqlite"]).status == 0)
         #expect(try sweepCount(["--db", "copy.sqlite", "--testbed", "ci-small"]) == 1)
 
-        // An export from before the column (and the failures and spec after it) imports with the testbed unknown.
+        // An export from before the column (and the columns after it) imports with the testbed unknown.
         let earlier = lines.map { line in
             var line = Substring(line)
-            for _ in 0..<4 { line = line[..<line.lastIndex(of: ",")!] }
+            for _ in 0..<5 { line = line[..<line.lastIndex(of: ",")!] }
             return String(line)
         }.joined(separator: "\r\n") + "\r\n"
         try Data(earlier.utf8).write(to: URL(fileURLWithPath: cli.path("earlier.csv")))

@@ -106,7 +106,7 @@ public enum Knee {
         // The counts left out still belong on the curve, drawn as failing.
         let rejected = Dictionary(grouping: usable.filter { !errors.accepts($0.workers) }, by: \.workers)
         for (workers, runs) in rejected {
-            let throughput = runs.map(\.throughput)
+            let throughput = runs.map(\.decisionThroughput)
             answer.points.append(WorkerPoint(
                 workers: workers, runs: runs.count, medianThroughput: Descriptive.median(throughput) ?? .nan
             ))
@@ -135,7 +135,7 @@ public enum Knee {
     ) -> KneeRecommendation {
         let byWorkers = Dictionary(grouping: usable, by: \.workers)
         let workers = byWorkers.keys.sorted()
-        let groups = workers.map { byWorkers[$0, default: []].map(\.throughput) }
+        let groups = workers.map { byWorkers[$0, default: []].map(\.decisionThroughput) }
         let medians = groups.map { Descriptive.median($0) ?? .nan }
         let priors = SanityPriors.estimate(usable, peakThroughput: medians.max(), cores: cores)
         var answer = KneeRecommendation(

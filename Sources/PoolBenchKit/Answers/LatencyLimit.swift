@@ -31,7 +31,7 @@ enum LatencyLimit {
         let workers = byWorkers.keys.sorted()
         let groups = workers.map { count in
             byWorkers[count, default: []].compactMap { run in
-                run.latencyP99.flatMap { $0.isFinite ? (throughput: run.throughput, p99: $0) : nil }
+                run.latencyP99.flatMap { $0.isFinite ? (throughput: run.decisionThroughput, p99: $0) : nil }
             }
         }
         let medians = groups.map(summary)

@@ -30,6 +30,10 @@ public struct Sample: Sendable, Hashable {
     /// The failed tasks by kind; empty when none failed or the run was
     /// recorded before kinds were kept.
     public var failures: FailureCounts
+    /// Succeeded tasks per second while every worker was busy (see
+    /// `SteadyThroughput`); nil when the run had no such window or was
+    /// recorded before it was kept.
+    public var steadyThroughput: Double?
 
     public init(
         sweepID: Int64,
@@ -44,7 +48,8 @@ public struct Sample: Sendable, Hashable {
         errorCount: Int = 0,
         firstError: String? = nil,
         otherCpuSeconds: Double? = nil,
-        failures: FailureCounts = FailureCounts()
+        failures: FailureCounts = FailureCounts(),
+        steadyThroughput: Double? = nil
     ) {
         self.sweepID = sweepID
         self.sweepStartedAt = sweepStartedAt
@@ -59,6 +64,16 @@ public struct Sample: Sendable, Hashable {
         self.firstError = firstError
         self.otherCpuSeconds = otherCpuSeconds
         self.failures = failures
+        self.steadyThroughput = steadyThroughput
+    }
+
+    /// The throughput the knee decision uses: the steady-state one where the
+    /// run has it (less noisy, see `SteadyThroughput`), else the whole run's.
+    /// Trends and comparisons stay on `throughput`, which every run has, so
+    /// a history recorded before the steady measure shows no false step.
+    public var decisionThroughput: Double {
+        guard let steady = steadyThroughput, steady.isFinite else { return throughput }
+        return steady
     }
 
     /// Whether nothing the run did succeeded: it has errors and either no

@@ -49,6 +49,12 @@ public struct ExecutionResult: Sendable {
     public var failedLatencies: [Double] = []
     /// The failed tasks by kind (see `FailureKind`).
     public var failures = FailureCounts()
+    /// Every task's start (seconds after the execution began), seconds and
+    /// whether it failed, in task order: what `SteadyThroughput` needs.
+    /// Empty where tasks are not seen one by one (a job).
+    public var taskStarts: [Double] = []
+    public var taskSeconds: [Double] = []
+    public var taskFailed: [Bool] = []
     public var errorCount: Int
     /// Tasks that did not succeed, for throughput: `errorCount` where each
     /// task fails on its own; every item of a job whose program failed.

@@ -127,10 +127,11 @@ public struct SweepRunner: Sendable {
 }
 
 extension RunRecord {
-    /// The run as sampling sees it: its throughput, tasks and failed tasks.
+    /// The run as sampling sees it: the throughput the decision uses, its
+    /// tasks and failed tasks.
     public var measuredRun: MeasuredRun {
-        let failed = Sample(self, sweepStartedAt: startedAt).failedTasks
-        return MeasuredRun(throughput: throughput, tally: TaskTally(tasks: tasks, failed: failed))
+        let sample = Sample(self, sweepStartedAt: startedAt)
+        return MeasuredRun(throughput: sample.decisionThroughput, tally: TaskTally(tasks: tasks, failed: sample.failedTasks))
     }
 }
 
@@ -166,7 +167,11 @@ struct Measurement {
             errorCount: result.errorCount, firstError: result.firstError, bytesReceived: bytesReceived.map(Int64.init),
             machineCpuSeconds: machineLoad?.machineCpuSeconds, otherCpuSeconds: machineLoad?.otherCpuSeconds,
             stealSeconds: machineLoad?.stealSeconds, failures: result.failures.json,
-            failedLatencyP50: Descriptive.median(result.failedLatencies), workloadSpec: workload.storedJSON
+            failedLatencyP50: Descriptive.median(result.failedLatencies),
+            steadyThroughput: SteadyThroughput.estimate(
+                taskStarts: result.taskStarts, taskSeconds: result.taskSeconds, failed: result.taskFailed,
+                workers: point.executor.isSingleWorker ? 1 : point.workers
+            ), workloadSpec: workload.storedJSON
         )
     }
 }

@@ -15,6 +15,9 @@ final class TaskLedger: @unchecked Sendable {
     // every worker has finished (a thread join, a group's end or a
     // continuation orders them).
     private let latencies: UnsafeMutableBufferPointer<Double>
+    /// When each task started, seconds after `origin`.
+    private let starts: UnsafeMutableBufferPointer<Double>
+    private let origin = MonotonicClock.now()
     private let failed: UnsafeMutableBufferPointer<Bool>
     private let errorCount = Atomic<Int>(0)
     private let firstError = Mutex<String?>(nil)
@@ -24,17 +27,21 @@ final class TaskLedger: @unchecked Sendable {
     init(tasks: Int) {
         latencies = .allocate(capacity: tasks)
         latencies.initialize(repeating: 0)
+        starts = .allocate(capacity: tasks)
+        starts.initialize(repeating: 0)
         failed = .allocate(capacity: tasks)
         failed.initialize(repeating: false)
     }
 
     deinit {
         latencies.deallocate()
+        starts.deallocate()
         failed.deallocate()
     }
 
     func runBlocking(_ workload: any Workload, task: Int) {
         let start = MonotonicClock.now()
+        starts[task] = MonotonicClock.seconds(from: origin, to: start)
         do {
             try workload.runBlocking(task: task)
         } catch {
@@ -45,6 +52,7 @@ final class TaskLedger: @unchecked Sendable {
 
     func run(_ workload: any Workload, task: Int) async {
         let start = MonotonicClock.now()
+        starts[task] = MonotonicClock.seconds(from: origin, to: start)
         do {
             try await workload.run(task: task)
         } catch {
@@ -58,6 +66,7 @@ final class TaskLedger: @unchecked Sendable {
     func record(task: Int, latency: Double, bytesReceived: Int = 0, failure: String?, kind: FailureKind? = nil) {
         if let failure { recordFailure(failure, kind: kind ?? .other, task: task) }
         latencies[task] = latency
+        starts[task] = max(MonotonicClock.seconds(since: origin) - latency, 0)
         workerBytesReceived.wrappingAdd(bytesReceived, ordering: .relaxed)
     }
 
@@ -91,6 +100,9 @@ final class TaskLedger: @unchecked Sendable {
         )
         result.failedLatencies = failedLatencies
         result.failures = failures.withLock { $0 }
+        result.taskSeconds = Array(latencies)
+        result.taskStarts = Array(starts)
+        result.taskFailed = Array(failed)
         return result
     }
 }

@@ -13,7 +13,7 @@
 /// 32 hostKernel  33 hostCpuModel  34 hostLogicalCores  35 hostMemoryBytes
 /// 36 hostPoolbenchVersion  37 bytesReceived  38 machineCpuSeconds
 /// 39 otherCpuSeconds  40 stealSeconds  41 testbed  42 failures
-/// 43 failedLatencyP50  44 workloadSpec
+/// 43 failedLatencyP50  44 steadyThroughput  45 workloadSpec
 ///
 /// Files written before a column existed have a shorter header; import reads
 /// them with the missing columns unknown.
@@ -31,6 +31,9 @@ public enum ExportColumn: String, CaseIterable, Sendable {
     case failures
     /// The median latency of the run's failed tasks alone.
     case failedLatencyP50
+    /// Succeeded tasks per second while every worker was busy (see
+    /// `SteadyThroughput`), unknown for runs without such a window.
+    case steadyThroughput
     /// The workload measured, as JSON (see `WorkloadSpec.storedJSON`).
     case workloadSpec
 
@@ -84,7 +87,7 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         case .peakRssBytes, .voluntaryContextSwitches, .involuntaryContextSwitches, .bytesReceived: .optionalInteger
         case .wallSeconds, .throughput: .real(minimum: 0)
         case .latencyP50, .latencyP90, .latencyP99, .latencyMax, .cpuUserSeconds, .cpuSystemSeconds, .machineCpuSeconds,
-             .otherCpuSeconds, .stealSeconds, .failedLatencyP50:
+             .otherCpuSeconds, .stealSeconds, .failedLatencyP50, .steadyThroughput:
             .optionalReal
         case .failures: .failureCounts
         case .workloadSpec: .workloadSpec

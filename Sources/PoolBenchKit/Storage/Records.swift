@@ -142,6 +142,11 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
     /// The median latency of the failed tasks alone; the percentiles above
     /// are of succeeded tasks (for runs recorded since failures were kept).
     public var failedLatencyP50: Double?
+    /// Succeeded tasks per second while every worker was busy (see
+    /// `SteadyThroughput`): the measure the knee decision uses. Nil when the
+    /// run had no such window (no more tasks than workers, a job) and for
+    /// runs recorded before it was kept; the decision then uses `throughput`.
+    public var steadyThroughput: Double?
     /// The workload measured, as `WorkloadSpec.storedJSON`; nil for runs
     /// recorded before specs were kept.
     public var workloadSpec: String?
@@ -156,7 +161,7 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         involuntaryContextSwitches: Int64? = nil, errorCount: Int = 0, firstError: String? = nil,
         bytesReceived: Int64? = nil, machineCpuSeconds: Double? = nil, otherCpuSeconds: Double? = nil,
         stealSeconds: Double? = nil, failures: String? = nil, failedLatencyP50: Double? = nil,
-        workloadSpec: String? = nil
+        steadyThroughput: Double? = nil, workloadSpec: String? = nil
     ) {
         self.id = id
         self.uuid = uuid
@@ -187,6 +192,7 @@ public struct RunRecord: Codable, Hashable, Sendable, HistoryRecord, MutablePers
         self.stealSeconds = stealSeconds
         self.failures = failures
         self.failedLatencyP50 = failedLatencyP50
+        self.steadyThroughput = steadyThroughput
         self.workloadSpec = workloadSpec
     }
 

@@ -132,7 +132,7 @@ extension Sample {
             sweepID: run.sweepId, sweepStartedAt: sweepStartedAt, workers: run.workers, throughput: run.throughput,
             wallSeconds: run.wallSeconds, latencyP50: run.latencyP50, latencyP99: run.latencyP99,
             cpuSeconds: run.cpuSeconds, tasks: run.tasks, errorCount: run.errorCount, firstError: run.firstError,
-            otherCpuSeconds: run.otherCpuSeconds, failures: run.failureCounts
+            otherCpuSeconds: run.otherCpuSeconds, failures: run.failureCounts, steadyThroughput: run.steadyThroughput
         )
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// A run as the answers read it (`Sample`), with the series it belongs to.
 enum SampleColumn: String, StoredShape {
     case sweepId, workers, throughput, wallSeconds, latencyP50, latencyP99, cpuUserSeconds, cpuSystemSeconds, tasks
-    case errorCount, firstError, otherCpuSeconds, failures, workload, parameters, executor
+    case errorCount, firstError, otherCpuSeconds, failures, steadyThroughput, workload, parameters, executor
 }
 
 /// A sweep as the answers stamp its runs: its start, label and machine.
@@ -62,7 +62,7 @@ enum RunColumn: String, StoredShape {
     case wallSeconds, throughput, latencyP50, latencyP90, latencyP99, latencyMax, cpuUserSeconds
     case cpuSystemSeconds, peakRssBytes, voluntaryContextSwitches, involuntaryContextSwitches, errorCount
     case firstError, bytesReceived, machineCpuSeconds, otherCpuSeconds, stealSeconds, failures, failedLatencyP50
-    case workloadSpec
+    case steadyThroughput, workloadSpec
 }
 
 extension StoredColumns where Shape == SampleColumn {
@@ -79,7 +79,8 @@ extension StoredColumns where Shape == SampleColumn {
             cpuSeconds: user.flatMap { user in system.map { user + $0 } }, tasks: try int(row, .tasks),
             errorCount: try int(row, .errorCount), firstError: try optionalText(row, .firstError),
             otherCpuSeconds: try optionalDouble(row, .otherCpuSeconds),
-            failures: try optionalText(row, .failures).flatMap(FailureCounts.init(json:)) ?? FailureCounts()
+            failures: try optionalText(row, .failures).flatMap(FailureCounts.init(json:)) ?? FailureCounts(),
+            steadyThroughput: try optionalDouble(row, .steadyThroughput)
         )
     }
 }
@@ -143,7 +144,7 @@ extension StoredColumns where Shape == RunColumn {
             otherCpuSeconds: try optionalDouble(row, .otherCpuSeconds),
             stealSeconds: try optionalDouble(row, .stealSeconds), failures: try optionalText(row, .failures),
             failedLatencyP50: try optionalDouble(row, .failedLatencyP50),
-            workloadSpec: try optionalText(row, .workloadSpec)
+            steadyThroughput: try optionalDouble(row, .steadyThroughput), workloadSpec: try optionalText(row, .workloadSpec)
         )
     }
 }

@@ -5,8 +5,10 @@ import Testing
 extension AnalysisTests {
     /// The acceptance matrix: seeded sweeps of a noisy K-slot server with
     /// the sampler in the loop, as `run --repeat auto` + `best` and `tune`
-    /// would run them within their default budgets, beside the old rule on
-    /// the same sweeps. Virtual time only: no timing claims. One case at a
+    /// would run them within their default budgets, beside the previous rule
+    /// (the same decision on the whole run's throughput instead of the
+    /// steady-state one) on the same seeds. Latency is lognormal, or Pareto
+    /// with a heavy tail (shape 1.5, 2, 2.5). Virtual time only: no timing claims. One case at a
     /// time: each holds a thread of the shared pool for seconds without
     /// suspending, and two at once starve the HTTP timeout tests beside them.
     ///
@@ -20,8 +22,23 @@ extension AnalysisTests {
         struct Case: Sendable, CustomStringConvertible {
             var capacity: Int
             var latencyCV: Double
+            var paretoShape: Double?
             var tasks = 60
-            var description: String { "K=\(capacity) CV=\(latencyCV)" }
+            var description: String {
+                paretoShape.map { "K=\(capacity) Pareto=\($0)" } ?? "K=\(capacity) CV=\(latencyCV)"
+            }
+
+            init(capacity: Int, latencyCV: Double = 0, paretoShape: Double? = nil) {
+                self.capacity = capacity
+                self.latencyCV = latencyCV
+                self.paretoShape = paretoShape
+            }
+
+            func server(seed: UInt64, measure: NoisyServer.Measure = .steady) -> NoisyServer {
+                var server = NoisyServer(capacity: capacity, latencyCV: latencyCV, paretoShape: paretoShape, tasks: tasks, seed: seed)
+                server.measure = measure
+                return server
+            }
 
             /// The counts that are the knee by definition. 60 tasks on 16
             /// slots take 4 rounds at 15 workers as at 16, so with constant
@@ -31,34 +48,60 @@ extension AnalysisTests {
             var knees: Set<Int> { capacity == 16 ? [15, 16] : [capacity] }
         }
 
-        static let sweeps = ProcessInfo.processInfo.environment["POOLBENCH_NOISE_MATRIX"] == "full" ? 500 : 100
+        static let full = ProcessInfo.processInfo.environment["POOLBENCH_NOISE_MATRIX"] == "full"
+        static let sweeps = full ? 500 : 100
+        /// The previous rule's figures are for the full run; the default one
+        /// measures the rule alone, so it stays quick.
+        static let measures: [NoisyServer.Measure] = full ? [.steady, .wall] : [.steady]
         static let cases = [4, 10, 16].flatMap { k in [0, 0.25, 0.5, 1.0].map { Case(capacity: k, latencyCV: $0) } }
+            + [4, 10, 16].flatMap { k in [1.5, 2, 2.5].map { Case(capacity: k, paretoShape: $0) } }
 
         struct Tally: CustomStringConvertible {
             var label: String
-            var sweeps = 0, hits = 0, bandHolds = 0, settled = 0, settledWrong = 0, oldHits = 0, runs = 0, maxRuns = 0
+            var sweeps = 0, hits = 0, bandHolds = 0, settled = 0, settledWrong = 0, runs = 0, maxRuns = 0
+            var oldHits = 0, oldBandHolds = 0, oldSettledWrong = 0, oldRuns = 0
             var hitRate: Double { Double(hits) / Double(sweeps) }
             var bandRate: Double { Double(bandHolds) / Double(sweeps) }
             var settledWrongRate: Double { Double(settledWrong) / Double(sweeps) }
             var oldRate: Double { Double(oldHits) / Double(sweeps) }
 
-            mutating func add(knee: Int?, band: ClosedRange<Int>?, settled: Bool, old: Int?, runs: Int, truth: Set<Int>) {
+            mutating func add(knee: Int?, band: ClosedRange<Int>?, settled: Bool, runs: Int, truth: Set<Int>) {
                 sweeps += 1
                 let right = knee.map(truth.contains) ?? false
                 if right { hits += 1 }
                 if let band, truth.contains(where: band.contains) { bandHolds += 1 }
                 if settled { self.settled += 1 }
                 if settled && !right { settledWrong += 1 }
-                if let old, truth.contains(old) { oldHits += 1 }
                 self.runs += runs
                 maxRuns = max(maxRuns, runs)
             }
 
+            /// The answer on `measure`: the rule's, or the previous rule's on the same seed.
+            mutating func add(
+                _ measure: NoisyServer.Measure, knee: Int?, band: ClosedRange<Int>?, settled: Bool, runs: Int, truth: Set<Int>
+            ) {
+                if measure == .steady {
+                    add(knee: knee, band: band, settled: settled, runs: runs, truth: truth)
+                } else {
+                    addPrevious(knee: knee, band: band, settled: settled, runs: runs, truth: truth)
+                }
+            }
+
+            mutating func addPrevious(knee: Int?, band: ClosedRange<Int>?, settled: Bool, runs: Int, truth: Set<Int>) {
+                let right = knee.map(truth.contains) ?? false
+                if right { oldHits += 1 }
+                if let band, truth.contains(where: band.contains) { oldBandHolds += 1 }
+                if settled && !right { oldSettledWrong += 1 }
+                oldRuns += runs
+            }
+
             var description: String {
                 func p(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-                return "\(label): K in \(p(hitRate)), band holds K in \(p(bandRate)), settled \(p(Double(settled) / Double(sweeps))), "
+                func p(_ count: Int) -> String { p(Double(count) / Double(max(sweeps, 1))) }
+                return "\(label): K in \(p(hitRate)), band holds K in \(p(bandRate)), settled \(p(settled)), "
                     + "settled on another count \(p(settledWrongRate)); runs mean \(runs / max(sweeps, 1)), max \(maxRuns); "
-                    + "old rule K in \(p(oldRate))"
+                    + "previous rule (whole-run throughput): K in \(p(oldRate)), band \(p(oldBandHolds)), "
+                    + "settled on another count \(p(oldSettledWrong)), runs mean \(oldRuns / max(sweeps, 1))"
             }
         }
 
@@ -69,8 +112,18 @@ extension AnalysisTests {
         /// exactly reproducible) less a point: telling a count at 91–92% of the
         /// plateau from the 5% cut with 10–12% run-to-run noise needs ~40 runs
         /// there and as many on the plateau, more than tune's 39 in all.
-        func expectAcceptance(_ tally: Tally, _ c: Case, floors: [String: (hit: Double, band: Double)] = [:]) {
+        ///
+        /// Heavy tails (Pareto): K in ≥ 90% of sweeps at shape ≥ 2, and at
+        /// every shape a settled answer other than K in ≤ 2%.
+        func expectAcceptance(
+            _ tally: Tally, _ c: Case, floors: [String: (hit: Double, band: Double)] = [:], settledWrong: [String: Double] = [:]
+        ) {
             let floor = floors[c.description]
+            if let shape = c.paretoShape {
+                if shape >= 2 { #expect(tally.hitRate >= floor?.hit ?? 0.90, "\(tally)") }
+                #expect(tally.settledWrongRate <= settledWrong[c.description] ?? 0.02, "\(tally)")
+                return
+            }
             if c.latencyCV <= 0.5 {
                 #expect(tally.hitRate >= floor?.hit ?? 0.95, "\(tally)")
             }
@@ -79,22 +132,41 @@ extension AnalysisTests {
             #expect(c.latencyCV > 0 || tally.oldRate <= tally.hitRate, "\(tally)")
         }
 
-        // Every `run` case meets the targets, so it has no floors. The
-        // closest, K=16 CV 0.5, names 15 or 16 in 95.8% of 500 sweeps and
-        // 96.0% of the first 100 (old rule 21.6%, 24.0%; 92.6% of 500 before
-        // the plateau took the counts between its ends and kept pace with
-        // the open counts), in 250 of 256 runs on average.
+        /// Below the targets: Pareto service of shape 2 (infinite variance).
+        /// The steady measure halves its run-to-run noise (33% → 16% in log
+        /// at K = 6, `SteadyThroughputTests`), yet the decision, a t bound
+        /// on log throughput, still needs more runs than the budget to tell
+        /// K − 1 from the cut; it leaves those sweeps open rather than settle
+        /// a wrong count (at most 0.8% at any shape). K in, over 500 sweeps
+        /// (first 100), previous rule on the same seeds beside: K=4 81.8%
+        /// (81.0%), was 78.4%; K=10 83.0% (83.0%), was 21.0%; K=16 83.6%
+        /// (77.0%), was 10.0%. At shape 2.5 94.0–96.0%, was 33.0–87.6%; at
+        /// 1.5 63.0–73.0%, was 1.8–64.4%.
+        static let runFloors: [String: (hit: Double, band: Double)] = [
+            "K=4 Pareto=2.0": (0.80, 0), "K=10 Pareto=2.0": (0.82, 0), "K=16 Pareto=2.0": (0.76, 0),
+        ]
 
         /// Below the targets because the budget is: see
-        /// `tuneFloorBelongsToTheProblem`, where even a search that knows K
-        /// falls short. Measured K in, over 500 sweeps (first 100): K=10 CV 0.5 77.4%
-        /// (82.0%), old rule 32.2%; K=16 CV 0.5 89.0% (88.0%), old rule 64.2%.
-        /// Before the contiguous plateau, `KneeSearch.reachable` and the
-        /// widened band they measured 71.6% and 47.0%. Every other case meets
-        /// the targets: K=16 CV 0.25 98.0% (was 93.8%), bands at CV 1.0 95.2%
-        /// (K=10) and 98.0% (K=16), were 70.4% and 71.4%; at most 39 runs.
+        /// `tuneFloorBelongsToTheProblem`. K in, over 500 sweeps (first 100),
+        /// previous rule beside: K=10 CV 0.5 92.4% (96.0%), was 70.8% (77.4%
+        /// before `reachable` used upper bounds); K=16 CV 0.5 94.8% (99.0%),
+        /// was 55.6% (89.0%). Heavy tails, as for `run` with fewer runs:
+        /// shape 2 K=4 78.4% (89.0%), was 77.2%; K=10 56.4% (53.0%), was
+        /// 8.6%; K=16 61.2% (62.0%), was 8.2%; shape 2.5 K=10 76.6% (81.0%),
+        /// was 24.8%; K=16 81.8% (76.0%), was 14.8%. Every other case meets
+        /// the targets, in at most 39 runs.
         static let tuneFloors: [String: (hit: Double, band: Double)] = [
-            "K=10 CV=0.5": (0.76, 0.90), "K=16 CV=0.5": (0.87, 0.90),
+            "K=10 CV=0.5": (0.91, 0.90), "K=16 CV=0.5": (0.93, 0.90),
+            "K=4 Pareto=2.0": (0.77, 0), "K=10 Pareto=2.0": (0.52, 0), "K=10 Pareto=2.5": (0.75, 0),
+            "K=16 Pareto=2.0": (0.60, 0), "K=16 Pareto=2.5": (0.75, 0),
+        ]
+
+        /// Above the 2% target for settled wrong answers, over 500 sweeps
+        /// (first 100), previous rule beside: shape 1.5 K=4 2.2% (0%), was
+        /// 2.4%; K=10 3.8% (1.0%), was 4.4%; K=16 2.6% (0%), was 3.8%; shape
+        /// 2.5 K=16 1.4% (3.0%), was 0.2%. Every `run` case is within it.
+        static let tuneSettledWrong: [String: Double] = [
+            "K=4 Pareto=1.5": 0.03, "K=10 Pareto=1.5": 0.04, "K=16 Pareto=1.5": 0.03, "K=16 Pareto=2.5": 0.03,
         ]
 
         /// `best`'s knee and band on one series' runs, by worker count:
@@ -117,35 +189,32 @@ extension AnalysisTests {
             var tally = Tally(label: "run auto 1...\(2 * c.capacity) \(c)")
             let workers = Array(1...(2 * c.capacity))
             for seed in 0..<UInt64(Self.sweeps) {
-                var server = NoisyServer(capacity: c.capacity, latencyCV: c.latencyCV, tasks: c.tasks, seed: seed &* 7919 &+ 1)
-                let (runs, outcome) = try await server.sweepUntilSettled(
-                    workers: workers, sampler: SettlingSampler(), budget: SamplingBudget(maxRuns: 8 * workers.count)
-                )
-                let found = answer(runs, seed: seed)
-                tally.add(
-                    knee: found.knee, band: found.band, settled: found.settled,
-                    old: oldKnee(runs.mapValues { Array($0.prefix(3)) }), runs: outcome.runs, truth: c.knees
-                )
+                for measure in Self.measures {
+                    var server = c.server(seed: seed &* 7919 &+ 1, measure: measure)
+                    let (runs, outcome) = try await server.sweepUntilSettled(
+                        workers: workers, sampler: SettlingSampler(), budget: SamplingBudget(maxRuns: 8 * workers.count)
+                    )
+                    let found = answer(runs, seed: seed)
+                    tally.add(measure, knee: found.knee, band: found.band, settled: found.settled, runs: outcome.runs, truth: c.knees)
+                }
             }
             print(tally)
-            expectAcceptance(tally, c)
+            expectAcceptance(tally, c, floors: Self.runFloors)
         }
 
         @Test("tune names K on a noisy K-slot server in under 40 runs", arguments: cases)
         func tune(_ c: Case) async throws {
             var tally = Tally(label: "tune 1...64 \(c)")
             for seed in 0..<UInt64(Self.sweeps) {
-                var server = NoisyServer(capacity: c.capacity, latencyCV: c.latencyCV, tasks: c.tasks, seed: seed &* 104_729 &+ 3)
-                var oldServer = server
-                let outcome = try await KneeSearch(maxWorkers: 64, tasks: c.tasks).run { server.run(workers: $0) }
-                let found = answer(outcome.throughput, seed: seed)
-                let old = OldKneeSearch(maxWorkers: 64).run { oldServer.run(workers: $0) }
-                tally.add(
-                    knee: found.knee, band: found.band, settled: found.settled, old: old.knee, runs: outcome.runs, truth: c.knees
-                )
+                for measure in Self.measures {
+                    var server = c.server(seed: seed &* 104_729 &+ 3, measure: measure)
+                    let outcome = try await KneeSearch(maxWorkers: 64, tasks: c.tasks).run { server.run(workers: $0) }
+                    let found = answer(outcome.throughput, seed: seed)
+                    tally.add(measure, knee: found.knee, band: found.band, settled: found.settled, runs: outcome.runs, truth: c.knees)
+                }
             }
             print(tally)
-            expectAcceptance(tally, c, floors: Self.tuneFloors)
+            expectAcceptance(tally, c, floors: Self.tuneFloors, settledWrong: Self.tuneSettledWrong)
             #expect(tally.maxRuns < 40)
         }
 
@@ -163,12 +232,13 @@ extension AnalysisTests {
         /// in 79.2%, the rest lost to 10 measuring below the cut. Given 100
         /// runs (`--max-runs 100`) it named 10 in 93.0% of 500.
         /// Should this fail, the decision has grown stronger: raise the floors.
-        @Test("even a search that knows K cannot name 10 in 95% of 39-run searches at CV 0.5")
+        @Test("on the whole run's throughput, even a search that knows K cannot name 10 in 95% of 39-run searches at CV 0.5")
         func tuneFloorBelongsToTheProblem() {
             let truth = 10
             var hits = 0
             for seed in 0..<UInt64(Self.sweeps) {
                 var server = NoisyServer(capacity: truth, latencyCV: 0.5, seed: seed &* 7 &+ 5)
+                server.measure = .wall
                 var runs: [Int: [Double]] = [:]
                 for workers in [1, 2, 4, 8] { runs[workers] = [server.run(workers: workers)] }
                 runs[9] = (0..<10).map { _ in server.run(workers: 9) }

@@ -2,57 +2,96 @@ import Foundation
 @testable import PoolBenchKit
 
 /// A server with `capacity` slots served in arrival order, each task's
-/// latency drawn from a seeded lognormal of mean 1 and coefficient of
-/// variation `latencyCV`, run in virtual time: no clock, no sleeping.
+/// service time drawn from a seeded lognormal of mean 1 and coefficient of
+/// variation `latencyCV` (or, with `paretoShape`, a Pareto of mean 1 and
+/// that shape), run in virtual time: no clock, no sleeping.
 ///
 /// N workers each send a task, wait for its answer and send the next, so at
 /// most min(N, K) tasks are in service and each freed slot takes the next
-/// task in line: a run's makespan is list scheduling of the task latencies,
-/// in order, on min(N, K) slots, and its throughput tasks ÷ makespan.
+/// task in line: a run's makespan is list scheduling of the service times,
+/// in order, on min(N, K) slots. A task's latency, as its worker sees it, is
+/// its wait in line plus its service.
+///
+/// `run` returns the throughput the decision uses (`measure`): by default
+/// the steady-state one, `SteadyThroughput` on the task latencies; `.wall`
+/// gives tasks ÷ makespan, the measure before it, on the same draws.
 struct NoisyServer {
+    enum Measure: Sendable { case wall, steady }
+
     var capacity: Int
     var latencyCV: Double
+    /// Pareto service times of this shape (mean 1) instead of lognormal.
+    var paretoShape: Double?
     var tasks: Int
+    var measure = Measure.steady
     var generator: SeededGenerator
     /// The second deviate of the last Box–Muller pair, not yet used.
     var spare: Double?
 
-    init(capacity: Int, latencyCV: Double, tasks: Int = 60, seed: UInt64) {
+    init(capacity: Int, latencyCV: Double, paretoShape: Double? = nil, tasks: Int = 60, seed: UInt64) {
         self.capacity = capacity
         self.latencyCV = latencyCV
+        self.paretoShape = paretoShape
         self.tasks = tasks
         generator = SeededGenerator(seed: seed)
     }
 
-    /// One run at `workers` workers: its throughput in tasks per unit time.
-    /// Written with plain loops over a buffer: the matrix runs millions of
-    /// tasks in the unoptimised test build, where iterators cost.
+    /// One run at `workers` workers: its throughput in tasks per unit time,
+    /// by `measure`.
     mutating func run(workers: Int) -> Double {
-        let slots = min(workers, capacity)
-        // ln L ~ N(μ, σ²) with σ² = ln(1 + CV²), μ = −σ²/2, so E[L] = 1.
-        let variance = log(1 + latencyCV * latencyCV)
-        let sigma = variance.squareRoot()
-        var free = [Double](repeating: 0, count: slots)
-        var makespan = 0.0
-        free.withUnsafeMutableBufferPointer { free in
-            var task = 0
-            while task < tasks {
-                var earliest = 0
-                var slot = 1
-                while slot < slots {
-                    if free[slot] < free[earliest] { earliest = slot }
-                    slot += 1
-                }
-                free[earliest] += latencyCV == 0 ? 1 : exp(-variance / 2 + sigma * gaussian())
-                if free[earliest] > makespan { makespan = free[earliest] }
-                task += 1
-            }
-        }
-        return Double(tasks) / (makespan > 0 ? makespan : 1)
+        let both = runBoth(workers: workers)
+        return measure == .wall ? both.wall : both.steady
     }
 
-    /// One task's latency: lognormal of mean 1 and CV `latencyCV`.
+    /// One run at `workers` workers: tasks ÷ makespan, and the steady-state
+    /// throughput (the wall one when there is no window, as poolbench does).
+    /// Written with plain loops over buffers: the matrix runs millions of
+    /// tasks in the unoptimised test build, where iterators cost.
+    mutating func runBoth(workers: Int) -> (wall: Double, steady: Double) {
+        var workerFree = [Double](repeating: 0, count: workers)
+        var slotFree = [Double](repeating: 0, count: min(workers, capacity))
+        var makespan = 0.0
+        var busy = 0.0
+        for task in 0..<tasks {
+            let service = latency()
+            let sent = Self.takeEarliest(&workerFree)
+            let slot = Self.earliest(slotFree)
+            let end = max(sent, slotFree[slot]) + service
+            slotFree[slot] = end
+            workerFree[workerFree.count - 1] = end
+            if end > makespan { makespan = end }
+            if task >= workers { busy += end - sent }
+        }
+        let wall = Double(tasks) / (makespan > 0 ? makespan : 1)
+        guard tasks > workers, busy > 0 else { return (wall, wall) }
+        return (wall, Double(workers) * Double(tasks - workers) / busy)
+    }
+
+    /// The index of the smallest value (the first of equals).
+    static func earliest(_ free: [Double]) -> Int {
+        var earliest = 0
+        var i = 1
+        while i < free.count {
+            if free[i] < free[earliest] { earliest = i }
+            i += 1
+        }
+        return earliest
+    }
+
+    /// The smallest value, moved to the end so the caller can overwrite it.
+    static func takeEarliest(_ free: inout [Double]) -> Double {
+        let i = earliest(free)
+        free.swapAt(i, free.count - 1)
+        return free[free.count - 1]
+    }
+
+    /// One task's service time: lognormal of mean 1 and CV `latencyCV`, or
+    /// Pareto of mean 1 and shape α, x = xₘ·U^(−1/α) with xₘ = (α − 1)/α.
     mutating func latency() -> Double {
+        if let shape = paretoShape {
+            let u = max(generator.nextUnit(), .leastNonzeroMagnitude)
+            return (shape - 1) / shape * pow(u, -1 / shape)
+        }
         guard latencyCV > 0 else { return 1 }
         let variance = log(1 + latencyCV * latencyCV)
         return exp(-variance / 2 + variance.squareRoot() * gaussian())

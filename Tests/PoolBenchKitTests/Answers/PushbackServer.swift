@@ -43,8 +43,9 @@ struct PushbackServer {
         latency = NoisyServer(capacity: capacity, latencyCV: cv, tasks: tasks, seed: seed)
     }
 
-    /// One run at `workers` workers: succeeded tasks per unit time, and its
-    /// tasks and failures.
+    /// One run at `workers` workers: succeeded tasks per unit time (by the
+    /// latency server's `measure`: steady-state by default), and its tasks
+    /// and failures.
     mutating func run(workers: Int) -> MeasuredRun {
         let rate = Double(capacity) + 0.75
         var tokens = rate
@@ -55,7 +56,10 @@ struct PushbackServer {
         var inService: [Double] = []
         var makespan = 0.0
         var failed = 0
-        for _ in 0..<tasks {
+        // Little's law over the tasks after the first wave (`SteadyThroughput`).
+        var busy = 0.0
+        var succeededInWindow = 0
+        for task in 0..<tasks {
             var worker = 0
             for i in 1..<workers where next[i] < next[worker] { worker = i }
             let now = next[worker]
@@ -78,10 +82,16 @@ struct PushbackServer {
             }
             next[worker] = now + duration
             makespan = max(makespan, next[worker])
+            if task >= workers {
+                busy += duration
+                if admitted { succeededInWindow += 1 }
+            }
         }
         let succeeded = tasks - failed
-        return MeasuredRun(
-            throughput: Double(succeeded) / (makespan > 0 ? makespan : 1), tally: TaskTally(tasks: tasks, failed: failed)
-        )
+        var throughput = Double(succeeded) / (makespan > 0 ? makespan : 1)
+        if latency.measure == .steady && tasks > workers && busy > 0 {
+            throughput = Double(workers) * Double(succeededInWindow) / busy
+        }
+        return MeasuredRun(throughput: throughput, tally: TaskTally(tasks: tasks, failed: failed))
     }
 }

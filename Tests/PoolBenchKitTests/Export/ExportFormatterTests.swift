@@ -24,10 +24,11 @@ import Testing
         #expect(ExportColumn.header.prefix(3) == ["runUuid", "startedAt", "workload"])
         #expect(ExportColumn.header[35] == "hostPoolbenchVersion")
         #expect(ExportColumn.header[36] == "bytesReceived")
-        #expect(ExportColumn.header.suffix(7) == [
-            "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "testbed", "failures", "failedLatencyP50", "workloadSpec",
+        #expect(ExportColumn.header.suffix(8) == [
+            "machineCpuSeconds", "otherCpuSeconds", "stealSeconds", "testbed", "failures", "failedLatencyP50",
+            "steadyThroughput", "workloadSpec",
         ], "new columns go at the end")
-        #expect(ExportColumn.header.count == 44)
+        #expect(ExportColumn.header.count == 45)
     }
 
     @Test func aNeutralisingExportStartsWithAByteOrderMarkAndARawOneDoesNot() {
@@ -128,7 +129,7 @@ import Testing
         #expect(line.hasSuffix("}\n"))
         #expect(line.filter { $0 == "\n" }.count == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(object.count == 44)
+        #expect(object.count == 45)
         #expect(object["workers"] as? Int == 4)
         #expect(object["label"] is NSNull)
         let keys = ExportColumn.header.map { "\"\($0)\":" }

@@ -214,7 +214,7 @@ import Testing
         #expect(try field(.startedAt, on: 7, becomes: "2026-02-30T00:00:00.000Z")?.contains("line 7: column startedAt: '2026-02-30T00:00:00.000Z' is not a UTC time") == true)
         #expect(try field(.runUuid, on: 7, becomes: "")?.contains("line 7: column runUuid: is empty") == true)
         let short = try replacing(line: 7, of: file, with: { $0.components(separatedBy: ",").dropLast().joined(separator: ",") }, in: scratch)
-        #expect(importError(short, into: copy)?.contains("line 7: 43 fields, but the header has 44") == true)
+        #expect(importError(short, into: copy)?.contains("line 7: 44 fields, but the header has 45") == true)
 
         #expect(try exported(copy) == before)
     }
@@ -309,9 +309,9 @@ import Testing
         let reordered = try replacing(line: 1, of: file, with: { $0.replacingOccurrences(of: "workload,parameters", with: "parameters,workload") }, in: scratch)
         #expect(importError(reordered, into: store)?.contains("(line 1: column 3 of the header is 'parameters', expected 'workload')") == true)
         let unknown = try replacing(line: 1, of: file, with: { $0 + ",extra" }, in: scratch)
-        #expect(importError(unknown, into: store)?.contains("the header has 45 columns, expected 44: 'extra' is unknown") == true)
-        let cut = try replacing(line: 1, of: file, with: { $0.components(separatedBy: ",").dropLast(9).joined(separator: ",") }, in: scratch)
-        #expect(importError(cut, into: store)?.contains("the header has 35 columns, expected 44: it ends before 'hostPoolbenchVersion'") == true)
+        #expect(importError(unknown, into: store)?.contains("the header has 46 columns, expected 45: 'extra' is unknown") == true)
+        let cut = try replacing(line: 1, of: file, with: { $0.components(separatedBy: ",").dropLast(10).joined(separator: ",") }, in: scratch)
+        #expect(importError(cut, into: store)?.contains("the header has 35 columns, expected 45: it ends before 'hostPoolbenchVersion'") == true)
         let missing = scratch.path("missing.csv")
         #expect(importError(missing, into: store) == PoolBenchError.importFileNotFound(path: missing).description)
         #expect(try store.runs(matching: HistoryFilter()).isEmpty)

@@ -86,7 +86,8 @@ enum DeterministicHistory {
                             machineCpuSeconds: full ? 0.75 : nil, otherCpuSeconds: full ? 0.125 : nil,
                             stealSeconds: full ? 0 : nil,
                             failures: workers == 16 ? FailureCounts([.http(503): 2]).json : nil,
-                            failedLatencyP50: workers == 16 && full ? 0.001 : nil
+                            failedLatencyP50: workers == 16 && full ? 0.001 : nil,
+                            steadyThroughput: full ? 1.25 * Double(workers) : nil
                         ))
                     }
                 }

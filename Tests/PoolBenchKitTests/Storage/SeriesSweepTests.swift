@@ -194,7 +194,7 @@ import Testing
         }
         let csv = String(decoding: try exported(migrated, neutralise: false), as: UTF8.self)
         let header = try #require(csv.components(separatedBy: "\r\n").first)
-        #expect(header.split(separator: ",").count == 44)
+        #expect(header.split(separator: ",").count == 45)
     }
 
     @Test func anImportAddsTheSeriesAndSweepsOfTheRunsItStoresAndNoOthers() throws {

@@ -23,6 +23,7 @@ import Testing
             run.otherCpuSeconds = 1.0 / 3
             run.failures = FailureCounts([.http(429): 31, .timeout: 2]).json
             run.failedLatencyP50 = 0.000_6
+            run.steadyThroughput = 123.25
             let saved = try store.save(run)
             #expect(saved.id != nil)
             #expect(try store.runs(matching: HistoryFilter()) == [saved])
@@ -48,6 +49,26 @@ import Testing
             #expect(samples.map(\.failures) == [FailureCounts([.http(429): 31, .refused: 2])])
             let stamps = try store.sweeps(idOrLabel: String(sweep.id!))
             #expect(try store.samplesBySeries(in: stamps).flatMap(\.samples).map(\.failures) == samples.map(\.failures))
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aRunsSteadyThroughputReachesTheAnswersAndOldRunsFallBack(_ kind: StoreKind) throws {
+        try kind.withEmptyHistory { store in
+            let sweep = try store.makeSweep()
+            var steady = RunRecord.fixture(sweepId: sweep.id!)
+            steady.steadyThroughput = 123.25
+            try store.save(steady)
+            var old = RunRecord.fixture(sweepId: sweep.id!)
+            old.workers += 1
+            try store.save(old)
+            let samples = try store.seriesRuns(matching: HistoryFilter(), newestSweeps: 10).flatMap(\.samples)
+                .sorted { $0.workers < $1.workers }
+            #expect(samples.map(\.steadyThroughput) == [123.25, nil])
+            #expect(samples.map(\.decisionThroughput) == [123.25, old.throughput])
+            let stamps = try store.sweeps(idOrLabel: String(sweep.id!))
+            let compared = try store.samplesBySeries(in: stamps).flatMap(\.samples).sorted { $0.workers < $1.workers }
+            #expect(compared.map(\.steadyThroughput) == [123.25, nil])
         }
     }
 

@@ -142,7 +142,7 @@ public struct HTMLReport {
     /// fastest and slowest stay and the spread keeps its shape. The same
     /// runs always give the same dots.
     static func sampledDots(_ runs: [Sample], limit: Int) -> [Dot] {
-        let dots = runs.map { Dot(workers: $0.workers, throughput: $0.throughput, sweepID: $0.sweepID) }
+        let dots = runs.map { Dot(workers: $0.workers, throughput: $0.decisionThroughput, sweepID: $0.sweepID) }
         guard dots.count > limit else { return dots }
         let byWorkers = Dictionary(grouping: dots, by: \.workers)
         let quota = max(1, limit / byWorkers.count)

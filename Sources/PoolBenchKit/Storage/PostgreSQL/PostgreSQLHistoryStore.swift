@@ -200,7 +200,8 @@ extension PostgreSQLHistoryStore {
             run.involuntaryContextSwitches.map { String($0) }, String(run.errorCount), run.firstError,
             run.bytesReceived.map { String($0) }, run.machineCpuSeconds.map(PostgreSQLText.real),
             run.otherCpuSeconds.map(PostgreSQLText.real), run.stealSeconds.map(PostgreSQLText.real),
-            run.failures, run.failedLatencyP50.map(PostgreSQLText.real), run.workloadSpec,
+            run.failures, run.failedLatencyP50.map(PostgreSQLText.real), run.steadyThroughput.map(PostgreSQLText.real),
+            run.workloadSpec,
         ]
         let id = try withConnection { connection -> Int64 in
             let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")

@@ -116,6 +116,7 @@ extension ExportColumn {
         case .testbed: "sweep.testbed"
         case .failures: "run.failures"
         case .failedLatencyP50: "run.failedLatencyP50"
+        case .steadyThroughput: "run.steadyThroughput"
         case .workloadSpec: "run.workloadSpec"
         }
     }
