@@ -31,9 +31,25 @@ import Testing
         (["--duration", "25h"], "--duration '25h' is longer than a day; use at most 24h."),
     ])
     func badSweepOptionsAreUsageErrors(arguments: [String], message: String) throws {
+        try expectUsageError(Self.quick + arguments, message)
+    }
+
+    @Test(arguments: [
+        (["run", "--job", "true {workers}", "--items", "3", "--tasks", "5"], "--tasks does not apply to --job"),
+        (["run", "python", "--function", "f.py:g", "--items", "3", "--tasks", "5"], "--tasks does not apply to python"),
+        (["tune", "python", "--function", "f.py:g", "--items", "3", "--tasks", "5"], "--tasks does not apply to python"),
+    ])
+    func tasksIsRefusedWhereItemsSetARunsWork(arguments: [String], message: String) throws {
+        try expectUsageError(arguments, message) { cli in
+            try "def g(item):\n    return item\n".write(toFile: cli.path("f.py"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    func expectUsageError(_ arguments: [String], _ message: String, prepare: (CLI) throws -> Void = { _ in }) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let result = try cli.run(Self.quick + arguments)
+        try prepare(cli)
+        let result = try cli.run(arguments)
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")

@@ -38,6 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         let spec = try parameters.spec()
+        try sweep.checkTasks(for: spec)
         try PythonCheck.check(spec, executors: sweep.executors(for: spec))
     }
 

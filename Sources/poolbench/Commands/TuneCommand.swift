@@ -43,6 +43,7 @@ struct TuneCommand: AsyncParsableCommand {
             throw ValidationError("tune chooses its own worker counts; bound them with --max-workers instead of --workers.")
         }
         let spec = try parameters.spec()
+        try sweep.checkTasks(for: spec)
         try PythonCheck.check(spec, executors: [executor(for: spec)])
         guard (1...WorkerCounts.limit).contains(maxWorkers) else {
             throw ValidationError("--max-workers must be from 1 to \(WorkerCounts.limit); got \(maxWorkers).")

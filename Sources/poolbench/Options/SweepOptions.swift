@@ -26,8 +26,15 @@ struct SweepOptions: ParsableArguments {
     /// The worker counts a sweep measures when `--workers` is not given.
     static let defaultWorkers = "1,2,4,8,16,32"
 
-    @Option(parsing: .unconditional, help: "Tasks per run.", transform: Parsers.wholeNumber)
-    var tasks: Int = 100
+    @Option(
+        name: .customLong("tasks"), parsing: .unconditional,
+        help: ArgumentHelp("Tasks per run (default 100; a job's and a python function's runs take --items instead).", valueName: "tasks"),
+        transform: Parsers.wholeNumber
+    )
+    var taskCount: Int?
+
+    /// `--tasks`, or its default.
+    var tasks: Int { taskCount ?? 100 }
 
     @Option(
         name: .customLong("repeat"),
@@ -181,6 +188,17 @@ extension SweepOptions {
             throw ValidationError("--executor does not apply to --job: the program schedules its own work; poolbench runs it whole.")
         }
         return [.job]
+    }
+
+    /// Refuses `--tasks` where the workload's own items set the work of a
+    /// run, rather than ignoring it.
+    func checkTasks(for workload: WorkloadSpec) throws {
+        guard taskCount != nil else { return }
+        switch workload {
+        case .job: throw ValidationError("--tasks does not apply to --job: the program is one run; give its items with --items.")
+        case .python: throw ValidationError("--tasks does not apply to python: a run calls the function once per item; give them with --items.")
+        default: return
+        }
     }
 
     /// The tasks per run for `workload`: a job's items (one run when none).
