@@ -131,30 +131,14 @@ final class PythonWorker: @unchecked Sendable {
     /// /dev/null as standard error: what the function prints never reaches
     /// the terminal or the channel.
     private static func spawn(interpreter: String, script: String) throws(PoolBenchError) -> PythonWorker {
-        var ends: [Int32] = [-1, -1]
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .cannotCreateChannel(errno: errno) }
-        let (parentEnd, workerEnd) = (ends[0], ends[1])
-        defer { close(workerEnd) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDIN_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDOUT_FILENO)
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
-
         let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(interpreter), strdup(script), nil]
         defer { arguments.forEach { free($0) } }
-        var pid = pid_t()
-        let status = SpawnAttributes.with(ownProcessGroup: true) { attributes in
-            posix_spawnp(&pid, interpreter, &actions, attributes, arguments, environ)
-        }
-        guard status == 0 else {
-            close(parentEnd)
-            throw status == ENOENT || status == EACCES ? .pythonNotFound(interpreter: interpreter)
+        let child = try ChannelSpawn.spawn(
+            interpreter, arguments: arguments, ownProcessGroup: true, silencingStandardError: true
+        ) { status in
+            status == ENOENT || status == EACCES ? .pythonNotFound(interpreter: interpreter)
                 : .cannotStartWorker(command: interpreter, errno: status)
         }
-        return PythonWorker(pid: pid, channel: parentEnd)
+        return PythonWorker(pid: child.pid, channel: child.channel)
     }
 }

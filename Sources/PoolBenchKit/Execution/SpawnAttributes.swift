@@ -33,3 +33,46 @@ enum SpawnAttributes {
         return try body(&attributes)
     }
 }
+
+/// Starting a child that talks to poolbench over its standard input and
+/// output: the resident Python worker, and the `processes` executor's
+/// workers. Both are one end of a socket pair, close-on-exec, so no other
+/// child inherits the channel and keeps it open after the parent closes
+/// its end.
+enum ChannelSpawn {
+    /// Spawns `program` with `arguments` (argv, nil-terminated) and
+    /// `environment` (nil: poolbench's own), its standard input and output
+    /// one end of a new socket pair; with `silencingStandardError`, its
+    /// standard error /dev/null, so what it prints never reaches the
+    /// terminal. Returns the child and the parent's end of the channel;
+    /// when the spawn fails, throws what `failure` makes of its status.
+    static func spawn(
+        _ program: String, arguments: [UnsafeMutablePointer<CChar>?], environment: [UnsafeMutablePointer<CChar>?]? = nil,
+        ownProcessGroup: Bool, silencingStandardError: Bool = false, failure: (Int32) -> PoolBenchError
+    ) throws(PoolBenchError) -> (pid: pid_t, channel: Int32) {
+        var ends: [Int32] = [-1, -1]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .cannotCreateChannel(errno: errno) }
+        let (parentEnd, childEnd) = (ends[0], ends[1])
+        defer { close(childEnd) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, childEnd, STDIN_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, childEnd, STDOUT_FILENO)
+        if silencingStandardError {
+            posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
+        }
+        var pid = pid_t()
+        let status = SpawnAttributes.with(ownProcessGroup: ownProcessGroup) { attributes in
+            if let environment { return posix_spawnp(&pid, program, &actions, attributes, arguments, environment) }
+            return posix_spawnp(&pid, program, &actions, attributes, arguments, environ)
+        }
+        guard status == 0 else {
+            close(parentEnd)
+            throw failure(status)
+        }
+        return (pid, parentEnd)
+    }
+}

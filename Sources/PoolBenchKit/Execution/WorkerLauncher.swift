@@ -26,20 +26,6 @@ struct SpawnedWorkerLauncher: WorkerLauncher {
 
     func launch(_ configuration: ProcessWorker.Configuration) throws(PoolBenchError) -> any LaunchedWorker {
         guard let program = command.first else { throw .emptyWorkerCommand }
-        // Close-on-exec, so no other worker inherits this channel and keeps
-        // it open after the parent closes its end.
-        var ends: [Int32] = [-1, -1]
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .cannotCreateChannel(errno: errno) }
-        let (parentEnd, workerEnd) = (ends[0], ends[1])
-        defer { close(workerEnd) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDIN_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, workerEnd, STDOUT_FILENO)
-
         let arguments = command.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
         let variable = ProcessWorker.configurationVariable + "=" + ProcessWorker.arguments(for: configuration)[0]
@@ -52,17 +38,12 @@ struct SpawnedWorkerLauncher: WorkerLauncher {
         let own = strdup(variable)
         defer { free(own) }
         let environment = inherited + [own, nil]
-        var pid = pid_t()
         // In poolbench's process group: a worker ignores Ctrl-C itself, and
         // ends when the parent closes its channel.
-        let status = SpawnAttributes.with(ownProcessGroup: false) { attributes in
-            posix_spawnp(&pid, program, &actions, attributes, arguments, environment)
+        let child = try ChannelSpawn.spawn(program, arguments: arguments, environment: environment, ownProcessGroup: false) {
+            .cannotStartWorker(command: program, errno: $0)
         }
-        guard status == 0 else {
-            close(parentEnd)
-            throw .cannotStartWorker(command: program, errno: status)
-        }
-        return SpawnedWorker(pid: pid, channel: parentEnd)
+        return SpawnedWorker(pid: child.pid, channel: child.channel)
     }
 }
 

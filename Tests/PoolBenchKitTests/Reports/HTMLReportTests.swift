@@ -23,24 +23,34 @@ struct HTMLReportTests {
         return (report, try ParsedPage(report.html()))
     }
 
-    @Test func countsPastTheErrorOnsetAreDrawnFailingWithTheirErrorRate() throws {
-        // A rate-limited API: 8 workers served, from 9 on a share of the
-        // tasks refused fast, so the succeeded tasks' throughput stays flat.
+    /// One sweep of three runs per count, 60 tasks succeeded in each, and
+    /// `failed(workers)` more refused with HTTP 429.
+    static func rateLimited(
+        workers: [Int], failed: (Int) -> Int, throughput: (Int) -> Double
+    ) throws -> SQLiteHistoryStore {
         let store = try SQLiteHistoryStore.inMemory()
         let sweep = try store.makeSweep()
-        for workers in 1...12 {
+        for count in workers {
             for repetition in 0..<3 {
-                let failed = workers > 8 ? 15 * (workers - 8) : 0
                 var run = RunRecord.fixture(
-                    sweepId: sweep.id!, workers: workers, repetition: repetition,
-                    throughput: 50 * Double(min(workers, 8)) * [0.99, 1, 1.01][repetition]
+                    sweepId: sweep.id!, workers: count, repetition: repetition,
+                    throughput: throughput(count) * [0.99, 1, 1.01][repetition]
                 )
-                run.tasks = 60 + failed
-                run.errorCount = failed
-                run.failures = FailureCounts(failed > 0 ? [.http(429): failed] : [:]).json
+                run.tasks = 60 + failed(count)
+                run.errorCount = failed(count)
+                run.failures = FailureCounts(failed(count) > 0 ? [.http(429): failed(count)] : [:]).json
                 try store.save(run)
             }
         }
+        return store
+    }
+
+    @Test func countsPastTheErrorOnsetAreDrawnFailingWithTheirErrorRate() throws {
+        // A rate-limited API: 8 workers served, from 9 on a share of the
+        // tasks refused fast, so the succeeded tasks' throughput stays flat.
+        let store = try Self.rateLimited(
+            workers: Array(1...12), failed: { $0 > 8 ? 15 * ($0 - 8) : 0 }, throughput: { 50 * Double(min($0, 8)) }
+        )
         let (report, page) = try Self.page(store)
         let answer = try #require(report.best.answer.answers.first?.recommendation)
         #expect(answer.recommendedWorkers == 8)
@@ -59,21 +69,9 @@ struct HTMLReportTests {
         // Past 8 workers the refusals come back fast, so the succeeded tasks'
         // throughput still climbs: the knee rule never compared with it, and
         // the "5% below" line must not either.
-        let store = try SQLiteHistoryStore.inMemory()
-        let sweep = try store.makeSweep()
-        for workers in [1, 2, 4, 6, 8, 12, 16] {
-            for repetition in 0..<3 {
-                let failed = workers > 8 ? 40 : 0
-                var run = RunRecord.fixture(
-                    sweepId: sweep.id!, workers: workers, repetition: repetition,
-                    throughput: 50 * Double(workers) * [0.99, 1, 1.01][repetition]
-                )
-                run.tasks = 60 + failed
-                run.errorCount = failed
-                run.failures = FailureCounts(failed > 0 ? [.http(429): failed] : [:]).json
-                try store.save(run)
-            }
-        }
+        let store = try Self.rateLimited(
+            workers: [1, 2, 4, 6, 8, 12, 16], failed: { $0 > 8 ? 40 : 0 }, throughput: { 50 * Double($0) }
+        )
         let (report, page) = try Self.page(store)
         let answer = try #require(report.best.answer.answers.first?.recommendation)
         #expect(answer.errorOnsetWorkers == 12)
