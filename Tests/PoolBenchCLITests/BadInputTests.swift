@@ -31,7 +31,7 @@ import Testing
         (["--duration", "25h"], "--duration '25h' is longer than a day; use at most 24h."),
     ])
     func badSweepOptionsAreUsageErrors(arguments: [String], message: String) throws {
-        try expectUsageError(Self.quick + arguments, message)
+        try CLI.expectUsageError(Self.quick + arguments, message, createsNothing: true)
     }
 
     @Test(arguments: [
@@ -40,20 +40,9 @@ import Testing
         (["tune", "python", "--function", "f.py:g", "--items", "3", "--tasks", "5"], "--tasks does not apply to python"),
     ])
     func tasksIsRefusedWhereItemsSetARunsWork(arguments: [String], message: String) throws {
-        try expectUsageError(arguments, message) { cli in
+        try CLI.expectUsageError(arguments, message, createsNothing: true) { cli in
             try "def g(item):\n    return item\n".write(toFile: cli.path("f.py"), atomically: true, encoding: .utf8)
         }
-    }
-
-    func expectUsageError(_ arguments: [String], _ message: String, prepare: (CLI) throws -> Void = { _ in }) throws {
-        let cli = try CLI()
-        defer { cli.remove() }
-        try prepare(cli)
-        let result = try cli.run(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")), "nothing is created for bad input")
     }
 
     @Test func anUnknownWorkloadListsTheValidOnes() throws {

@@ -38,6 +38,24 @@ struct CLI {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
+    /// Runs `arguments` in a fresh scratch directory (after `prepare`) and
+    /// expects a usage error: exit 64 and one line on stderr holding
+    /// `message`; with `createsNothing`, no history left behind either.
+    static func expectUsageError(
+        _ arguments: [String], _ message: String, createsNothing: Bool = false, prepare: (CLI) throws -> Void = { _ in }
+    ) throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try prepare(cli)
+        let result = try cli.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        if createsNothing {
+            #expect(!FileManager.default.fileExists(atPath: cli.path("poolbench.sqlite")), "nothing is created for bad input")
+        }
+    }
+
     /// Starts poolbench without waiting, for tests that signal it.
     /// Starts poolbench without waiting, stdout on /dev/null and stderr on
     /// `errorFile` (a file in the scratch directory) when given.

@@ -11,12 +11,7 @@ import Testing
         (["serve", "--latency-cv", "nan"], "--latency-cv must be from 0 to 10"),
     ])
     func badLimitsAndNoiseAreUsageErrors(arguments: [String], message: String) throws {
-        let cli = try CLI()
-        defer { cli.remove() }
-        let result = try cli.run(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        try CLI.expectUsageError(arguments, message)
     }
 
     @Test func aRunRecordsTheMachinesLoadAndBestSaysWhenNoCountMeetsALimit() throws {

@@ -60,12 +60,7 @@ import Testing
         (["run", "sleep", "--repeat", "auto", "--time-budget=-2m"], "--time-budget '-2m' is negative"),
     ])
     func aNegativeDurationIsToldSoWhicheverWayItIsWritten(arguments: [String], message: String) throws {
-        let cli = try CLI()
-        defer { cli.remove() }
-        let result = try cli.run(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        try CLI.expectUsageError(arguments, message)
     }
 
     /// 23:59:60 is a leap second, the last of its day; :60 of any other

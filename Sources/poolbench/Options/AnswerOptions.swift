@@ -37,13 +37,9 @@ struct ToleranceOption: ParsableArguments {
     /// than half the peak below it is no knee.
     var fraction: Double {
         get throws(ValidationError) {
-            guard let fraction = Parsers.fraction(tolerance) else {
-                throw ValidationError("--tolerance '\(tolerance)' is not a number; use a percentage like 5% or a fraction like 0.05.")
-            }
-            guard fraction > 0, fraction <= 0.5 else {
-                throw ValidationError("--tolerance '\(tolerance)' must be above 0% and at most 50%, e.g. 5% or 0.05.")
-            }
-            return fraction
+            try Parsers.fraction(
+                tolerance, flag: "--tolerance", examples: ("5%", "0.05"), range: "must be above 0% and at most 50%"
+            ) { $0 > 0 && $0 <= 0.5 }
         }
     }
 }
@@ -68,15 +64,9 @@ struct ErrorRateOption: ParsableArguments {
     /// `1%` or `0.01` as 0.01, refused outside [0%, 100%).
     var fraction: Double {
         get throws(ValidationError) {
-            guard let fraction = Parsers.fraction(maxErrorRate) else {
-                throw ValidationError(
-                    "--max-error-rate '\(maxErrorRate)' is not a number; use a percentage like 1% or a fraction like 0.01."
-                )
-            }
-            guard fraction >= 0, fraction < 1 else {
-                throw ValidationError("--max-error-rate '\(maxErrorRate)' must be from 0% to below 100%, e.g. 1% or 0.01.")
-            }
-            return fraction
+            try Parsers.fraction(
+                maxErrorRate, flag: "--max-error-rate", examples: ("1%", "0.01"), range: "must be from 0% to below 100%"
+            ) { $0 >= 0 && $0 < 1 }
         }
     }
 }

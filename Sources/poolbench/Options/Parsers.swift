@@ -15,6 +15,23 @@ enum Parsers {
         return isPercentage ? number / 100 : number
     }
 
+    /// `text` as a fraction (`fraction(_:)`) that `accepts`, or the one-line
+    /// error for `flag`: not a number, or outside what `range` says (e.g.
+    /// "must be above 0% and at most 50%"), each with `examples` to copy.
+    static func fraction(
+        _ text: String, flag: String, examples: (percentage: String, fraction: String), range: String,
+        accepts: (Double) -> Bool
+    ) throws(ValidationError) -> Double {
+        let example = "\(examples.percentage) or \(examples.fraction)"
+        guard let fraction = fraction(text) else {
+            throw ValidationError(
+                "\(flag) '\(text)' is not a number; use a percentage like \(examples.percentage) or a fraction like \(examples.fraction)."
+            )
+        }
+        guard accepts(fraction) else { throw ValidationError("\(flag) '\(text)' \(range), e.g. \(example).") }
+        return fraction
+    }
+
     /// A whole number; its range is checked by the command's `validate()`.
     static func wholeNumber<Number: FixedWidthInteger>(_ text: String) throws -> Number {
         guard let value = Number(text.trimmingCharacters(in: .whitespaces)) else {
