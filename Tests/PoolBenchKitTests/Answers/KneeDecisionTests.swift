@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PoolBenchKit
 
@@ -37,6 +38,51 @@ extension AnalysisTests {
             #expect(!decision.settled)
             #expect(decision.undecided.contains(decision.knee ?? 0))
             #expect(decision.counts.first?.verdict == .outside)
+        }
+
+        @Test("A run dragged down by one long task does not pull its count below the cut when tails are heavy")
+        func heavyTailsTrim() throws {
+            // 8 workers is on the plateau, but one of its five runs drew a
+            // Pareto-sized task and measured 45. Its mean (89) lies 11% under
+            // the plateau; its 20% trimmed mean (100) does not.
+            let groups: [[Double]] = [
+                [12, 12.5, 11.5, 12, 12.2], [25, 24, 26, 25.5, 24.5], [50, 49, 51, 50.5, 49.5],
+                [100, 101, 99, 100.5, 45], [101, 99, 100, 102, 98], [99, 101, 100, 98, 102],
+            ]
+            #expect(TrimmedSummary.tailsAreHeavy(groups.map { $0.map { log($0) } }))
+            let decision = try #require(KneeDecision.decide(workers: [1, 2, 4, 8, 16, 32], groups: groups, tolerance: 0.05))
+            #expect(decision.knee == 8)
+            // Without the long task the same runs are near-normal: nothing is trimmed.
+            var calm = groups
+            calm[3][4] = 100
+            #expect(!TrimmedSummary.tailsAreHeavy(calm.map { $0.map { log($0) } }))
+        }
+
+        @Test("A verdict the t bounds give stands only if the rank bound agrees")
+        func ranksConfirmTheSettledKnee() {
+            // Three of the knee's eight runs measured 6% under the plateau:
+            // the 98% Hodges–Lehmann interval's lower end is one of those
+            // differences, below the 5% cut, so the knee is not yet within.
+            let plateau = (0..<30).map { log(100 + Double($0 % 3) - 1) }
+            let split = [94, 94, 94, 100, 100, 100, 100, 100].map { log(Double($0)) }
+            let cut = log(0.95)
+            func verdict(of knee: [Double]) -> KneeDecision.Verdict {
+                var counts = [KneeDecision.Count(workers: 8, runs: knee.count, ratio: 1, lower: 0.96, upper: 1, verdict: .within, onPlateau: false)]
+                counts.append(KneeDecision.Count(workers: 16, runs: 30, ratio: 1, lower: 0.98, upper: 1.02, verdict: .within, onPlateau: true))
+                KneeDecision.confirmByRanks(&counts, logs: [knee, plateau], onPlateau: [false, true], knee: 0, cut: cut, confidence: 0.99)
+                return counts[0].verdict
+            }
+            #expect(verdict(of: split) == .undecided)
+            #expect(verdict(of: Array(split.suffix(5)) + [log(99), log(101), log(100)]) == .within)
+            // Three runs against three give only the whole range of
+            // differences: every one of them must be past the cut.
+            var small = [KneeDecision.Count(workers: 1, runs: 3, ratio: 0.25, lower: 0.2, upper: 0.3, verdict: .outside, onPlateau: false)]
+            small.append(KneeDecision.Count(workers: 4, runs: 3, ratio: 1, lower: 0.98, upper: 1.02, verdict: .within, onPlateau: true))
+            KneeDecision.confirmByRanks(
+                &small, logs: [[24, 25, 26].map { log($0) }, [99, 100, 101].map { log($0) }], onPlateau: [false, true],
+                knee: 1, cut: cut, confidence: 0.99
+            )
+            #expect(small[0].verdict == .outside)
         }
 
         @Test("One run per count gives no noise to judge by: nothing is settled")

@@ -116,12 +116,12 @@ extension AnalysisTests {
         /// Heavy tails (Pareto): K in ≥ 90% of sweeps at shape ≥ 2, and at
         /// every shape a settled answer other than K in ≤ 2%.
         func expectAcceptance(
-            _ tally: Tally, _ c: Case, floors: [String: (hit: Double, band: Double)] = [:], settledWrong: [String: Double] = [:]
+            _ tally: Tally, _ c: Case, floors: [String: (hit: Double, band: Double)] = [:]
         ) {
             let floor = floors[c.description]
             if let shape = c.paretoShape {
                 if shape >= 2 { #expect(tally.hitRate >= floor?.hit ?? 0.90, "\(tally)") }
-                #expect(tally.settledWrongRate <= settledWrong[c.description] ?? 0.02, "\(tally)")
+                #expect(tally.settledWrongRate <= 0.02, "\(tally)")
                 return
             }
             if c.latencyCV <= 0.5 {
@@ -134,39 +134,34 @@ extension AnalysisTests {
 
         /// Below the targets: Pareto service of shape 2 (infinite variance).
         /// The steady measure halves its run-to-run noise (33% → 16% in log
-        /// at K = 6, `SteadyThroughputTests`), yet the decision, a t bound
-        /// on log throughput, still needs more runs than the budget to tell
-        /// K − 1 from the cut; it leaves those sweeps open rather than settle
-        /// a wrong count (at most 0.8% at any shape). K in, over 500 sweeps
-        /// (first 100), previous rule on the same seeds beside: K=4 81.8%
-        /// (81.0%), was 78.4%; K=10 83.0% (83.0%), was 21.0%; K=16 83.6%
-        /// (77.0%), was 10.0%. At shape 2.5 94.0–96.0%, was 33.0–87.6%; at
-        /// 1.5 63.0–73.0%, was 1.8–64.4%.
+        /// at K = 6, `SteadyThroughputTests`), and on tails this heavy the
+        /// decision trims (`KneeDecision` step 5), yet telling K − 1 from the
+        /// cut still needs more runs than the budget; the sweeps it cannot
+        /// decide stay open rather than settle a wrong count (at most 0.4% at
+        /// any shape). K in, over 500 sweeps (first 100), beside the decision
+        /// before trimming and the whole-run throughput before that: K=4
+        /// 86.2% (84.0%), was 81.8% and 78.4%; K=10 89.0% (90.0%), was 83.0%
+        /// and 21.0%; K=16 88.0% (87.0%), was 83.6% and 10.0%. At shape 2.5
+        /// 95.4–98.0%, was 94.0–96.0%; at 1.5 69.2–75.4%, was 63.0–73.0%.
         static let runFloors: [String: (hit: Double, band: Double)] = [
-            "K=4 Pareto=2.0": (0.80, 0), "K=10 Pareto=2.0": (0.82, 0), "K=16 Pareto=2.0": (0.76, 0),
+            "K=4 Pareto=2.0": (0.83, 0), "K=10 Pareto=2.0": (0.88, 0), "K=16 Pareto=2.0": (0.86, 0),
         ]
 
         /// Below the targets because the budget is: see
         /// `tuneFloorBelongsToTheProblem`. K in, over 500 sweeps (first 100),
-        /// previous rule beside: K=10 CV 0.5 92.4% (96.0%), was 70.8% (77.4%
-        /// before `reachable` used upper bounds); K=16 CV 0.5 94.8% (99.0%),
-        /// was 55.6% (89.0%). Heavy tails, as for `run` with fewer runs:
-        /// shape 2 K=4 78.4% (89.0%), was 77.2%; K=10 56.4% (53.0%), was
-        /// 8.6%; K=16 61.2% (62.0%), was 8.2%; shape 2.5 K=10 76.6% (81.0%),
-        /// was 24.8%; K=16 81.8% (76.0%), was 14.8%. Every other case meets
-        /// the targets, in at most 39 runs.
+        /// beside the figures before trimming and the rank check: K=10 CV 0.5
+        /// 93.0% (97.0%), was 92.4%, and 70.8% on the whole-run throughput;
+        /// K=16 CV 0.5 94.0% (99.0%), was 94.8% and 55.6%. Heavy tails, as for
+        /// `run` with fewer runs: shape 2 K=4 81.2% (87.0%), was 78.4%; K=10
+        /// 59.4% (54.0%), was 56.4%; K=16 60.6% (61.0%), was 61.2%; shape 2.5
+        /// K=10 78.6% (78.0%), was 76.6%; K=16 80.6% (77.0%), was 81.8%.
+        /// Every other case meets the targets, in at most 39 runs. A settled
+        /// answer other than K: at most 1.4% at any shape, where it was
+        /// 2.2–3.8% at shape 1.5 before the rank check.
         static let tuneFloors: [String: (hit: Double, band: Double)] = [
-            "K=10 CV=0.5": (0.91, 0.90), "K=16 CV=0.5": (0.93, 0.90),
-            "K=4 Pareto=2.0": (0.77, 0), "K=10 Pareto=2.0": (0.52, 0), "K=10 Pareto=2.5": (0.75, 0),
-            "K=16 Pareto=2.0": (0.60, 0), "K=16 Pareto=2.5": (0.75, 0),
-        ]
-
-        /// Above the 2% target for settled wrong answers, over 500 sweeps
-        /// (first 100), previous rule beside: shape 1.5 K=4 2.2% (0%), was
-        /// 2.4%; K=10 3.8% (1.0%), was 4.4%; K=16 2.6% (0%), was 3.8%; shape
-        /// 2.5 K=16 1.4% (3.0%), was 0.2%. Every `run` case is within it.
-        static let tuneSettledWrong: [String: Double] = [
-            "K=4 Pareto=1.5": 0.03, "K=10 Pareto=1.5": 0.04, "K=16 Pareto=1.5": 0.03, "K=16 Pareto=2.5": 0.03,
+            "K=10 CV=0.5": (0.92, 0.90), "K=16 CV=0.5": (0.93, 0.90),
+            "K=4 Pareto=2.0": (0.80, 0), "K=10 Pareto=2.0": (0.53, 0), "K=10 Pareto=2.5": (0.76, 0),
+            "K=16 Pareto=2.0": (0.59, 0), "K=16 Pareto=2.5": (0.75, 0),
         ]
 
         /// `best`'s knee and band on one series' runs, by worker count:
@@ -214,7 +209,7 @@ extension AnalysisTests {
                 }
             }
             print(tally)
-            expectAcceptance(tally, c, floors: Self.tuneFloors, settledWrong: Self.tuneSettledWrong)
+            expectAcceptance(tally, c, floors: Self.tuneFloors)
             #expect(tally.maxRuns < 40)
         }
 
