@@ -55,6 +55,21 @@ import Testing
         #expect((limited["points"] as? [[String: Any]])?.allSatisfy { $0["verdict"] as? String == "meets" } == true)
     }
 
+    @Test func tuneRepeatAutoJudgesEveryProbedCountAgainstTheLimit() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let tune = try cli.run([
+            "tune", "sleep", "--duration", "1ms", "--capacity", "2", "--max-workers", "8", "--tasks", "4", "--warmup", "0",
+            "--max-p99", "1h", "--format", "json",
+        ])
+        try #require(tune.status == 0, "\(tune.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(tune.stdout.utf8)) as? [String: Any])
+        let limited = try #require(report["latencyLimited"] as? [String: Any])
+        let points = try #require(limited["points"] as? [[String: Any]])
+        #expect(!points.isEmpty && points.allSatisfy { $0["verdict"] as? String == "meets" }, "\(points)")
+        #expect(report["limitedWorkers"] is Int && limited["settled"] is Bool)
+    }
+
     @Test func tuneAnswersUnderALimitFromItsOwnProbes() throws {
         let cli = try CLI()
         defer { cli.remove() }
