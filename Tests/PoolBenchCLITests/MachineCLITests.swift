@@ -67,7 +67,7 @@ import Testing
         let limited = try #require(report["latencyLimited"] as? [String: Any])
         let points = try #require(limited["points"] as? [[String: Any]])
         #expect(!points.isEmpty && points.allSatisfy { $0["verdict"] as? String == "meets" }, "\(points)")
-        #expect(report["limitedWorkers"] is Int && limited["settled"] is Bool)
+        #expect(report["limitedWorkers"] is Int && report["limitedSettled"] as? Bool == limited["settled"] as? Bool)
     }
 
     @Test func tuneAnswersUnderALimitFromItsOwnProbes() throws {
