@@ -40,11 +40,41 @@ import Testing
         #expect(answer["recommendedWorkers"] is Int, "the unconstrained knee is still there")
     }
 
+    @Test func runAnswersUnderALimitBesideTheKnee() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let run = try cli.run([
+            "run", "sleep", "--duration", "1ms", "--capacity", "2", "--workers", "1,2,4", "--tasks", "4", "--warmup", "0",
+            "--max-p99", "1h", "--format", "json",
+        ])
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let limited = try #require((report["answers"] as? [[String: Any]])?.first?["latencyLimited"] as? [String: Any])
+        #expect(limited["latencyLimit"] as? Double == 3600)
+        #expect(limited["limitedWorkers"] is Int && limited["settled"] is Bool)
+        #expect((limited["points"] as? [[String: Any]])?.allSatisfy { $0["verdict"] as? String == "meets" } == true)
+    }
+
+    @Test func tuneRepeatAutoJudgesEveryProbedCountAgainstTheLimit() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let tune = try cli.run([
+            "tune", "sleep", "--duration", "1ms", "--capacity", "2", "--max-workers", "8", "--tasks", "4", "--warmup", "0",
+            "--max-p99", "1h", "--format", "json",
+        ])
+        try #require(tune.status == 0, "\(tune.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(tune.stdout.utf8)) as? [String: Any])
+        let limited = try #require(report["latencyLimited"] as? [String: Any])
+        let points = try #require(limited["points"] as? [[String: Any]])
+        #expect(!points.isEmpty && points.allSatisfy { $0["verdict"] as? String == "meets" }, "\(points)")
+        #expect(report["limitedWorkers"] is Int && report["limitedSettled"] as? Bool == limited["settled"] as? Bool)
+    }
+
     @Test func tuneAnswersUnderALimitFromItsOwnProbes() throws {
         let cli = try CLI()
         defer { cli.remove() }
         let tune = try cli.run([
-            "tune", "sleep", "--duration", "1ms", "--capacity", "2", "--max-workers", "8", "--tasks", "4", "--repeat", "1",
+            "tune", "sleep", "--duration", "1ms", "--capacity", "2", "--max-workers", "8", "--tasks", "4", "--repeat", "2",
             "--warmup", "0", "--max-p99", "1h", "--format", "json",
         ])
         try #require(tune.status == 0, "\(tune.stderr)")

@@ -65,6 +65,11 @@ extension BestAnswer {
         public var latencyLimit: Double?
         public var limitedWorkers: Int?
         public var limitedBand: ClosedRange<Int>?
+        /// Every p99 verdict up to the first count that exceeds is in and
+        /// the knee among the counts that meet is settled (`LatencyDecision`).
+        public var limitedSettled: Bool?
+        /// Counts whose p99 or throughput verdict under the limit is open.
+        public var limitedUndecidedWorkers: [Int]?
         /// The whole answer under the limit, for its sentence.
         @NotInJSON public var latencyLimited: LatencyLimitedAnswer?
 
@@ -93,6 +98,10 @@ extension BestAnswer {
         public var verdict: KneeDecision.Verdict?
         public var errorRate: Double?
         public var significantErrors: Bool
+        /// Under `--max-p99`: whether its p99 meets or exceeds the limit, or
+        /// is undecided, at the answer's confidence; null without a limit
+        /// or without a p99.
+        public var p99Verdict: LatencyDecision.Verdict?
     }
 
     /// Across the executors of one workload on one machine, which to use.
@@ -127,7 +136,7 @@ extension BestAnswer.Series {
         (method, reason, firstError, plateauReached) = (r.method, r.reason, r.firstError, r.plateauReached)
         (nextRange, runs, tolerance, priors, fit) = (r.nextRange, r.runs, r.tolerance, r.priors, r.fit)
         nextCommand = r.nextRange.flatMap { series.key.runCommand(spec: series.spec, workers: $0) }
-        points = r.points.map(BestAnswer.Point.init)
+        points = r.points.map { BestAnswer.Point($0, p99Verdict: latencyLimited?.verdict(at: $0.workers)) }
         (plateauThroughput, confidence, settled, undecidedWorkers) = (r.plateauThroughput, r.confidence, r.settled, r.undecidedWorkers)
         (errorOnsetWorkers, errorOnsetRate, errorKinds) = (r.errorOnsetWorkers, r.errorOnset?.errorRate, r.errorOnset?.kinds ?? [])
         maxErrorRate = r.maxErrorRate
@@ -136,6 +145,7 @@ extension BestAnswer.Series {
         changedWorkers = level.changedWorkers
         (latencyLimit, limitedWorkers) = (latencyLimited?.latencyLimit, latencyLimited?.limitedWorkers)
         limitedBand = latencyLimited?.limitedBand
+        (limitedSettled, limitedUndecidedWorkers) = (latencyLimited?.settled, latencyLimited?.undecidedWorkers)
         self.latencyLimited = latencyLimited
         (self.othersCpuShare, busySweeps) = (othersCpuShare, busyMachine.map(\.sweepID))
         mixedHardware = series.mixedHardwareWarning
@@ -174,8 +184,9 @@ extension BestAnswer.Series {
 }
 
 extension BestAnswer.Point {
-    init(_ point: WorkerPoint) {
+    init(_ point: WorkerPoint, p99Verdict: LatencyDecision.Verdict? = nil) {
         (workers, runs, modelThroughput) = (point.workers, point.runs, point.modelThroughput)
+        self.p99Verdict = p99Verdict
         medianThroughput = point.medianThroughput
         (verdict, errorRate, significantErrors) = (point.verdict, point.errorRate, point.significantErrors)
     }

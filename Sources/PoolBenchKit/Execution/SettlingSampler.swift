@@ -96,16 +96,27 @@ public struct SamplingOutcome: Sendable, Hashable, Codable {
 /// significant nor clearly below the threshold (its estimate above it, its
 /// lower bound not) is open too, since more runs there decide whether the
 /// knee is a count the server accepts.
+///
+/// Under a p99 limit (`--max-p99`) the answer under it must settle too
+/// (`LatencyDecision`): a count below the error onset is open while its p99
+/// verdict is, up to the first count that exceeds the limit, and among the
+/// counts that meet it the knee's open counts are, by the rule above.
 public struct SettlingSampler: Sendable {
     public var tolerance: Double
     public var confidence: Double
     /// The share of failed tasks accepted (`--max-error-rate`).
     public var maxErrorRate: Double
+    /// `--max-p99` in seconds; nil when no limit was asked.
+    public var latencyLimit: Double?
 
-    public init(tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence, maxErrorRate: Double = 0) {
+    public init(
+        tolerance: Double = 0.05, confidence: Double = KneeDecision.defaultConfidence, maxErrorRate: Double = 0,
+        latencyLimit: Double? = nil
+    ) {
         self.tolerance = tolerance
         self.confidence = confidence
         self.maxErrorRate = maxErrorRate
+        self.latencyLimit = latencyLimit
     }
 
     /// The errors of one series' runs judged, by worker count.
@@ -123,9 +134,42 @@ public struct SettlingSampler: Sendable {
         )
     }
 
-    /// The counts of one series that need another run, ascending; empty
-    /// when its knee is settled (or there is nothing to decide).
-    public func openCounts(_ runs: [Int: [Double]], errors: [Int: TaskTally] = [:]) -> [Int] {
+    /// The counts of one series that need another run, ascending: the
+    /// knee's and, under a latency limit, the answer's under it (each
+    /// count's p99 in `latencies`); empty when both are settled (or there is
+    /// nothing to decide).
+    public func openCounts(
+        _ runs: [Int: [Double]], errors: [Int: TaskTally] = [:], latencies: [Int: [Double]] = [:]
+    ) -> [Int] {
+        let limited = limitDecision(runs, errors: errors, latencies: latencies).map { latencyOpenCounts($0) } ?? []
+        return Set(kneeOpenCounts(runs, errors: errors) + limited).sorted()
+    }
+
+    /// The decision under `latencyLimit` on one series' runs below its
+    /// error onset; nil without a limit or without any p99.
+    public func limitDecision(
+        _ runs: [Int: [Double]], errors: [Int: TaskTally] = [:], latencies: [Int: [Double]]
+    ) -> (decision: LatencyDecision, runs: [Int: [Double]])? {
+        guard let latencyLimit, !latencies.isEmpty else { return nil }
+        let onset = errors.isEmpty ? nil : self.errors(errors).onsetWorkers
+        let workers = runs.keys.sorted().filter { onset == nil || $0 < onset! }
+        let decision = LatencyDecision.decide(
+            workers: workers, throughput: workers.map { runs[$0, default: []] }, latencyP99: workers.map { latencies[$0, default: []] },
+            limit: latencyLimit, tolerance: tolerance, confidence: confidence
+        )
+        return (decision, runs.filter { workers.contains($0.key) })
+    }
+
+    /// The counts the answer under the limit needs another run at: every
+    /// count whose p99 verdict is open up to the first that exceeds, and the
+    /// knee's open counts among those that meet.
+    public func latencyOpenCounts(_ limited: (decision: LatencyDecision, runs: [Int: [Double]])) -> [Int] {
+        let meeting = Set(limited.decision.counts.filter { $0.verdict == .meets }.map(\.workers))
+        return Set(limited.decision.latencyUndecided + kneeOpenCounts(limited.runs.filter { meeting.contains($0.key) })).sorted()
+    }
+
+    /// The counts the knee needs another run at (see the type's comment).
+    private func kneeOpenCounts(_ runs: [Int: [Double]], errors: [Int: TaskTally] = [:]) -> [Int] {
         guard let decision = decision(runs, errors: errors), let knee = decision.knee else { return [] }
         var open = Set<Int>()
         if !decision.settled {
@@ -151,34 +195,60 @@ public struct SettlingSampler: Sendable {
     }
 
     /// Whether `decision` leaves anything open on `runs`: its knee unsettled,
-    /// or a count's errors undecided (see `openCounts`).
-    private func isOpen(_ runs: [Int: [Double]], errors: [Int: TaskTally]) -> (open: Bool, undecided: [Int]) {
-        guard let decision = decision(runs, errors: errors) else { return (false, []) }
-        let open = openCounts(runs, errors: errors)
-        if !decision.settled { return (true, decision.undecided) }
+    /// a count's errors undecided, or the answer under the limit unsettled
+    /// (see `openCounts`).
+    private func isOpen(_ series: Series) -> (open: Bool, undecided: [Int]) {
+        guard let decision = decision(series.runs, errors: series.errors) else { return (false, []) }
+        let open = openCounts(series.runs, errors: series.errors, latencies: series.latencies)
+        let limited = limitDecision(series.runs, errors: series.errors, latencies: series.latencies)?.decision
+        let limitUndecided = limited.map { $0.settled ? [] : $0.undecided } ?? []
+        if !decision.settled { return (true, Set(decision.undecided + limitUndecided).sorted()) }
+        if !limitUndecided.isEmpty { return (true, limitUndecided) }
         return (!open.isEmpty, open)
+    }
+
+    /// One executor's runs, errors and p99s, by worker count.
+    private struct Series {
+        var runs: [Int: [Double]]
+        var errors: [Int: TaskTally]
+        var latencies: [Int: [Double]]
+    }
+
+    /// A sweep's runs split by executor, in name order.
+    private func byExecutor(
+        _ runs: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally], latencies: [SweepPoint: [Double]]
+    ) -> [(executor: ExecutorKind, series: Series)] {
+        let byExecutor = Dictionary(grouping: runs.keys, by: \.executor)
+        return byExecutor.keys.sorted { $0.rawValue < $1.rawValue }.map { executor in
+            let points = byExecutor[executor, default: []]
+            return (executor, Series(
+                runs: Dictionary(uniqueKeysWithValues: points.map { ($0.workers, runs[$0] ?? []) }),
+                errors: Dictionary(uniqueKeysWithValues: points.compactMap { point in errors[point].map { (point.workers, $0) } }),
+                latencies: Dictionary(uniqueKeysWithValues: points.compactMap { point in latencies[point].map { (point.workers, $0) } })
+            ))
+        }
     }
 
     /// The next round of a sweep across executors: every point whose
     /// series (its executor) still has an open count, in ascending order.
-    public func nextRound(_ runs: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally] = [:]) -> [SweepPoint] {
-        let byExecutor = Dictionary(grouping: runs.keys, by: \.executor)
-        return byExecutor.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { executor in
-            let points = byExecutor[executor, default: []]
-            let series = Dictionary(uniqueKeysWithValues: points.map { ($0.workers, runs[$0] ?? []) })
-            let tallies = Dictionary(uniqueKeysWithValues: points.compactMap { point in errors[point].map { (point.workers, $0) } })
-            return openCounts(series, errors: tallies).map { SweepPoint(executor: executor, workers: $0) }
+    /// `latencies` holds each point's runs' p99, for the latency limit.
+    public func nextRound(
+        _ runs: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally] = [:], latencies: [SweepPoint: [Double]] = [:]
+    ) -> [SweepPoint] {
+        byExecutor(runs, errors: errors, latencies: latencies).flatMap { executor, series in
+            openCounts(series.runs, errors: series.errors, latencies: series.latencies).map {
+                SweepPoint(executor: executor, workers: $0)
+            }
         }
     }
 
     /// Per executor, the counts still undecided on `runs`.
-    public func undecided(_ runs: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally] = [:]) -> [String: [Int]] {
-        let byExecutor = Dictionary(grouping: runs.keys, by: \.executor)
+    public func undecided(
+        _ runs: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally] = [:], latencies: [SweepPoint: [Double]] = [:]
+    ) -> [String: [Int]] {
         var open: [String: [Int]] = [:]
-        for (executor, points) in byExecutor {
-            let series = Dictionary(uniqueKeysWithValues: points.map { ($0.workers, runs[$0] ?? []) })
-            let tallies = Dictionary(uniqueKeysWithValues: points.compactMap { point in errors[point].map { (point.workers, $0) } })
-            let state = isOpen(series, errors: tallies)
+        for (executor, series) in byExecutor(runs, errors: errors, latencies: latencies) {
+            let state = isOpen(series)
             if state.open { open[executor.rawValue] = state.undecided }
         }
         return open
@@ -208,6 +278,7 @@ public struct SettlingSampler: Sendable {
     ) async throws -> (throughput: [SweepPoint: [Double]], errors: [SweepPoint: TaskTally], outcome: SamplingOutcome) {
         var throughput: [SweepPoint: [Double]] = [:]
         var errors: [SweepPoint: TaskTally] = [:]
+        var latencies: [SweepPoint: [Double]] = [:]
         var runs = 0
         var stop = SamplingOutcome.Stop.settled
         var queue = firstRound
@@ -217,9 +288,10 @@ public struct SettlingSampler: Sendable {
                 guard let value = try await measureRun(ScheduledRun(point: entry.point, repetition: repetition)) else { continue }
                 throughput[entry.point, default: []].append(value.throughput)
                 if let tally = value.tally { errors[entry.point, default: TaskTally()] = errors[entry.point, default: TaskTally()] + tally }
+                if let p99 = value.latencyP99 { latencies[entry.point, default: []].append(p99) }
                 runs += 1
             }
-            let open = nextRound(throughput, errors: errors)
+            let open = nextRound(throughput, errors: errors, latencies: latencies)
             if open.isEmpty { break }
             if runs >= budget.maxRuns {
                 stop = .runBudget
@@ -232,7 +304,7 @@ public struct SettlingSampler: Sendable {
             // The first round is whole whatever the budget; later ones stop at it.
             queue = shuffle(open).prefix(budget.maxRuns - runs).map { ScheduledRun(point: $0, repetition: 0) }
         }
-        let undecided = undecided(throughput, errors: errors)
+        let undecided = undecided(throughput, errors: errors, latencies: latencies)
         if undecided.isEmpty { stop = .settled } else if stop == .settled { stop = .runBudget }
         return (
             throughput, errors,
@@ -242,13 +314,16 @@ public struct SettlingSampler: Sendable {
 }
 
 /// One measured run as sampling sees it: its throughput and, when known,
-/// its tasks and how many failed.
+/// its tasks and how many failed, and its p99 task latency.
 public struct MeasuredRun: Sendable, Hashable {
     public var throughput: Double
     public var tally: TaskTally?
+    /// Seconds; nil when no task succeeded.
+    public var latencyP99: Double?
 
-    public init(throughput: Double, tally: TaskTally? = nil) {
+    public init(throughput: Double, tally: TaskTally? = nil, latencyP99: Double? = nil) {
         self.throughput = throughput
         self.tally = tally
+        self.latencyP99 = latencyP99
     }
 }

@@ -128,10 +128,13 @@ public struct SweepRunner: Sendable {
 
 extension RunRecord {
     /// The run as sampling sees it: the throughput the decision uses, its
-    /// tasks and failed tasks.
+    /// tasks and failed tasks, and its p99.
     public var measuredRun: MeasuredRun {
         let sample = Sample(self, sweepStartedAt: startedAt)
-        return MeasuredRun(throughput: sample.decisionThroughput, tally: TaskTally(tasks: tasks, failed: sample.failedTasks))
+        return MeasuredRun(
+            throughput: sample.decisionThroughput, tally: TaskTally(tasks: tasks, failed: sample.failedTasks),
+            latencyP99: sample.failedEntirely ? nil : sample.latencyP99
+        )
     }
 }
 

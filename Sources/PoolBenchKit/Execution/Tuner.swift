@@ -30,7 +30,11 @@ public struct Tuner: Sendable {
     /// Searches `executor`'s worker counts within the already-recorded
     /// `sweep`; `cores` are the host's, for the answer's priors and the
     /// CPU-bound cap. With `latencyLimit` (seconds) it also answers under
-    /// that p99 limit, first probing below the knee when the knee exceeds it.
+    /// that p99 limit, first probing below the knee when the knee exceeds it,
+    /// then, when the search settles (`--repeat auto`), sampling until the
+    /// answer under the limit is settled too; that phase has a budget of its
+    /// own, as large as the search's, since the search often spends most of
+    /// its own.
     public func run(
         _ plan: SweepPlan, executor: ExecutorKind, workload: any Workload, sweep: SweepRecord, cores: Int? = nil,
         latencyLimit: Double? = nil
@@ -69,9 +73,14 @@ public struct Tuner: Sendable {
         var limitProbes: [Int] = []
         do {
             outcome = try await search.run(elapsed: elapsed, measureRun: probe)
-            if let latencyLimit, let knee = recommendation().recommendedWorkers {
+            let knee = recommendation()
+            if let latencyLimit, let kneeWorkers = knee.recommendedWorkers {
+                let phaseStart = records.count
                 limitProbes = try await LatencyLimit.probeBelowKnee(
-                    knee, limit: latencyLimit, repeats: max(plan.repeats, 2), runs: samples, measure: { _ = try await probe($0) }
+                    kneeWorkers, limit: latencyLimit, repeats: max(plan.repeats, 2),
+                    sampler: search.settles ? limitSampler(latencyLimit) : nil, runs: { knee.belowErrorOnset(samples()) },
+                    allowed: { records.count - phaseStart < search.budget.maxRuns && search.budget.maxSeconds.map { elapsed() < $0 } ?? true },
+                    measure: { _ = try await probe($0) }
                 )
             }
         } catch {
@@ -79,15 +88,38 @@ public struct Tuner: Sendable {
             throw error
         }
         try runner.store.finishSweep(id: sweepID, status: .completed)
-        let sampling = SamplingOutcome(
-            stop: outcome.stop, runs: records.count, seconds: elapsed(), confidence: search.confidence,
-            undecided: outcome.undecided.isEmpty ? [:] : [executor.rawValue: outcome.undecided]
-        )
+        let final = recommendation()
+        let limited = latencyLimit.map {
+            LatencyLimit.answer(final.belowErrorOnset(samples()), limit: $0, tolerance: search.tolerance, confidence: search.confidence)
+        }
         return Result(
-            outcome: outcome, runs: records, sampling: sampling, recommendation: recommendation(), limitProbes: limitProbes,
-            latencyLimited: latencyLimit.map {
-                LatencyLimit.answer(recommendation().belowErrorOnset(samples()), limit: $0, tolerance: search.tolerance)
-            }
+            outcome: outcome, runs: records,
+            sampling: sampling(outcome, limited: limited, runs: records.count, seconds: elapsed(), executor: executor),
+            recommendation: final, limitProbes: limitProbes, latencyLimited: limited
+        )
+    }
+
+    /// The sampler that settles the answer under `limit`, with the search's rule.
+    private func limitSampler(_ limit: Double) -> SettlingSampler {
+        SettlingSampler(
+            tolerance: search.tolerance, confidence: search.confidence, maxErrorRate: search.maxErrorRate, latencyLimit: limit
+        )
+    }
+
+    /// Where sampling stopped: the search's stop, unless the answer under the
+    /// limit is still open, which then stops it too.
+    private func sampling(
+        _ outcome: KneeSearch.Outcome, limited: LatencyLimitedAnswer?, runs: Int, seconds: Double, executor: ExecutorKind
+    ) -> SamplingOutcome {
+        var stop = outcome.stop
+        var undecided = outcome.undecided
+        if let limited, !limited.settled {
+            undecided = Set(undecided + limited.undecidedWorkers).sorted()
+            if stop == .settled { stop = search.settles ? .runBudget : .exact }
+        }
+        return SamplingOutcome(
+            stop: stop, runs: runs, seconds: seconds, confidence: search.confidence,
+            undecided: undecided.isEmpty ? [:] : [executor.rawValue: undecided]
         )
     }
 }

@@ -181,6 +181,7 @@ public struct SweepReport: Report {
                 notes.append("No recommendation\(which): \(recommendation.reason).")
             }
             if let onset = recommendation.errorOnset { notes.append(BestReport.errorLine(onset, maxErrorRate: recommendation.maxErrorRate)) }
+            if let limited = answer.latencyLimited { notes.append(limited.sentence) }
         }
         if unbounded, answers.contains(where: { !$0.recommendation.plateauReached }) {
             notes.append(

@@ -20,6 +20,8 @@ public struct TuneReport: Report, Sendable {
     public var latencyLimit: Double?
     public var limitedWorkers: Int?
     public var limitedBand: ClosedRange<Int>?
+    /// Whether the answer under the limit is settled (`LatencyDecision`).
+    public var limitedSettled: Bool?
     public var latencyLimited: LatencyLimitedAnswer?
     /// Others' share of the machine during the runs (`BusyMachine.othersShare`).
     public var othersCpuShare: Double?
@@ -47,7 +49,7 @@ public struct TuneReport: Report, Sendable {
     ) {
         self.latencyLimited = latencyLimited
         (latencyLimit, limitedWorkers) = (latencyLimited?.latencyLimit, latencyLimited?.limitedWorkers)
-        limitedBand = latencyLimited?.limitedBand
+        (limitedBand, limitedSettled) = (latencyLimited?.limitedBand, latencyLimited?.settled)
         self.logicalCores = logicalCores
         othersCpuShare = logicalCores.flatMap { cores in
             BusyMachine.othersShare(runs.map { Sample($0, sweepStartedAt: $0.startedAt) }, cores: cores)

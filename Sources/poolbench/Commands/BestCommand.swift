@@ -19,9 +19,10 @@ struct BestCommand: ParsableCommand {
             where the curve last moved. Pass the same --last to both to compare them.
 
             With --max-p99 D it also names the count with the most throughput whose
-            median p99 task latency stays within D (the fewest workers within
-            --tolerance of the best such count), with its band, or says that no tested
-            count meets D. When other processes used more than a quarter of the
+            p99 task latency meets D at 99% confidence (the settled knee among the
+            counts that meet), with its band, or says that no tested count meets D; a
+            count whose p99 is too close to D to tell is never the answer, and the line
+            says which counts are still undecided. When other processes used more than a quarter of the
             machine's cores during the answered runs, it says so.
 
             Examples:

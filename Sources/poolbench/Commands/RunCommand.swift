@@ -10,7 +10,10 @@ struct RunCommand: AsyncParsableCommand {
             Points run shuffled and interleaved: every point once, then again, so drift
             on a noisy machine spreads over all of them. With --repeat auto (the default)
             three rounds come first, then runs only where the knee is still undecided,
-            until it is settled or --max-runs / --time-budget ends. Each run is stored the
+            until it is settled or --max-runs / --time-budget ends. With --max-p99 D the
+            answer under that p99 limit is given too (as `best --max-p99`), and --repeat
+            auto samples until it is settled as well: each count's p99 meets or exceeds D
+            at 99% confidence, up to the first that exceeds. Each run is stored the
             moment it ends; Ctrl-C keeps the finished runs and marks the sweep interrupted.
 
             Examples:
@@ -19,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
               poolbench run cpu --executor threads,pool,tasks --workers 1,2,4,8
               poolbench run file --bytes 1MiB --executor pool,dispatch
               poolbench run http --url http://127.0.0.1:8080/ --workers 1...32
+              poolbench run http --url http://127.0.0.1:8080/ --workers 1,2,4,6,8,12 --max-p99 200ms
               poolbench run http --url https://api.internal/v1/items --header-file api.headers --cacert ca.pem
               poolbench run command --tasks 20 -- curl -s -o /dev/null https://example.org/
               poolbench run --job 'python3 fetch.py --workers {workers}' --items 15 --workers 1,2,4,8,16
@@ -31,10 +35,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @OptionGroup var tolerance: ToleranceOption
+    @OptionGroup var latencyLimit: LatencyLimitOption
     @OptionGroup var errorRate: ErrorRateOption
 
     @Option(help: "Output format: table, json or markdown.", transform: Parsers.format())
     var format: ReportFormat = .table
+
+    /// `--repeat auto`'s default budget per point: more when a latency limit must settle too.
+    private var runsPerPoint: Int {
+        latencyLimit.maxP99 == nil ? SweepOptions.runsPerPoint : SweepOptions.runsPerPointUnderLimit
+    }
 
     func validate() throws {
         let spec = try parameters.spec()
@@ -63,10 +73,12 @@ struct RunCommand: AsyncParsableCommand {
         let runs: [RunRecord]
         var sampling: SamplingOutcome?
         if sweep.repeatCount == .auto {
-            let sampler = SettlingSampler(tolerance: try tolerance.fraction, maxErrorRate: try errorRate.fraction)
+            let sampler = SettlingSampler(
+                tolerance: try tolerance.fraction, maxErrorRate: try errorRate.fraction, latencyLimit: try latencyLimit.seconds
+            )
             (runs, sampling) = try await runner.runUntilSettled(
                 plan, workload: workload, schedule: schedule, sweep: session.sweep, sampler: sampler,
-                budget: sweep.budget(defaultRuns: SweepOptions.runsPerPoint * plan.points.count), generator: &generator,
+                budget: sweep.budget(defaultRuns: runsPerPoint * plan.points.count), generator: &generator,
                 progress: progress
             )
         } else {
@@ -75,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let answers = SweepAnswer.answers(
             runs, sweepStartedAt: session.sweep.startedAt, tolerance: try tolerance.fraction,
-            maxErrorRate: try errorRate.fraction, cores: cores
+            maxErrorRate: try errorRate.fraction, cores: cores, latencyLimit: try latencyLimit.seconds
         )
         let report = SweepReport(
             sweepId: session.sweep.id!, workload: plan.workload, tasks: plan.tasks, runs: runs, sampling: sampling,

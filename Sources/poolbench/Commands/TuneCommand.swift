@@ -14,7 +14,9 @@ struct TuneCommand: AsyncParsableCommand {
             --max-runs (default 39) ends. Takes one executor; it picks the worker counts itself, up to --max-workers.
             Every probe is stored, so `best` and `trend` see them. With --max-p99 D it
             also answers under that p99 limit, as `best --max-p99` does; when the knee's
-            p99 exceeds D it first bisects below the knee for the largest count within D.
+            p99 exceeds D it first bisects below the knee for the largest count within D,
+            then (with --repeat auto) samples until each count's p99 meets or exceeds D at
+            99% confidence and the answer is settled, within another --max-runs.
 
             Examples:
               poolbench tune sleep --duration 20ms --capacity 8

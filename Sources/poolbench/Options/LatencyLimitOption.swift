@@ -1,13 +1,14 @@
 import ArgumentParser
 import PoolBenchKit
 
-/// `--max-p99`: also answer under a p99 task-latency limit, for `best` and `tune`.
+/// `--max-p99`: also answer under a p99 task-latency limit, for `best`, `run`, `tune` and `report`.
 struct LatencyLimitOption: ParsableArguments {
     /// Unconditional, so `-5ms` gets its message rather than being taken for a flag.
     @Option(
         name: .customLong("max-p99"), parsing: .unconditional,
         help: ArgumentHelp(
-            "Also recommend the count with the most throughput whose median p99 task latency stays within this (50ms, 1.5s).",
+            "Also recommend the count with the most throughput whose p99 task latency is within this at 99% confidence "
+                + "(50ms, 1.5s); with --repeat auto, run and tune sample until that answer is settled too.",
             valueName: "duration"
         )
     )

@@ -35,13 +35,72 @@ extension AnalysisTests {
             #expect(answer.limitedWorkers == 8)
         }
 
-        @Test func aCountMeetsTheLimitWhenTheMedianOfItsRunsP99Does() {
-            // One slow run in three at 4 workers does not condemn it; two do.
-            let one = [0.010, 0.010, 0.090].map { sample(workers: 4, throughput: 200, latencyP99: $0) }
-            let two = [0.010, 0.090, 0.090].map { sample(workers: 4, throughput: 200, latencyP99: $0) }
-            let base = [0.010, 0.010, 0.010].map { sample(workers: 1, throughput: 60, latencyP99: $0) }
-            #expect(LatencyLimit.answer(base + one, limit: 0.050).limitedWorkers == 4)
-            #expect(LatencyLimit.answer(base + two, limit: 0.050).limitedWorkers == 1)
+        @Test func aCountWhoseRunsStraddleTheLimitIsUndecidedAndNeverTheAnswer() throws {
+            // By the median of its runs, 4 workers met 50 ms with one slow run
+            // in three; that run's spread leaves every count open instead.
+            let base = [0.010, 0.011, 0.012].map { sample(workers: 1, throughput: 60, latencyP99: $0) }
+            let slow = [0.010, 0.010, 0.090].map { sample(workers: 4, throughput: 200, latencyP99: $0) }
+            let open = LatencyLimit.answer(base + slow, limit: 0.050)
+            #expect(open.limitedWorkers == nil && !open.settled)
+            #expect(open.verdict(at: 4) == .undecided && open.undecidedWorkers.contains(4))
+            #expect(open.sentence.hasSuffix("not settled at 99% confidence: counts 1, 4 undecided; "
+                + "more runs there (--repeat auto) or more --tasks per run would decide."), "\(open.sentence)")
+            let quiet = [0.010, 0.011, 0.012].map { sample(workers: 4, throughput: 200, latencyP99: $0) }
+            let answer = LatencyLimit.answer(base + quiet, limit: 0.050)
+            #expect(answer.limitedWorkers == 4 && answer.settled && answer.verdict(at: 4) == .meets)
+        }
+
+        @Test func verdictsAreOneSidedTBoundsOfTheMeanLogP99AgainstTheLimit() throws {
+            let p99 = [[0.010, 0.011, 0.012], [0.014, 0.015, 0.016], [0.020, 0.022, 0.024]]
+            let decision = LatencyDecision.decide(
+                workers: [1, 2, 4], throughput: [[10, 10, 10], [20, 20, 20], [40, 40, 40]], latencyP99: p99, limit: 0.015,
+                tolerance: 0.05
+            )
+            #expect(decision.counts.map(\.verdict) == [.meets, .undecided, .exceeds])
+            // s² pools the three counts' squares over ν = 9 − 3 = 6.
+            let logs = p99.map { $0.map { log($0) } }
+            let means = logs.map { $0.reduce(0, +) / 3 }
+            let squares = zip(logs, means).map { group, mean in group.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) }.reduce(0, +)
+            let margin = KneeDecision.studentQuantile(0.99, degrees: 6) * (squares / 6).squareRoot() / 3.0.squareRoot()
+            #expect(isClose(decision.counts[1].upper, exp(means[1] + margin), tolerance: 1e-12))
+            #expect(isClose(decision.counts[1].lower, exp(means[1] - margin), tolerance: 1e-12))
+            #expect(isClose(decision.counts[1].latencyP99, exp(means[1]), tolerance: 1e-12))
+            // The answer is the knee of the counts that meet, and 2 is still open.
+            #expect(decision.answer == 1 && !decision.settled && decision.undecided == [2])
+        }
+
+        @Test func countsPastTheFirstThatExceedsAreNotWaitedFor() {
+            // 4's p99 is the limit itself, past 2, which exceeds it.
+            let p99 = [[0.010, 0.011, 0.012], [0.040, 0.044, 0.048], [0.018, 0.020, 0.022]]
+            let decision = LatencyDecision.decide(
+                workers: [1, 2, 4], throughput: [[10, 10, 10], [20, 20, 20], [40, 40, 40]], latencyP99: p99, limit: 0.020,
+                tolerance: 0.05
+            )
+            #expect(decision.counts.map(\.verdict) == [.meets, .exceeds, .undecided])
+            #expect(decision.latencyUndecided.isEmpty && decision.settled && decision.answer == 1)
+        }
+
+        @Test func oneRunPerCountDecidesNothingAndSaysWhy() {
+            let runs = [1, 2, 4].map { sample(workers: $0, throughput: Double($0) * 50, latencyP99: 0.010) }
+            let answer = LatencyLimit.answer(runs, limit: 1)
+            #expect(answer.limitedWorkers == nil && !answer.settled && answer.points.allSatisfy { $0.verdict == .undecided })
+            #expect(answer.sentence == "Under p99 ≤ 1s: no recommendation yet; one run per count gives no spread to judge p99 by, "
+                + "so no count meets the limit with confidence: measure with --repeat auto.")
+        }
+
+        @Test func theSamplerRunsAgainWhereTheP99VerdictIsOpenOnlyUnderALimit() {
+            // The knee (4) is settled; 8's p99 straddles 30 ms.
+            let throughput: [Int: [Double]] = [1: [50, 50, 51], 2: [100, 99, 101], 4: [200, 201, 199], 8: [200, 199, 201]]
+            let latencies: [Int: [Double]] = [
+                1: [0.020, 0.021, 0.019], 2: [0.020, 0.021, 0.019], 4: [0.020, 0.021, 0.019], 8: [0.025, 0.030, 0.035],
+            ]
+            #expect(SettlingSampler().openCounts(throughput, latencies: latencies).isEmpty)
+            let sampler = SettlingSampler(latencyLimit: 0.030)
+            #expect(sampler.openCounts(throughput, latencies: latencies) == [8])
+            let points = Dictionary(uniqueKeysWithValues: throughput.map { (SweepPoint(executor: .pool, workers: $0.key), $0.value) })
+            let p99 = Dictionary(uniqueKeysWithValues: latencies.map { (SweepPoint(executor: .pool, workers: $0.key), $0.value) })
+            #expect(sampler.nextRound(points, latencies: p99) == [SweepPoint(executor: .pool, workers: 8)])
+            #expect(sampler.undecided(points, latencies: p99) == ["pool": [8]])
         }
 
         @Test func aLimitNoTestedCountMeetsGivesNoAnswerAndSaysSoInOneLine() {
@@ -69,8 +128,13 @@ extension AnalysisTests {
                 sample(workers: 8, throughput: 400, latencyP99: $0)
             }
             let answer = LatencyLimit.answer(runs, limit: 0.030)
-            #expect(answer.limitedWorkers == 8)
+            // By its median (29 ms) 8 met the limit and was the answer; its
+            // runs straddle it, so it is undecided and the answer is 4 until
+            // more runs decide, the band reaching 8.
+            #expect(answer.limitedWorkers == 4 && !answer.settled)
+            #expect(answer.verdict(at: 8) == .undecided && answer.undecidedWorkers == [8])
             #expect(answer.limitedBand == 4...8)
+            #expect(answer.sentence.contains("; not settled at 99% confidence: count 8 undecided;"), "\(answer.sentence)")
         }
 
         @Test func tuneProbesBelowTheKneeOnlyWhenTheKneeBreaksTheLimit() {
@@ -94,6 +158,25 @@ extension AnalysisTests {
             #expect(probed == [6, 7])
             #expect(runs.filter { $0.workers == 6 }.count == 3)
             #expect(LatencyLimit.answer(runs, limit: 0.030).limitedWorkers == 6)
+        }
+
+        @Test func tuneSamplesTheOpenCountsUntilTheAnswerUnderTheLimitSettles() async throws {
+            // 6 slots and a limit of 30 ms: the first runs at 6 are far apart
+            // (8 ms and 32 ms), which leaves counts open after the probes find
+            // 6 and 7; sampling runs there until the answer is settled.
+            var runs = queueing(slots: 6, workers: [1, 2, 4, 8, 16])
+            var measured: [Int] = []
+            let sampler = SettlingSampler(latencyLimit: 0.030)
+            let probed = try await LatencyLimit.probeBelowKnee(
+                8, limit: 0.030, repeats: 1, sampler: sampler, runs: { runs }, allowed: { measured.count < 40 }
+            ) { workers in
+                runs += queueing(slots: 6, workers: [workers], spread: measured.isEmpty ? [0.4, 1.6] : [1])
+                measured.append(workers)
+            }
+            #expect(!LatencyLimit.decision(Array(runs.prefix(17)), limit: 0.030).settled)
+            let answer = LatencyLimit.answer(runs, limit: 0.030)
+            #expect(probed == [6, 7] && measured.count > 2 && measured.count < 40, "\(measured)")
+            #expect(answer.settled && answer.limitedWorkers == 6)
         }
     }
 }

@@ -64,6 +64,9 @@ extension AnswersTests {
             #expect(json["latencyLimit"] as? Double == 0.030)
             #expect(json["limitedWorkers"] as? Int == 8)
             #expect(json["limitedBand"] as? [Int] == [8, 8])
+            #expect(json["limitedSettled"] as? Bool == true && json["limitedUndecidedWorkers"] as? [Int] == [])
+            let points = try #require(json["points"] as? [[String: Any]])
+            #expect(points.map { $0["p99Verdict"] as? String } == ["meets", "meets", "meets", "meets", "exceeds", "exceeds"])
         }
 
         @Test("A limit no tested count meets gives one line and no recommendation under it")
@@ -86,6 +89,8 @@ extension AnswersTests {
             let json = try #require((try jsonObject(BestAnswer(series: try history.series(), newestSweeps: 10))["answers"]
                 as? [[String: Any]])?.first)
             #expect(json["latencyLimit"] is NSNull && json["limitedWorkers"] is NSNull && json["limitedBand"] is NSNull)
+            #expect(json["limitedSettled"] is NSNull && json["limitedUndecidedWorkers"] is NSNull)
+            #expect((json["points"] as? [[String: Any]])?.allSatisfy { $0["p99Verdict"] is NSNull } == true)
         }
 
         @Test("best warns in one line when the answered sweeps ran on a busy machine, and not when they did not")

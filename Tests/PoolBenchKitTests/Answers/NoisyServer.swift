@@ -24,6 +24,15 @@ struct NoisyServer {
     var paretoShape: Double?
     var tasks: Int
     var measure = Measure.steady
+    /// The client's time between an answer and its worker's next task, in
+    /// mean service times: with it a K-slot server is saturated only from
+    /// K × (1 + turnaround) workers, so throughput still rises past K while
+    /// tasks already queue, as against a real server.
+    var turnaround = 0.0
+    /// Whether `runBoth` keeps each task's latency in `latencies`.
+    var keepsLatencies = false
+    /// The latencies of the last run's tasks, when `keepsLatencies`.
+    var latencies: [Double] = []
     var generator: SeededGenerator
     /// The second deviate of the last Box–Muller pair, not yet used.
     var spare: Double?
@@ -52,19 +61,29 @@ struct NoisyServer {
         var slotFree = [Double](repeating: 0, count: min(workers, capacity))
         var makespan = 0.0
         var busy = 0.0
+        if keepsLatencies { latencies.removeAll(keepingCapacity: true) }
         for task in 0..<tasks {
             let service = latency()
             let sent = Self.takeEarliest(&workerFree)
             let slot = Self.earliest(slotFree)
             let end = max(sent, slotFree[slot]) + service
             slotFree[slot] = end
-            workerFree[workerFree.count - 1] = end
+            workerFree[workerFree.count - 1] = end + turnaround
             if end > makespan { makespan = end }
-            if task >= workers { busy += end - sent }
+            if task >= workers { busy += end - sent + turnaround }
+            if keepsLatencies { latencies.append(end - sent) }
         }
         let wall = Double(tasks) / (makespan > 0 ? makespan : 1)
         guard tasks > workers, busy > 0 else { return (wall, wall) }
         return (wall, Double(workers) * Double(tasks - workers) / busy)
+    }
+
+    /// One run at `workers` workers: its throughput by `measure` and the
+    /// p99 of its task latencies, as poolbench computes a run's.
+    mutating func runWithLatency(workers: Int) -> (throughput: Double, p99: Double) {
+        keepsLatencies = true
+        let throughput = run(workers: workers)
+        return (throughput, LatencySummary(latencies)?.p99 ?? .nan)
     }
 
     /// The index of the smallest value (the first of equals).
