@@ -175,7 +175,11 @@ public struct SettlingSampler: Sendable {
         if !decision.settled {
             open = Set(decision.undecided)
             let openRuns = decision.counts.filter { open.contains($0.workers) }.map(\.runs).reduce(0, +)
-            let plateau = decision.counts.filter { $0.onPlateau && $0.workers != knee }
+            // When the knee is the whole plateau (the last count meeting a
+            // p99 limit), the counts below are judged against its runs alone,
+            // so it catches up too.
+            let beyond = decision.counts.filter { $0.onPlateau && $0.workers != knee }
+            let plateau = beyond.isEmpty ? decision.counts.filter { $0.workers == knee && !open.contains(knee) } : beyond
             // After this round the open counts hold `openRuns + open.count`;
             // the plateau catches up by one run at each of its thinnest counts.
             var deficit = openRuns + open.count - plateau.map(\.runs).reduce(0, +)
