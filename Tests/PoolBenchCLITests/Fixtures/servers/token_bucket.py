@@ -20,6 +20,12 @@ state = {"tokens": burst, "at": time.monotonic()}
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The head and the body go out as two writes; with Nagle's algorithm the
+    # second waits for the client's delayed ACK (40 ms on Linux) on a
+    # keep-alive connection. That wait falls outside the slots, so each
+    # client's turn took ~40 ms longer than its service and more than K
+    # clients were needed to fill K slots.
+    disable_nagle_algorithm = True
 
     def log_message(self, *arguments):
         pass
