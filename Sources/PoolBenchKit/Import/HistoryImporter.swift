@@ -74,15 +74,12 @@ public final class ImportSource {
         }
     }
 
-    /// An open CSV export, read from its first row to its last (again if a
-    /// store asks for the rows again), by one thread at a time: the import's
-    /// reading thread once the merge starts.
+    /// An open CSV export, read once from its first row to its last, by one
+    /// thread at a time: the import's reading thread once the merge starts.
     private final class CSVFile: @unchecked Sendable {
         let descriptor: Int32
         var reader: CSVReader
         var decoder: ExportRowDecoder
-        /// Whether a read of the rows has begun.
-        var started = false
 
         init(descriptor: Int32, reader: CSVReader, decoder: ExportRowDecoder) {
             self.descriptor = descriptor
@@ -91,17 +88,6 @@ public final class ImportSource {
         }
 
         deinit { close(descriptor) }
-
-        /// Back to the first row after the header, which was checked when
-        /// the file was opened.
-        func rewind(path: String) throws {
-            guard lseek(descriptor, 0, SEEK_SET) == 0 else {
-                throw PoolBenchError.importFileUnreadable(path: path, reason: String(cString: strerror(errno)))
-            }
-            reader = CSVReader(descriptor: descriptor, name: path)
-            var header = CSVRecord()
-            _ = try reader.next(into: &header)
-        }
     }
 
     /// Reads the header and, unless told, learns from the byte order mark
@@ -266,8 +252,6 @@ public final class ImportSource {
     /// Every row of a CSV export after its header, each checked; a problem
     /// names its line.
     private static func readRows(of csv: CSVFile, path: String, _ yield: (Row) throws -> Void) throws {
-        if csv.started { try csv.rewind(path: path) }
-        csv.started = true
         var record = CSVRecord()
         while true {
             let values: ExportValues

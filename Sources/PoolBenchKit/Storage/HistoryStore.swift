@@ -74,9 +74,7 @@ public protocol HistoryStore: AnyObject, Sendable {
     func forEachExportRow(matching filter: HistoryFilter, _ body: (StoredExportRow) throws -> Void) throws -> Int
 
     /// Merges rows in `ExportColumn` order, each already checked, into the
-    /// history: `produce` hands every row to the function it is given. A
-    /// store may call `produce` again after abandoning an attempt, which
-    /// then hands the same rows from the first.
+    /// history: `produce` hands every row to the function it is given.
     ///
     /// All or nothing: one transaction, rolled back if `produce` or an
     /// insert throws. Idempotent: a run or sweep whose UUID is already

@@ -235,10 +235,10 @@ import Testing
     }
 
     /// A new sweep whose run UUIDs collide, with a run stored under another
-    /// sweep or with each other (PostgreSQL copies a new sweep's runs
-    /// straight into `run`, and takes the staged path for such a file):
-    /// the run already stored stays as it is, a repeated one is stored
-    /// once, every other run is stored, and both stores agree byte for byte.
+    /// sweep or with each other (what any faster path into `run` that skips
+    /// `ON CONFLICT` must still get right): the run already stored stays as
+    /// it is, a repeated one is stored once, every other run is stored, and
+    /// both stores agree byte for byte.
     @Test(arguments: StoreKind.available)
     func aNewSweepsRunUUIDsThatCollideAreStoredOnceAndNothingElseIsLost(_ kind: StoreKind) throws {
         let scratch = try ScratchDirectory()

@@ -83,38 +83,21 @@ final class PostgreSQLConnection {
     /// `COPY … FROM STDIN`: sends what `produce` hands to `send`, in any
     /// pieces, then ends the copy. The rows are the server's text format.
     func copyIn(_ sql: String, _ produce: ((Data) throws -> Void) throws -> Void) throws {
-        try beginCopy(sql)
+        try expect(libpq.PQexec(handle, sql), status: PGRES_COPY_IN, sql: sql)
         do {
-            try produce { data in try data.withUnsafeBytes { try sendCopy($0, sql: sql) } }
+            try produce { data in
+                let sent = data.withUnsafeBytes { bytes in
+                    libpq.PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+                }
+                guard sent == 1 else { throw self.failure(sql: sql) }
+            }
         } catch {
-            abandonCopy()
+            _ = libpq.PQputCopyEnd(handle, "poolbench stopped the copy")
+            drainResults()
             throw error
         }
-        try endCopy(sql: sql)
-    }
-
-    /// Starts `COPY … FROM STDIN`, for a copy fed between other work:
-    /// `sendCopy` its bytes, then `endCopy` (or `abandonCopy`) before any
-    /// other statement.
-    func beginCopy(_ sql: String) throws {
-        try expect(libpq.PQexec(handle, sql), status: PGRES_COPY_IN, sql: sql)
-    }
-
-    func sendCopy(_ bytes: UnsafeRawBufferPointer, sql: String) throws {
-        let sent = libpq.PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
-        guard sent == 1 else { throw failure(sql: sql) }
-    }
-
-    /// Ends the copy begun by `beginCopy`; throws what the server refused in it.
-    func endCopy(sql: String) throws {
         guard libpq.PQputCopyEnd(handle, nil) == 1 else { throw failure(sql: sql) }
-        defer { drainResults() }
         try check(libpq.PQgetResult(handle), sql: sql)
-    }
-
-    /// Ends the copy begun by `beginCopy` so that the server keeps none of it.
-    func abandonCopy() {
-        _ = libpq.PQputCopyEnd(handle, "poolbench stopped the copy")
         drainResults()
     }
 
