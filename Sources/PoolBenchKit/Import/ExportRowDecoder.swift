@@ -69,6 +69,9 @@ struct ExportRowDecoder {
         // unknown value as `""` too, the way export writes empty text.
         let quotesEverything = record.quoted[ExportColumn.runUuid.index]
         let reuse = repeated.map { record.hasFields(Self.repeatedColumns, equalTo: $0.record) } ?? false
+        // Fields are read by static functions: a method of self, called
+        // from the closure below, copied the whole decoder once per field.
+        let form = form
         for (index, column) in Self.columns.enumerated() {
             if reuse && Self.repeatedColumns.contains(index) {
                 if index == Self.repeatedColumns.lowerBound { values.append(contentsOf: repeated!.values) }
@@ -81,7 +84,7 @@ struct ExportRowDecoder {
             let value = try record.withField(index) { bytes throws -> ExportValues.Value in
                 do {
                     let emptyIsUnknown = bytes.isEmpty && (quotesEverything || !record.quoted[index])
-                    return try decode(bytes, emptyIsUnknown: emptyIsUnknown, as: column.kind)
+                    return try Self.decode(bytes, form: form, emptyIsUnknown: emptyIsUnknown, as: column.kind)
                 } catch let problem as DecodingProblem {
                     throw DecodingProblem("column \(column.rawValue): \(problem.reason)")
                 }
@@ -114,26 +117,26 @@ struct ExportRowDecoder {
 
     /// `emptyIsUnknown`: the field is empty and written as export writes an
     /// unknown value, which a column that may be unknown reads as unknown.
-    private func decode(
-        _ field: UnsafeBufferPointer<UInt8>, emptyIsUnknown: Bool, as kind: ExportColumn.Kind
+    private static func decode(
+        _ field: UnsafeBufferPointer<UInt8>, form: TextForm, emptyIsUnknown: Bool, as kind: ExportColumn.Kind
     ) throws -> ExportValues.Value {
         switch kind {
         case .text:
-            return .text(try text(field))
+            return .text(try text(field, form: form))
         case .optionalText:
-            return emptyIsUnknown ? .null : .text(try text(field))
+            return emptyIsUnknown ? .null : .text(try text(field, form: form))
         case .optionalName:
-            return field.isEmpty ? .null : .text(try text(field))
+            return field.isEmpty ? .null : .text(try text(field, form: form))
         case .name:
-            let value = try text(field)
+            let value = try text(field, form: form)
             guard !value.isEmpty else { throw DecodingProblem("is empty, but every run has one") }
             return .text(value)
         case .uuid:
             return .text(try Self.uuid(field))
         case .time:
-            return .text(try time(field))
+            return .text(try time(field, form: form))
         case .optionalTime:
-            return emptyIsUnknown ? .null : .text(try time(field))
+            return emptyIsUnknown ? .null : .text(try time(field, form: form))
         case let .integer(minimum, maximum):
             let value = try integer(field)
             guard value >= minimum else { throw DecodingProblem("\(value) is less than \(minimum)") }
@@ -149,27 +152,27 @@ struct ExportRowDecoder {
         case .optionalReal:
             return field.isEmpty ? .null : .real(try real(field, minimum: 0))
         case .executor:
-            let value = try text(field)
+            let value = try text(field, form: form)
             guard Self.executors.contains(value) else {
                 throw DecodingProblem("'\(Self.shown(value))' is not an executor (\(Self.executors.joined(separator: ", ")))")
             }
             return .text(value)
         case .failureCounts:
             guard !field.isEmpty else { return .null }
-            let value = try text(field)
+            let value = try text(field, form: form)
             guard let counts = FailureCounts(json: value) else {
                 throw DecodingProblem("'\(Self.shown(value))' is not an object of failure kinds to counts, e.g. {\"http 429\":3}")
             }
             return counts.json.map(ExportValues.Value.text) ?? .null
         case .workloadSpec:
             guard !field.isEmpty else { return .null }
-            let value = try text(field)
+            let value = try text(field, form: form)
             guard let spec = WorkloadSpec(storedJSON: value) else {
                 throw DecodingProblem("'\(Self.shown(value))' is not a workload spec as export writes it, e.g. {\"cpu\":{\"size\":1000}}")
             }
             return spec.storedJSON.map(ExportValues.Value.text) ?? .null
         case .status:
-            let value = try text(field)
+            let value = try text(field, form: form)
             guard Self.statuses.contains(value) else {
                 throw DecodingProblem("'\(Self.shown(value))' is not a sweep status (\(Self.statuses.joined(separator: ", ")))")
             }
@@ -177,7 +180,7 @@ struct ExportRowDecoder {
         }
     }
 
-    private func text(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
+    private static func text(_ field: UnsafeBufferPointer<UInt8>, form: TextForm) throws -> String {
         let looksNeutralised = SpreadsheetSafety.wasNeutralised(field)
         if looksNeutralised && form == .unknown {
             throw DecodingProblem(
@@ -202,7 +205,7 @@ struct ExportRowDecoder {
     }
 
     /// A whole number: an optional `-` and decimal digits that fit in 64 bits.
-    private func integer(_ field: UnsafeBufferPointer<UInt8>) throws -> Int64 {
+    private static func integer(_ field: UnsafeBufferPointer<UInt8>) throws -> Int64 {
         let negative = field.first == UInt8(ascii: "-")
         let digits = negative ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
         var value: Int64 = 0
@@ -226,7 +229,7 @@ struct ExportRowDecoder {
     /// `.` fraction and exponent (`12`, `0.25`, `1e-05`), finite and at
     /// least `minimum`. Not `Infinity`, `nan` or a hex float (`0x1p3`),
     /// which `Double.init` would take: no run measures those.
-    private func real(_ field: UnsafeBufferPointer<UInt8>, minimum: Double) throws -> Double {
+    private static func real(_ field: UnsafeBufferPointer<UInt8>, minimum: Double) throws -> Double {
         let parsed = Double(String(decoding: field, as: UTF8.self))
         guard let value = parsed, !value.isNaN else { throw DecodingProblem("'\(Self.shown(field))' is not a number") }
         guard Self.isDecimal(field) || !value.isFinite else {
@@ -300,8 +303,8 @@ struct ExportRowDecoder {
     /// A time in the history's format, stored as it is; the shorter forms
     /// `Timestamp.parse` accepts (`2026-11-21`, `2026-11-21 08:00`) are
     /// rewritten in the full format so times keep sorting as text.
-    private func time(_ field: UnsafeBufferPointer<UInt8>) throws -> String {
-        let value = try text(field)
+    private static func time(_ field: UnsafeBufferPointer<UInt8>, form: TextForm) throws -> String {
+        let value = try text(field, form: form)
         let canonical: String
         if Self.isCanonicalTime(field) {
             canonical = value

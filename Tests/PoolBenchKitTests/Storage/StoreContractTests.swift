@@ -234,6 +234,47 @@ import Testing
         }
     }
 
+    /// A new sweep whose run UUIDs collide, with a run stored under another
+    /// sweep or with each other (what any faster path into `run` that skips
+    /// `ON CONFLICT` must still get right): the run already stored stays as
+    /// it is, a repeated one is stored once, every other run is stored, and
+    /// both stores agree byte for byte.
+    @Test(arguments: StoreKind.available)
+    func aNewSweepsRunUUIDsThatCollideAreStoredOnceAndNothingElseIsLost(_ kind: StoreKind) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let source = try SQLiteHistoryStore.inMemory()
+        try DeterministicHistory.record(into: source)
+        let original = try scratch.write(try exported(source, neutralise: false), to: "original.csv")
+        let lines = try String(contentsOfFile: original, encoding: .utf8).components(separatedBy: "\r\n")
+        // The last run again, under a new sweep, beside a run of its own.
+        var stored = lines[lines.count - 2].components(separatedBy: ",")
+        stored[ExportColumn.sweepUuid.index] = "0d9a5c3e-7b1f-4e2a-9c6d-1f2e3a4b5c6d"
+        var own = stored
+        own[ExportColumn.runUuid.index] = "6e1b2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
+        own[ExportColumn.workers.index] = "3"
+        let underAnotherSweep = try scratch.write(
+            [lines[0], stored.joined(separator: ","), own.joined(separator: ","), ""].joined(separator: "\r\n"),
+            to: "another-sweep.csv"
+        )
+        // The first sweep's rows twice, in a file of new sweeps.
+        var repeated = lines
+        repeated.insert(lines[1], at: lines.count - 1)
+        let twice = try scratch.write(repeated.joined(separator: "\r\n"), to: "twice.csv")
+
+        let reference = try SQLiteHistoryStore.inMemory()
+        try kind.withEmptyHistory { (store: any HistoryStore) throws in
+            for history in [store, reference as any HistoryStore] {
+                #expect(try ImportSource(path: twice, neutralised: false).merge(into: history)
+                    == ImportSummary(newSweeps: 14, newRuns: 315, presentRuns: 1, newHosts: 2))
+                #expect(try ImportSource(path: underAnotherSweep, neutralised: false).merge(into: history)
+                    == ImportSummary(newSweeps: 1, newRuns: 1, presentRuns: 1))
+            }
+            #expect(try store.runs(matching: HistoryFilter()).count == 316)
+            #expect(try exported(store) == exported(reference))
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func historyShowsTheNewestSweepsFirstAsked(_ kind: StoreKind) throws {
         try kind.withEmptyHistory { store in
