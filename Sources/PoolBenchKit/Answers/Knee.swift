@@ -267,16 +267,11 @@ public enum Knee {
         if TrimmedSummary.tailsAreHeavy(logs) {
             // Heavy tails: each resample decided as `KneeDecision` decides them, on trimmed means.
             for _ in 0..<max(resamples, 0) {
-                let summaries = logs.map { group in
-                    TrimmedSummary(group.indices.map { _ in group[generator.nextIndex(below: group.count)] }, trimming: true)
-                }
-                let kept = summaries.map(\.kept)
-                let degrees = kept.reduce(0, +) - kept.count
-                let sd = degrees > 0 ? (summaries.map(\.squares).reduce(0, +) / Double(degrees)).squareRoot() : 0
-                let t = degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: degrees) : 0
-                knees.append(KneeDecision.kneeEstimate(
-                    means: summaries.map(\.mean), sizes: kept.map(Double.init), sd: sd, t: t, cut: cut
-                ))
+                let pooled = PooledLogs(
+                    logs.map { group in group.indices.map { _ in group[generator.nextIndex(below: group.count)] } }, trimming: true
+                )
+                let t = pooled.degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: pooled.degrees) : 0
+                knees.append(KneeDecision.kneeEstimate(means: pooled.means, sizes: pooled.sizes, sd: pooled.sd, t: t, cut: cut))
             }
             return knees
         }

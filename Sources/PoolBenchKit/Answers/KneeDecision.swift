@@ -151,16 +151,10 @@ public struct KneeDecision: Sendable, Hashable {
     /// `decide` on log throughput already taken, non-empty groups.
     static func decide(workers: [Int], logs: [[Double]], tolerance: Double, confidence: Double) -> KneeDecision {
         let k = logs.count
-        let trims = TrimmedSummary.tailsAreHeavy(logs)
-        let summaries = logs.map { TrimmedSummary($0, trimming: trims) }
-        let means = summaries.map(\.mean)
-        let kept = summaries.map(\.kept)
-        let sizes = kept.map(Double.init)
-        let ownSquaresOf = summaries.map(\.squares)
-        let total = kept.reduce(0, +)
-        let squares = ownSquaresOf.reduce(0, +)
-        let degrees = total - k
-        let sd = degrees > 0 ? (squares / Double(degrees)).squareRoot() : 0
+        let pooled = PooledLogs(logs, trimming: TrimmedSummary.tailsAreHeavy(logs))
+        let (means, sizes, sd, degrees) = (pooled.means, pooled.sizes, pooled.sd, pooled.degrees)
+        let kept = pooled.summaries.map(\.kept)
+        let ownSquaresOf = pooled.summaries.map(\.squares)
         let t = degrees > 0 ? studentQuantile(confidence, degrees: degrees) : 0
 
         let onPlateau = plateau(means: means, sizes: sizes, sd: sd, t: t)
@@ -353,5 +347,24 @@ struct TrimmedSummary {
             }
         }
         return m2 > 0 && m4 * Double(groups.reduce(0) { $0 + ($1.count >= 2 ? $1.count : 0) }) / (m2 * m2) > 4
+    }
+}
+
+/// Step 1's noise on groups of log values (step 5's with `trimming`): each
+/// group's summary, and the within-group spread pooled over them with its
+/// degrees of freedom. Groups must not be empty.
+struct PooledLogs {
+    var summaries: [TrimmedSummary]
+    var sd: Double
+    var degrees: Int
+    var means: [Double] { summaries.map(\.mean) }
+    /// The runs each group's location stands on: hᵢ, nᵢ when nothing is trimmed.
+    var sizes: [Double] { summaries.map { Double($0.kept) } }
+
+    init(_ logs: [[Double]], trimming: Bool) {
+        summaries = logs.map { TrimmedSummary($0, trimming: trimming) }
+        degrees = summaries.reduce(0) { $0 + $1.kept } - logs.count
+        let squares = summaries.reduce(0) { $0 + $1.squares }
+        sd = degrees > 0 ? (squares / Double(degrees)).squareRoot() : 0
     }
 }

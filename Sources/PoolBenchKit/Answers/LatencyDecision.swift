@@ -114,7 +114,8 @@ public struct LatencyDecision: Sendable, Hashable {
             counted.append(workers[i])
             logs.append(group)
         }
-        let (means, sd, degrees) = pooled(logs)
+        let pooled = PooledLogs(logs, trimming: false)
+        let (means, sd, degrees) = (pooled.means, pooled.sd, pooled.degrees)
         let t = degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: degrees) : 0
         let bound = log(limit)
         let counts = logs.indices.map { i in
@@ -148,23 +149,12 @@ public struct LatencyDecision: Sendable, Hashable {
         }
         guard !meeting.isEmpty else { return nil }
         let groups = meeting.map { logThroughput[$0] }
-        let (means, sd, degrees) = pooled(groups)
-        let t = degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: degrees) : 0
+        // As `KneeDecision` decides the knee among them: trimmed when the tails are heavy.
+        let pooled = PooledLogs(groups, trimming: TrimmedSummary.tailsAreHeavy(groups))
+        let t = pooled.degrees > 0 ? KneeDecision.studentQuantile(confidence, degrees: pooled.degrees) : 0
         let cut = log(1 - min(max(tolerance, 0), 0.999_999))
         return KneeDecision.kneeEstimate(
-            means: means, sizes: groups.map { Double($0.count) }, sd: sd, t: t, cut: cut
+            means: pooled.means, sizes: pooled.sizes, sd: pooled.sd, t: t, cut: cut
         ).map { meeting[$0] }
-    }
-
-    /// Each group's mean, and the pooled within-group standard deviation
-    /// with its degrees of freedom (step 1); groups must not be empty.
-    static func pooled(_ logs: [[Double]]) -> (means: [Double], sd: Double, degrees: Int) {
-        let means = logs.map { $0.reduce(0, +) / Double($0.count) }
-        var squares = 0.0
-        for i in logs.indices {
-            for value in logs[i] { squares += (value - means[i]) * (value - means[i]) }
-        }
-        let degrees = logs.reduce(0) { $0 + $1.count } - logs.count
-        return (means, degrees > 0 ? (squares / Double(degrees)).squareRoot() : 0, degrees)
     }
 }

@@ -141,36 +141,35 @@ public struct SettlingSampler: Sendable {
     public func openCounts(
         _ runs: [Int: [Double]], errors: [Int: TaskTally] = [:], latencies: [Int: [Double]] = [:]
     ) -> [Int] {
-        let limited = limitDecision(runs, errors: errors, latencies: latencies).map { latencyOpenCounts($0) } ?? []
-        return Set(kneeOpenCounts(runs, errors: errors) + limited).sorted()
+        let limited = limitDecision(runs, errors: errors, latencies: latencies).map(latencyOpenCounts) ?? []
+        return Set(kneeOpenCounts(decision(runs, errors: errors), errors: errors) + limited).sorted()
     }
 
     /// The decision under `latencyLimit` on one series' runs below its
     /// error onset; nil without a limit or without any p99.
     public func limitDecision(
         _ runs: [Int: [Double]], errors: [Int: TaskTally] = [:], latencies: [Int: [Double]]
-    ) -> (decision: LatencyDecision, runs: [Int: [Double]])? {
+    ) -> LatencyDecision? {
         guard let latencyLimit, !latencies.isEmpty else { return nil }
         let onset = errors.isEmpty ? nil : self.errors(errors).onsetWorkers
         let workers = runs.keys.sorted().filter { onset == nil || $0 < onset! }
-        let decision = LatencyDecision.decide(
+        return LatencyDecision.decide(
             workers: workers, throughput: workers.map { runs[$0, default: []] }, latencyP99: workers.map { latencies[$0, default: []] },
             limit: latencyLimit, tolerance: tolerance, confidence: confidence
         )
-        return (decision, runs.filter { workers.contains($0.key) })
     }
 
     /// The counts the answer under the limit needs another run at: every
     /// count whose p99 verdict is open up to the first that exceeds, and the
     /// knee's open counts among those that meet.
-    public func latencyOpenCounts(_ limited: (decision: LatencyDecision, runs: [Int: [Double]])) -> [Int] {
-        let meeting = Set(limited.decision.counts.filter { $0.verdict == .meets }.map(\.workers))
-        return Set(limited.decision.latencyUndecided + kneeOpenCounts(limited.runs.filter { meeting.contains($0.key) })).sorted()
+    public func latencyOpenCounts(_ limited: LatencyDecision) -> [Int] {
+        Set(limited.latencyUndecided + kneeOpenCounts(limited.throughput)).sorted()
     }
 
     /// The counts the knee needs another run at (see the type's comment).
-    private func kneeOpenCounts(_ runs: [Int: [Double]], errors: [Int: TaskTally] = [:]) -> [Int] {
-        guard let decision = decision(runs, errors: errors), let knee = decision.knee else { return [] }
+    /// `decision` is the knee decision on the runs `errors` were counted over.
+    private func kneeOpenCounts(_ decision: KneeDecision?, errors: [Int: TaskTally] = [:]) -> [Int] {
+        guard let decision, let knee = decision.knee else { return [] }
         var open = Set<Int>()
         if !decision.settled {
             open = Set(decision.undecided)
@@ -203,11 +202,11 @@ public struct SettlingSampler: Sendable {
     /// (see `openCounts`).
     private func isOpen(_ series: Series) -> (open: Bool, undecided: [Int]) {
         guard let decision = decision(series.runs, errors: series.errors) else { return (false, []) }
-        let open = openCounts(series.runs, errors: series.errors, latencies: series.latencies)
-        let limited = limitDecision(series.runs, errors: series.errors, latencies: series.latencies)?.decision
+        let limited = limitDecision(series.runs, errors: series.errors, latencies: series.latencies)
         let limitUndecided = limited.map { $0.settled ? [] : $0.undecided } ?? []
         if !decision.settled { return (true, Set(decision.undecided + limitUndecided).sorted()) }
         if !limitUndecided.isEmpty { return (true, limitUndecided) }
+        let open = Set(kneeOpenCounts(decision, errors: series.errors) + (limited.map(latencyOpenCounts) ?? [])).sorted()
         return (!open.isEmpty, open)
     }
 
